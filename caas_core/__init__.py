@@ -1,0 +1,50 @@
+"""The CaaS integration core: the system under test. Pure: no clocks, threads, sockets or randomness of
+its own; it yields effects to whichever runtime drives it (see `caas_core.runtime`)."""
+
+from caas_core.effects import NOW, Draw, Effect, Flow, Now, Send, Sleep
+from caas_core.errors import (
+    AttemptTimeout,
+    CallTimeout,
+    CircuitOpen,
+    ClientError,
+    ConfigError,
+    ConnectionFailed,
+    IllegalTransition,
+    IntegrationError,
+    MalformedResponse,
+    RemoteError,
+    SandboxError,
+    ServerError,
+    TransportError,
+)
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.runtime import Runtime
+from caas_core.telemetry import Event, Telemetry
+
+__all__ = [
+    "NOW",
+    "AttemptTimeout",
+    "CallTimeout",
+    "CircuitOpen",
+    "ClientError",
+    "ConfigError",
+    "ConnectionFailed",
+    "Draw",
+    "Effect",
+    "Event",
+    "Flow",
+    "HttpRequest",
+    "HttpResponse",
+    "IllegalTransition",
+    "IntegrationError",
+    "MalformedResponse",
+    "Now",
+    "RemoteError",
+    "Runtime",
+    "SandboxError",
+    "Send",
+    "ServerError",
+    "Sleep",
+    "Telemetry",
+    "TransportError",
+]

@@ -1,0 +1,59 @@
+"""One instrumented HTTP call: trace headers in, the specification's metrics out, status mapped to errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from caas_core.effects import NOW, Draw, Flow, Send
+from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, ServerError
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.resilience.deadline import Deadline
+from caas_core.telemetry import Telemetry
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """The trace a customer action started; every call under it carries the id and a fresh span."""
+
+    trace_id: str
+
+
+def new_trace() -> Flow[Trace]:
+    bits = yield Draw("trace", "getrandbits", (128,))
+    return Trace(f"{bits:032x}")
+
+
+def send(
+    system: str,
+    route: str,
+    request: HttpRequest,
+    deadline: Deadline,
+    telemetry: Telemetry,
+    trace: Trace,
+    timeout: float | None = None,
+) -> Flow[HttpResponse]:
+    """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx."""
+    span = yield Draw("trace", "getrandbits", (64,))
+    traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{span:016x}"}
+    request = replace(request, headers=traced)
+    start = yield NOW
+    try:
+        response = yield Send(system, request, deadline.cap(start, timeout))
+    except (CallTimeout, ConnectionFailed) as error:
+        telemetry.request(system, route, (yield NOW) - start, type(error).__name__)
+        raise
+    failed = response.status >= 400
+    telemetry.request(system, route, (yield NOW) - start, str(response.status) if failed else None)
+    if response.status >= 500 or response.status == 429:
+        raise ServerError(response.status, _detail(response))
+    if failed:
+        raise ClientError(response.status, _detail(response))
+    return response
+
+
+def _detail(response: HttpResponse) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("detail", "")) if isinstance(body, dict) else ""

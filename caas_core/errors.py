@@ -1,0 +1,78 @@
+"""One error tree for the whole sandbox.
+
+    SandboxError
+    ├── ConfigError             a user's file or option is wrong (policies, scenarios): one clear line
+    ├── IllegalTransition       a state table refused a move: our own bug, never a partner's
+    └── IntegrationError        a call to an external system did not give a usable answer
+        ├── TransportError      nothing usable came back over the wire (the runtime throws these)
+        │   ├── CallTimeout         the client gave up waiting
+        │   └── ConnectionFailed    refused, reset, or the connection dropped
+        ├── CircuitOpen         the breaker refused the call before it was sent
+        ├── AttemptTimeout      one retry attempt ran past its deadline
+        └── RemoteError         the system answered, but not with what we needed
+            ├── ServerError         5xx or 429: the system's fault, worth a retry
+            ├── ClientError         other 4xx: our request was refused, not worth a retry
+            └── MalformedResponse   a body we could not read
+
+Our misuse raises; a partner's misbehaviour is an `IntegrationError` that the core records as an outcome.
+"""
+
+from __future__ import annotations
+
+
+class SandboxError(Exception):
+    """Base of every error the sandbox raises on purpose."""
+
+
+class ConfigError(SandboxError):
+    """A user-supplied file or option is invalid; the message is one line naming the key."""
+
+
+class IllegalTransition(SandboxError):
+    def __init__(self, machine: str, state: str, event: str) -> None:
+        super().__init__(f"{machine}: event {event!r} is not allowed in state {state!r}")
+        self.machine, self.state, self.event = machine, state, event
+
+
+class IntegrationError(SandboxError):
+    retryable = False
+
+
+class TransportError(IntegrationError):
+    retryable = True
+
+
+class CallTimeout(TransportError):
+    """The client's timeout elapsed first. The server may still have received and acted on the request."""
+
+
+class ConnectionFailed(TransportError):
+    """The connection was refused, reset or dropped before a response arrived."""
+
+
+class CircuitOpen(IntegrationError):
+    """The breaker rejected the call without sending it. Not retried: failing fast is the breaker's point."""
+
+
+class AttemptTimeout(IntegrationError):
+    """One attempt ran out of its time budget (for OTA: send plus polling)."""
+
+    retryable = True
+
+
+class RemoteError(IntegrationError):
+    def __init__(self, status: int, detail: str = "") -> None:
+        super().__init__(f"HTTP {status}{': ' + detail if detail else ''}")
+        self.status, self.detail = status, detail
+
+
+class ServerError(RemoteError):
+    retryable = True
+
+
+class ClientError(RemoteError):
+    pass
+
+
+class MalformedResponse(RemoteError):
+    retryable = True

@@ -1,0 +1,93 @@
+"""Our own request and response types: effects carry these, transports translate them to the wire.
+
+A fast in-process transport passes `json` objects through untouched; the wire and live transports
+serialise them. Either way `HttpResponse.json()` is how a caller reads a body.
+"""
+
+from __future__ import annotations
+
+import json as _json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    form: dict[str, str] | None = None
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return _lookup(self.headers, name, default)
+
+    def body_bytes(self) -> bytes:
+        if self.form is not None:
+            return urlencode(self.form).encode()
+        if self.json is not None:
+            return _json.dumps(self.json, separators=(",", ":"), sort_keys=True).encode()
+        return b""
+
+    def content_type(self) -> str | None:
+        if self.form is not None:
+            return "application/x-www-form-urlencoded"
+        if self.json is not None:
+            return "application/json"
+        return None
+
+    def target(self) -> str:
+        return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
+
+
+_UNREAD = object()
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    data: Any = _UNREAD
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return _lookup(self.headers, name, default)
+
+    def json(self) -> Any:
+        """The decoded body; raises ValueError when it is not JSON."""
+        if self.data is not _UNREAD:
+            return self.data
+        return _json.loads(self.body)
+
+    def to_bytes(self) -> bytes:
+        if self.data is _UNREAD:
+            return self.body
+        return _json.dumps(self.data, separators=(",", ":")).encode()
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+def json_response(status: int, data: Any, headers: dict[str, str] | None = None) -> HttpResponse:
+    return HttpResponse(status, {"Content-Type": "application/json", **(headers or {})}, data=data)
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> HttpResponse:
+    """An RFC 9457 problem document."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return HttpResponse(status, {"Content-Type": "application/problem+json"}, data=body)
+
+
+def _lookup(headers: dict[str, str], name: str, default: str | None) -> str | None:
+    if name in headers:
+        return headers[name]
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return default

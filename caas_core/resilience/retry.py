@@ -1,0 +1,79 @@
+"""Retry around a circuit breaker around a per-attempt timeout: Retry(Breaker(Timeout(attempt))).
+
+Rules:
+1. Up to `max_retries + 1` attempts; each gets a fresh Deadline of `timeout_s` (a half-open probe's is
+   cut to the breaker's `probe_timeout_s`).
+2. The breaker sees every attempt: a retryable failure counts against it, any answer counts for it.
+3. A failure that is not retryable (a decline, a 4xx, an open circuit) ends the call at once.
+4. Between attempts the flow sleeps the policy's backoff, jittered from a seeded stream.
+5. Each attempt leaves one "attempt" event, dated when it ended, with when it started and its outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from caas_core.effects import NOW, Flow, Sleep
+from caas_core.errors import CircuitOpen, IntegrationError
+from caas_core.policies.models import RetryPolicy
+from caas_core.resilience.backoff import next_delay
+from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
+from caas_core.resilience.deadline import Deadline
+from caas_core.telemetry import Telemetry
+
+T = TypeVar("T")
+
+Attempt = Callable[[Deadline], Flow[T]]
+
+
+def call_with_retry(
+    attempt: Attempt[T],
+    policy: RetryPolicy,
+    *,
+    system: str,
+    route: str,
+    telemetry: Telemetry,
+    breaker: CircuitBreaker | NoBreaker | None = None,
+    trace_id: str | None = None,
+) -> Flow[T]:
+    """Run `attempt` under `policy`; return its result or raise the last attempt's error."""
+    gate = breaker if breaker is not None else NoBreaker()
+    subject = f"{system} {route}"
+    delay = 0.0
+    for retry in range(policy.attempts):
+        started = yield NOW
+        if retry:
+            telemetry.retry(system, route)
+        try:
+            permit = gate.acquire(started)
+        except CircuitOpen:
+            telemetry.record(
+                started, "attempt", subject, started=started, outcome="CircuitOpen", trace=trace_id
+            )
+            raise
+        timeout = policy.timeout_s
+        if permit.probe and isinstance(gate, CircuitBreaker):
+            timeout = min(timeout, gate.policy.probe_timeout_s)
+        try:
+            result = yield from attempt(Deadline(started + timeout))
+        except IntegrationError as error:
+            now = yield NOW
+            telemetry.record(
+                now, "attempt", subject, started=started, outcome=type(error).__name__, trace=trace_id
+            )
+            if error.retryable:
+                gate.on_failure(permit, now)
+            else:
+                gate.on_success(permit, now)
+            if not error.retryable or retry == policy.max_retries:
+                raise
+            delay = yield from next_delay(policy, retry, delay, f"backoff.{system}")
+            if delay > 0:
+                yield Sleep(delay)
+            continue
+        now = yield NOW
+        telemetry.record(now, "attempt", subject, started=started, outcome="ok", trace=trace_id)
+        gate.on_success(permit, now)
+        return result
+    raise AssertionError("unreachable: the loop returns or raises")

@@ -1,0 +1,68 @@
+"""What the core observed: timestamped state changes and the specification's integration metrics.
+
+Pure bookkeeping on plain data; the caller supplies every timestamp. Reports read `events`; the live
+core exposes `metrics` to Prometheus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+# integration.circuit.state values: the specification's 0 = closed, 1 = open; half-open is 2.
+CIRCUIT_STATE_VALUE = {"closed": 0, "open": 1, "half_open": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One state change: at time `t`, `subject` (a breaker, a cache, a call) did `kind`."""
+
+    t: float
+    kind: str
+    subject: str
+    data: tuple[tuple[str, Any], ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"t": self.t, "kind": self.kind, "subject": self.subject, **dict(self.data)}
+
+
+Labels = tuple[str, str]  # (system, route)
+
+
+@dataclass
+class Metrics:
+    """The specification's metrics, labelled by (system, route)."""
+
+    request_count: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
+    request_errors: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
+    request_duration: dict[Labels, list[float]] = field(default_factory=lambda: defaultdict(list))
+    retry_count: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
+    circuit_state: dict[str, int] = field(default_factory=dict)
+    queue_depth: dict[str, int] = field(default_factory=dict)
+
+
+class Telemetry:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.metrics = Metrics()
+
+    def record(self, t: float, kind: str, subject: str, **data: Any) -> None:
+        self.events.append(Event(t, kind, subject, tuple(data.items())))
+
+    def request(self, system: str, route: str, duration: float, error: str | None) -> None:
+        labels = (system, route)
+        self.metrics.request_count[labels] += 1
+        self.metrics.request_duration[labels].append(duration)
+        if error is not None:
+            self.metrics.request_errors[labels] += 1
+
+    def retry(self, system: str, route: str) -> None:
+        self.metrics.retry_count[(system, route)] += 1
+
+    def circuit(self, t: float, system: str, old: str, new: str) -> None:
+        self.metrics.circuit_state[system] = CIRCUIT_STATE_VALUE[new]
+        self.record(t, "circuit", system, old=old, new=new)
+
+    def of_kind(self, kind: str, subject: str | None = None) -> list[Event]:
+        return [e for e in self.events if e.kind == kind and (subject is None or e.subject == subject)]

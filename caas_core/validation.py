@@ -1,0 +1,58 @@
+"""Turn a pydantic ValidationError into one line a user can act on: the key, the value, what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import annotated_types as at
+from pydantic import BaseModel, ValidationError
+
+_BOUNDS = ((at.Ge, "ge", ">="), (at.Gt, "gt", ">"), (at.Le, "le", "<="), (at.Lt, "lt", "<"))
+
+
+def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) -> str:
+    """One line for the first error: '<source>: <key> = <value> ...'."""
+    err = exc.errors(include_url=False)[0]
+    loc = list(err["loc"])
+    key = ".".join(str(part) for part in loc) or "(top level)"
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return f"{source}: unknown key {key}"
+    if kind == "missing":
+        return f"{source}: missing key {key}"
+    allowed = _allowed(model, loc)
+    if kind == "literal_error":
+        return f"{source}: {key} = {value!r} is not allowed; allowed: {err['ctx']['expected']}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        return f"{source}: {key} = {value!r} is out of range; allowed: {allowed}"
+    hint = f"; allowed: {allowed}" if allowed else ""
+    shown = f" = {value!r}" if not isinstance(value, dict) else ""
+    return f"{source}: {key}{shown}: {_strip(err['msg'])}{hint}"
+
+
+def _strip(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+
+def _allowed(model: type[BaseModel], loc: list[Any]) -> str:
+    """The bounds declared on the field at `loc`, as 'x >= 0 and x <= 20'."""
+    current: Any = model
+    field = None
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return ""
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return ""
+        current = field.annotation
+    if field is None:
+        return ""
+    bounds = []
+    for meta in field.metadata:
+        for cls, attr, symbol in _BOUNDS:
+            if isinstance(meta, cls):
+                bounds.append(f"{symbol} {getattr(meta, attr)}")
+    if len(bounds) == 2:
+        return f"{bounds[0]} and {bounds[1]}"
+    return " ".join(bounds)

@@ -1,0 +1,3 @@
+"""The `caas-sandbox` command line."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from caas_sandbox.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""`caas-sandbox`: one entry point. A user error prints one line and exits 1, never a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from caas_core.errors import SandboxError
+from caas_sandbox import __version__
+from caas_sandbox.demo_cmd import demo
+from caas_sandbox.policy_cmd import policy
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except SandboxError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="caas-sandbox")
+def cli() -> None:
+    """Integration sandbox of a Car-as-a-Service platform: mock servers, a resilient core, chaos in
+    simulated time, and contracts."""
+
+
+cli.add_command(policy)
+cli.add_command(demo)
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="caas-sandbox")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

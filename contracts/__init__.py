@@ -1,0 +1,1 @@
+"""Pact contracts and OpenAPI documents for the APIs partners still have to build."""

@@ -1,0 +1,34 @@
+"""Terminal tables, rendered with rich; plain text when the output is not a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+
+def render_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], console: Console) -> None:
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="left" if index == 0 else "right", no_wrap=index == 0)
+    for row in rows:
+        table.add_row(*(format_cell(cell) for cell in row))
+    console.print(table)
+
+
+def format_cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def console() -> Console:
+    """A console that does not wrap tables when piped (CI logs, files)."""
+    probe = Console()
+    return Console(width=None if probe.is_terminal else 160)

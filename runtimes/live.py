@@ -1,0 +1,135 @@
+"""The live runtime: the wall clock scaled by `speed`, httpx over real sockets, one loop thread.
+
+Every flow runs on one asyncio loop thread, and each of its steps holds the runtime's lock, so core
+state is touched by one thread at a time, exactly as under SimPy. Foreign threads (a WSGI server's
+workers) take the same lock through `exclusive()`. `speed` scales every duration together: runtime
+seconds pass `speed` times faster than wall seconds, for sleeps, timeouts, timers and injected latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any
+
+import httpx
+
+from caas_core.effects import Draw, Flow, Now, Send, Sleep
+from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
+from caas_core.http import HttpResponse
+from runtimes.streams import Streams
+
+
+class LiveRuntime:
+    def __init__(self, seed: int, speed: float = 1.0, endpoints: dict[str, str] | None = None) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.seed = seed
+        self.speed = speed
+        self.endpoints: dict[str, str] = dict(endpoints or {})
+        self._streams = Streams(seed)
+        self._lock = threading.RLock()
+        self._closed = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="live-runtime", daemon=True)
+        self._thread.start()
+        self._client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=500, max_keepalive_connections=100)
+        )
+        self._started = time.monotonic()
+        self._handlers: dict[type, Callable[[Any], Coroutine[Any, Any, Any]]] = {
+            Now: self._now,
+            Sleep: self._sleep,
+            Send: self._send,
+            Draw: self._draw,
+        }
+
+    # -- the Runtime protocol -------------------------------------------------------------------
+    def now(self) -> float:
+        return (time.monotonic() - self._started) * self.speed
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> None:
+        def locked() -> None:
+            with self._lock:
+                callback()
+
+        self._loop.call_soon_threadsafe(self._loop.call_later, delay / self.speed, locked)
+
+    def spawn(self, flow: Flow[Any], delay: float = 0.0) -> Future[Any]:
+        return asyncio.run_coroutine_threadsafe(self._drive(flow, delay), self._loop)
+
+    def stream(self, name: str):  # -> random.Random
+        return self._streams.get(name)
+
+    def exclusive(self) -> threading.RLock:
+        return self._lock
+
+    # -- live only ------------------------------------------------------------------------------
+    def block(self, seconds: float) -> None:
+        """Hold the calling (foreign) thread for `seconds` of runtime time; released early by close()."""
+        if seconds > 0:
+            self._closed.wait(seconds / self.speed)
+
+    def close(self) -> None:
+        self._closed.set()
+        asyncio.run_coroutine_threadsafe(self._client.aclose(), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def __enter__(self) -> LiveRuntime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the interpreter ------------------------------------------------------------------------
+    async def _drive(self, flow: Flow[Any], delay: float) -> Any:
+        if delay:
+            await asyncio.sleep(delay / self.speed)
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            with self._lock:
+                try:
+                    effect = flow.send(value) if error is None else flow.throw(error)
+                except StopIteration as stop:
+                    return stop.value
+            try:
+                value, error = await self._handlers[type(effect)](effect), None
+            except IntegrationError as failure:
+                value, error = None, failure
+
+    async def _now(self, _effect: Now) -> float:
+        return self.now()
+
+    async def _sleep(self, effect: Sleep) -> None:
+        await asyncio.sleep(effect.seconds / self.speed)
+
+    async def _draw(self, effect: Draw) -> Any:
+        with self._lock:
+            return getattr(self._streams.get(effect.stream), effect.method)(*effect.args)
+
+    async def _send(self, effect: Send) -> HttpResponse:
+        request = effect.request
+        headers = dict(request.headers)
+        if request.content_type():
+            headers["Content-Type"] = request.content_type()  # type: ignore[assignment]
+        url = self.endpoints[effect.system] + request.path
+        wall_timeout = None if effect.timeout is None else effect.timeout / self.speed
+        try:
+            async with asyncio.timeout(wall_timeout):
+                answer = await self._client.request(
+                    request.method,
+                    url,
+                    params=request.query or None,
+                    headers=headers,
+                    content=request.body_bytes(),
+                )
+        except TimeoutError:
+            raise CallTimeout(f"{effect.system}: no answer in {effect.timeout:g}s") from None
+        except httpx.HTTPError as exc:
+            raise ConnectionFailed(f"{effect.system}: {type(exc).__name__}") from None
+        return HttpResponse(answer.status_code, dict(answer.headers), body=answer.content)

@@ -1,0 +1,114 @@
+"""The simulated runtime: SimPy drives the core's flows in simulated time.
+
+Each effect has one short handler. A handler returns either the effect's result, or a SimPy event to
+wait on whose value is the result. A result that is an IntegrationError is thrown into the flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from contextlib import nullcontext
+from typing import Any
+
+import simpy
+from simpy.events import Event
+
+from caas_core.effects import Draw, Flow, Now, Send, Sleep
+from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
+from runtimes.streams import Streams
+from runtimes.transports import Transport
+
+
+class SimHandle:
+    """A spawned flow; `result()` is readable once the simulation has run past its end."""
+
+    def __init__(self, process: simpy.Process) -> None:
+        self._process = process
+
+    def done(self) -> bool:
+        return self._process.triggered
+
+    def result(self) -> Any:
+        if not self._process.triggered:
+            raise RuntimeError("the flow has not finished yet; run the simulation further")
+        if not self._process.ok:
+            raise self._process.value
+        return self._process.value
+
+
+class SimulatedRuntime:
+    def __init__(self, seed: int, transports: dict[str, Transport] | None = None) -> None:
+        self.seed = seed
+        self.env = simpy.Environment()
+        self.transports: dict[str, Transport] = dict(transports or {})
+        self._streams = Streams(seed)
+        self._handlers: dict[type, Callable[[Any], Any]] = {
+            Now: self._now,
+            Sleep: self._sleep,
+            Send: self._send,
+            Draw: self._draw,
+        }
+
+    # -- the Runtime protocol -------------------------------------------------------------------
+    def now(self) -> float:
+        return self.env.now
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> None:
+        self.env.timeout(delay).callbacks.append(lambda _event: callback())
+
+    def spawn(self, flow: Flow[Any], delay: float = 0.0) -> SimHandle:
+        return SimHandle(self.env.process(self._drive(flow, delay)))
+
+    def stream(self, name: str):  # -> random.Random
+        return self._streams.get(name)
+
+    def exclusive(self) -> nullcontext[None]:
+        return nullcontext()  # one thread only: SimPy's
+
+    def run(self, until: float | None = None) -> None:
+        self.env.run(until=until)
+
+    # -- the interpreter ------------------------------------------------------------------------
+    def _drive(self, flow: Flow[Any], delay: float) -> Generator[Event, Any, Any]:
+        if delay:
+            yield self.env.timeout(delay)
+        handlers = self._handlers
+        value: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                effect = flow.send(value) if error is None else flow.throw(error)
+            except StopIteration as stop:
+                return stop.value
+            value = handlers[type(effect)](effect)
+            # NOTE: only waiting effects produce events; Now and Draw skip SimPy entirely, for speed.
+            if isinstance(value, Event):
+                value = yield value
+            if isinstance(value, IntegrationError):
+                value, error = None, value
+            else:
+                error = None
+
+    def _now(self, _effect: Now) -> float:
+        return self.env.now
+
+    def _sleep(self, effect: Sleep) -> Event:
+        return self.env.timeout(effect.seconds)
+
+    def _draw(self, effect: Draw) -> Any:
+        return getattr(self._streams.get(effect.stream), effect.method)(*effect.args)
+
+    def _send(self, effect: Send) -> Event:
+        """The server acts on arrival; the answer comes back after the sampled latency. No AnyOf race:
+        the latency is known before the wait, so the shorter of it and the timeout is waited."""
+        exchange = self.transports[effect.system].exchange(effect.request)
+        timeout = effect.timeout
+        if exchange.outcome == "hang":
+            if timeout is None:
+                return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
+            return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
+        if timeout is not None and exchange.latency > timeout:
+            return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
+        if exchange.outcome == "reset":
+            return self.env.timeout(exchange.latency, ConnectionFailed(f"{effect.system}: connection reset"))
+        return self.env.timeout(exchange.latency, exchange.response)

@@ -1,0 +1,54 @@
+"""In-process transports for the simulated runtime. Only these know how a request reaches a simulator.
+
+`fast` hands our request object to the simulator's dispatcher; `wire` serialises it and goes through the
+simulator's Flask app over WSGI (httpx.WSGITransport), so routing, parsing and headers are the real ones.
+Both return the simulator's `Exchange`: the latency to spend, and the answer (or a hang or a reset).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import httpx
+from flask import Flask
+
+from caas_core.http import HttpRequest, HttpResponse
+from simulators.kit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from simulators.kit.service import Simulator
+
+
+class Transport(Protocol):
+    def exchange(self, request: HttpRequest) -> Exchange: ...
+
+
+class FastTransport:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def exchange(self, request: HttpRequest) -> Exchange:
+        return self.simulator.handle(request)
+
+
+class WireTransport:
+    def __init__(self, app: Flask) -> None:
+        self._wsgi = httpx.WSGITransport(app=app)
+
+    def exchange(self, request: HttpRequest) -> Exchange:
+        headers = dict(request.headers)
+        content_type = request.content_type()
+        if content_type:
+            headers["Content-Type"] = content_type
+        wire_request = httpx.Request(
+            request.method,
+            httpx.URL("http://simulator" + request.path, params=request.query or None),
+            headers=headers,
+            content=request.body_bytes(),
+        )
+        wire_response = self._wsgi.handle_request(wire_request)
+        body = wire_response.read()
+        received = dict(wire_response.headers)
+        latency = float(received.pop(LATENCY_HEADER.lower(), 0.0))
+        outcome = received.pop(OUTCOME_HEADER.lower(), "answer")
+        if outcome != "answer":
+            return Exchange(latency, None, outcome)  # type: ignore[arg-type]
+        return Exchange(latency, HttpResponse(wire_response.status_code, received, body=body))

@@ -1,0 +1,25 @@
+"""What a simulator did with one request: the latency to spend, and the answer, a hang or a reset.
+
+In simulated runs the runtime spends the latency in simulated time. Through the wire transport the
+Flask app cannot hand back a Python object, so it reports the latency and outcome in two headers that
+the wire transport strips again; a live app sleeps instead and sends neither.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from caas_core.http import HttpResponse
+
+Outcome = Literal["answer", "hang", "reset"]
+
+LATENCY_HEADER = "X-Sandbox-Latency-S"
+OUTCOME_HEADER = "X-Sandbox-Outcome"
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    latency: float
+    response: HttpResponse | None
+    outcome: Outcome = "answer"

@@ -1,0 +1,103 @@
+"""The thin Flask layer over a simulator: one URL rule per route, our request type in, ours out.
+
+`latency="sleep"` (live) really waits the sampled latency, on the server's thread and outside the
+runtime's lock; `latency="report"` (the simulated wire transport) hands it back in headers instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Literal
+
+import flask
+from werkzeug.exceptions import HTTPException
+
+from caas_core.http import HttpRequest, HttpResponse
+from simulators.kit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from simulators.kit.problems import problem_for
+from simulators.kit.routing import Route
+from simulators.kit.service import HANG_HOLD_S, Simulator
+
+LatencyMode = Literal["sleep", "report"]
+
+
+def create_app(simulator: Simulator, latency: LatencyMode = "sleep") -> flask.Flask:
+    app = flask.Flask(f"simulators.{simulator.name}")
+    app.extensions["simulator"] = simulator
+    app.extensions["latency_mode"] = latency
+    blueprint = flask.Blueprint(simulator.name, __name__)
+    methods_by_rule: dict[str, list[str]] = defaultdict(list)
+    for route in simulator.routes:
+        methods_by_rule[route.flask_rule].append(route.method)
+    for rule, methods in methods_by_rule.items():
+        blueprint.add_url_rule(rule, endpoint=rule, view_func=_view, methods=methods)
+    app.register_blueprint(blueprint)
+    app.register_error_handler(HTTPException, _http_problem)
+    return app
+
+
+def _view(**params: str) -> flask.Response:
+    simulator: Simulator = flask.current_app.extensions["simulator"]
+    route = _route_for(simulator, flask.request.method, flask.request.url_rule.rule)  # type: ignore[union-attr]
+    request = _from_flask(flask.request)
+    if isinstance(request, HttpResponse):
+        return _to_flask(request)
+    with simulator.runtime.exclusive():
+        exchange = simulator.handle_route(route, params, request)
+    return _deliver(simulator, exchange)
+
+
+def _route_for(simulator: Simulator, method: str, rule: str) -> Route:
+    return next(r for r in simulator.routes if r.method == method and r.flask_rule == rule)
+
+
+def _from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
+    body = request.get_data()
+    json_body = form = None
+    if request.mimetype in ("application/json", "application/problem+json") or (
+        body and request.mimetype.endswith("+json")
+    ):
+        try:
+            json_body = json.loads(body) if body else None
+        except ValueError:
+            return problem_for(400, "the body is not valid JSON")
+    elif request.mimetype == "application/x-www-form-urlencoded":
+        form = request.form.to_dict()
+    return HttpRequest(
+        request.method,
+        request.path,
+        headers=dict(request.headers),
+        query=request.args.to_dict(),
+        json=json_body,
+        form=form,
+    )
+
+
+def _deliver(simulator: Simulator, exchange: Exchange) -> flask.Response:
+    if flask.current_app.extensions["latency_mode"] == "report":
+        response = exchange.response or HttpResponse(504)
+        answer = _to_flask(response)
+        answer.headers[LATENCY_HEADER] = repr(exchange.latency)
+        answer.headers[OUTCOME_HEADER] = exchange.outcome
+        return answer
+    block = simulator.runtime.block  # type: ignore[attr-defined]  # only the live runtime blocks
+    if exchange.outcome == "hang":
+        block(HANG_HOLD_S)
+        return _to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
+    block(exchange.latency)
+    if exchange.outcome == "reset":
+        flask.abort(flask.Response(status=502))  # WSGI cannot reset the socket; the closest thing
+    assert exchange.response is not None
+    return _to_flask(exchange.response)
+
+
+def _to_flask(response: HttpResponse) -> flask.Response:
+    return flask.Response(response.to_bytes(), status=response.status, headers=response.headers)
+
+
+def _http_problem(error: HTTPException) -> flask.Response:
+    answer = _to_flask(problem_for(error.code or 500, error.description or error.name))
+    if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        answer.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+    return answer

@@ -1,0 +1,67 @@
+"""The sandbox's vehicles, derived lazily and deterministically from the seed.
+
+Vehicle i's VIN is a Faker VIN whose last six characters are i (so membership needs no table) with a
+recomputed check digit; the first few indices are the documented test vehicles. Nothing is generated
+until asked for, so a 100,000-vehicle fleet costs nothing up front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from faker import Faker
+
+# The documented test vehicles, always present, in this order at indices 0..3.
+TEST_VEHICLES = ("SBXHEALTHY0000001", "SBXLAPSED00000001", "SBXASLEEP00000001", "SBXFAULTY00000001")
+
+_TRANSLIT = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True))}
+_TRANSLIT |= dict(zip("JKLMN", range(1, 6), strict=True)) | {"P": 7, "R": 9}
+_TRANSLIT |= dict(zip("STUVWXYZ", range(2, 10), strict=True))
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+MAX_FLEET = 1_000_000
+
+
+def unit_hash(seed: int, key: str) -> float:
+    """A number in [0, 1) fixed by (seed, key): per-vehicle traits without a stream per vehicle."""
+    digest = hashlib.blake2b(f"{seed}\x00{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+def check_digit(vin: str) -> str:
+    total = sum(_TRANSLIT[c] * w for c, w in zip(vin, _WEIGHTS, strict=True))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+class Fleet:
+    def __init__(self, seed: int, size: int) -> None:
+        if not len(TEST_VEHICLES) <= size <= MAX_FLEET:
+            raise ValueError(f"fleet size must be between {len(TEST_VEHICLES)} and {MAX_FLEET}")
+        self.seed, self.size = seed, size
+        self._faker = Faker()
+        self.vin = lru_cache(maxsize=None)(self._make_vin)
+
+    def _make_vin(self, index: int) -> str:
+        if not 0 <= index < self.size:
+            raise IndexError(f"vehicle {index} is outside a fleet of {self.size}")
+        if index < len(TEST_VEHICLES):
+            return TEST_VEHICLES[index]
+        self._faker.seed_instance(f"{self.seed}:{index}")
+        body = self._faker.vin()[:11] + f"{index:06d}"
+        return body[:8] + check_digit(body) + body[9:]
+
+    def index_of(self, vin: str) -> int | None:
+        if vin in TEST_VEHICLES:
+            return TEST_VEHICLES.index(vin)
+        if len(vin) != 17 or not vin[11:].isdigit():
+            return None
+        index = int(vin[11:])
+        if index >= self.size or index < len(TEST_VEHICLES) or self.vin(index) != vin:
+            return None
+        return index
+
+    def __contains__(self, vin: object) -> bool:
+        return isinstance(vin, str) and self.index_of(vin) is not None
+
+    def __len__(self) -> int:
+        return self.size

@@ -1,0 +1,67 @@
+"""Routes as data: one table serves the fast transport's matcher and the Flask app's URL rules."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from caas_core.http import HttpRequest, HttpResponse
+
+Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def _compile(template: str) -> re.Pattern[str]:
+    return re.compile("^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", template) + "$")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    method: str
+    template: str  # "/api/v2/vehicles/{vin}/maintenance"
+    handler: Handler
+    control: bool = False  # the /__sandbox/ API: no faults, no journal
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.template)
+
+    @property
+    def key(self) -> str:
+        """How faults and the journal name the route: 'GET /api/v2/vehicles/{vin}/maintenance'."""
+        return f"{self.method} {self.template}"
+
+    @property
+    def endpoint(self) -> str:
+        return self.handler.__name__ if not self.control else f"sandbox_{self.handler.__name__}"
+
+    @property
+    def flask_rule(self) -> str:
+        return _PARAM.sub(r"<\1>", self.template)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    route: Route | None
+    params: dict[str, str]
+    allowed: tuple[str, ...] = ()  # methods the path accepts, when the method did not match
+
+
+class Router:
+    def __init__(self, routes: list[Route]) -> None:
+        self.routes = routes
+
+    def match(self, request: HttpRequest) -> Match:
+        allowed: list[str] = []
+        for route in self.routes:
+            found = route.pattern.match(request.path)
+            if found is None:
+                continue
+            if route.method == request.method:
+                return Match(route, found.groupdict())
+            allowed.append(route.method)
+        return Match(None, {}, tuple(allowed))

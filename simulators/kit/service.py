@@ -1,0 +1,110 @@
+"""A simulator: a behaviour model, its route table, faults, a journal, and the shared control API.
+
+Every transport ends here: the fast transport calls `handle`, the Flask app calls `handle_route` after
+its own routing. Behaviour models are plain Python: no Flask, no clock but the runtime's.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.runtime import Runtime
+from simulators.kit.control import CONTROL_ROUTES
+from simulators.kit.exchange import Exchange
+from simulators.kit.faults import FaultPlan
+from simulators.kit.journal import Journal
+from simulators.kit.latency import Latency
+from simulators.kit.problems import Problem, problem_for
+from simulators.kit.routing import Route, Router
+
+# How long a hung request holds its place among the requests in flight.
+HANG_HOLD_S = 300.0
+
+
+class Model(Protocol):
+    def state(self) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+
+
+class Simulator:
+    def __init__(
+        self, name: str, runtime: Runtime, model: Model, routes: Sequence[Route], base_latency: Latency
+    ) -> None:
+        self.name = name
+        self.runtime = runtime
+        self.model = model
+        self.routes = [*routes, *CONTROL_ROUTES]
+        self.router = Router(self.routes)
+        self.faults = FaultPlan(
+            runtime.stream(f"{name}.faults"), runtime.stream(f"{name}.latency"), base_latency
+        )
+        self.journal = Journal()
+        self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
+
+    def handle(self, request: HttpRequest) -> Exchange:
+        match = self.router.match(request)
+        if match.route is None:
+            if match.allowed:
+                allowed = ", ".join(match.allowed)
+                answer = problem_for(405, f"{request.method} is not allowed here; use {allowed}")
+                answer.headers["Allow"] = allowed
+                return Exchange(0.0, answer)
+            return Exchange(0.0, problem_for(404, f"no route for {request.method} {request.path}"))
+        return self.handle_route(match.route, match.params, request)
+
+    def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
+        if route.control:
+            return Exchange(0.0, _answer(route.handler, self, request, params))
+        now = self.runtime.now()
+        decision = self.faults.decide(route.key, now, self._inflight(now))
+        response: HttpResponse | None = None
+        if decision.action == "error":
+            response = problem_for(decision.status, f"injected fault {decision.fault_id}")
+            if decision.status in (429, 503):
+                response.headers["Retry-After"] = "1"
+        elif decision.action not in ("hang", "reset"):
+            response = _answer(route.handler, self.model, request, params)
+            if decision.action == "malformed":
+                response = _malformed(response)
+        outcome = decision.action if decision.action in ("hang", "reset") else "answer"
+        hold = HANG_HOLD_S if outcome == "hang" else decision.latency
+        heapq.heappush(self._answer_times, now + hold)
+        self.journal.add(
+            t=now,
+            method=request.method,
+            path=request.path,
+            route=route.key,
+            status=None if response is None else response.status,
+            outcome=outcome,
+            latency_s=decision.latency,
+            fault=decision.fault_id,
+            trace_id=request.header("X-Trace-Id"),
+        )
+        return Exchange(decision.latency, response, outcome)  # type: ignore[arg-type]
+
+    def reset(self) -> None:
+        self.model.reset()
+        self.faults.clear()
+        self.journal.clear()
+        self._answer_times.clear()
+
+    def _inflight(self, now: float) -> int:
+        times = self._answer_times
+        while times and times[0] <= now:
+            heapq.heappop(times)
+        return len(times)
+
+
+def _answer(handler: Any, owner: Any, request: HttpRequest, params: dict[str, str]) -> HttpResponse:
+    try:
+        return handler(owner, request, **params)
+    except Problem as problem:
+        return problem.response()
+
+
+def _malformed(response: HttpResponse) -> HttpResponse:
+    body = response.to_bytes()
+    return HttpResponse(response.status, dict(response.headers), body=body[: max(1, len(body) // 2)])

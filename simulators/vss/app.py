@@ -1,0 +1,24 @@
+"""VSS, the workshop system (pre-existing, read-only): build the simulator, or its Flask app."""
+
+from __future__ import annotations
+
+import flask
+
+from caas_core.runtime import Runtime
+from simulators.kit.flask_app import LatencyMode
+from simulators.kit.flask_app import create_app as _flask_app
+from simulators.kit.service import Simulator
+from simulators.vss.model import VssConfig, VssModel
+from simulators.vss.routes import ROUTES
+
+
+def create_simulator(runtime: Runtime, config: VssConfig | None = None) -> Simulator:
+    config = config or VssConfig()
+    return Simulator("vss", runtime, VssModel(runtime, config), ROUTES, config.latency)
+
+
+def create_app(
+    runtime: Runtime, config: VssConfig | None = None, latency: LatencyMode = "sleep"
+) -> flask.Flask:
+    """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
+    return _flask_app(create_simulator(runtime, config), latency)
