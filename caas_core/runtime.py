@@ -35,6 +35,7 @@ class Handle(Protocol):
 
 class Runtime(Protocol):
     seed: int
+    epoch: float  # the Unix time of runtime second 0: calendar dates and webhook timestamps derive from it
 
     def now(self) -> float:
         """Runtime seconds since start."""

@@ -40,6 +40,7 @@ class LiveRuntime:
             limits=httpx.Limits(max_connections=500, max_keepalive_connections=100)
         )
         self._started = time.monotonic()
+        self.epoch = time.time()
         self._handlers: dict[type, Callable[[Any], Coroutine[Any, Any, Any]]] = {
             Now: self._now,
             Sleep: self._sleep,

@@ -36,9 +36,14 @@ class SimHandle:
         return self._process.value
 
 
+# Simulated runs start at 2026-01-01T00:00:00Z, so their calendar dates are reproducible.
+SIMULATED_EPOCH = 1_767_225_600.0
+
+
 class SimulatedRuntime:
     def __init__(self, seed: int, transports: dict[str, Transport] | None = None) -> None:
         self.seed = seed
+        self.epoch = SIMULATED_EPOCH
         self.env = simpy.Environment()
         self.transports: dict[str, Transport] = dict(transports or {})
         self._streams = Streams(seed)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from simulators.kit.faults import Fault
 from simulators.kit.problems import Problem, parse_json
-from simulators.kit.routing import Route
+from simulators.kit.routing import Answer, QueryParam, Route
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
@@ -52,7 +54,11 @@ def reset(sim: Simulator, request: HttpRequest) -> HttpResponse:
     return HttpResponse(204)
 
 
-def _dump(fault: Fault) -> dict:
+def openapi(sim: Simulator, request: HttpRequest) -> HttpResponse:
+    return json_response(200, sim.openapi())
+
+
+def _dump(fault: Fault) -> dict[str, Any]:
     return fault.model_dump(exclude_none=True)
 
 
@@ -60,12 +66,81 @@ def _optional_float(value: str | None) -> float | None:
     return None if value is None else float(value)
 
 
+class FaultList(BaseModel):
+    faults: list[Fault]
+
+
+class JournalPage(BaseModel):
+    entries: list[dict[str, Any]]
+
+
+class SimulatorState(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    simulator: str
+    time_s: float
+
+
+class OpenApiDocument(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+
+
+_JOURNAL_QUERY = (
+    QueryParam("route", "only this route, as 'GET /path/{param}'"),
+    QueryParam("from_s", "only entries at or after this runtime second", "number"),
+    QueryParam("until_s", "only entries before this runtime second", "number"),
+)
+
 CONTROL_ROUTES = [
-    Route("GET", "/__sandbox/faults", list_faults, control=True),
-    Route("POST", "/__sandbox/faults", add_fault, control=True),
-    Route("DELETE", "/__sandbox/faults", clear_faults, control=True),
-    Route("DELETE", "/__sandbox/faults/{fault_id}", remove_fault, control=True),
-    Route("GET", "/__sandbox/journal", read_journal, control=True),
-    Route("GET", "/__sandbox/state", read_state, control=True),
-    Route("POST", "/__sandbox/reset", reset, control=True),
+    Route(
+        "GET",
+        "/__sandbox/faults",
+        list_faults,
+        True,
+        "list the faults in force",
+        (Answer(200, "the faults", FaultList),),
+    ),
+    Route(
+        "POST",
+        "/__sandbox/faults",
+        add_fault,
+        True,
+        "inject a fault",
+        (Answer(201, "the fault, with its id", Fault), Answer(422, "the fault is not valid")),
+        body=Fault,
+    ),
+    Route("DELETE", "/__sandbox/faults", clear_faults, True, "remove every fault", (Answer(204, "removed"),)),
+    Route(
+        "DELETE",
+        "/__sandbox/faults/{fault_id}",
+        remove_fault,
+        True,
+        "remove one fault",
+        (Answer(204, "removed"), Answer(404, "no such fault")),
+    ),
+    Route(
+        "GET",
+        "/__sandbox/journal",
+        read_journal,
+        True,
+        "the requests received, filtered by route and time",
+        (Answer(200, "journal entries", JournalPage), Answer(400, "a bound is not a number")),
+        query=_JOURNAL_QUERY,
+    ),
+    Route(
+        "GET",
+        "/__sandbox/state",
+        read_state,
+        True,
+        "the model's state",
+        (Answer(200, "state", SimulatorState),),
+    ),
+    Route(
+        "POST", "/__sandbox/reset", reset, True, "reset state, faults and journal", (Answer(204, "reset"),)
+    ),
+    Route(
+        "GET", "/openapi.json", openapi, True, "this document", (Answer(200, "OpenAPI 3.1", OpenApiDocument),)
+    ),
 ]

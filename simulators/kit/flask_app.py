@@ -31,7 +31,7 @@ def create_app(simulator: Simulator, latency: LatencyMode = "sleep") -> flask.Fl
     for route in simulator.routes:
         methods_by_rule[route.flask_rule].append(route.method)
     for rule, methods in methods_by_rule.items():
-        blueprint.add_url_rule(rule, endpoint=rule, view_func=_view, methods=methods)
+        blueprint.add_url_rule(rule, endpoint=rule.replace(".", "_"), view_func=_view, methods=methods)
     app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_problem)
     return app

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from pydantic import BaseModel
+
 from caas_core.http import HttpRequest, HttpResponse
 
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
@@ -20,11 +22,33 @@ def _compile(template: str) -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """One documented response of a route, for its OpenAPI document."""
+
+    status: int
+    description: str
+    schema: type[BaseModel] | None = None  # None: a problem document for 4xx/5xx, no body for 2xx
+
+
+@dataclass(frozen=True, slots=True)
+class QueryParam:
+    name: str
+    description: str
+    type: str = "string"
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     method: str
     template: str  # "/api/v2/vehicles/{vin}/maintenance"
     handler: Handler
     control: bool = False  # the /__sandbox/ API: no faults, no journal
+    summary: str = ""
+    answers: tuple[Answer, ...] = ()
+    body: type[BaseModel] | None = None  # a JSON request body
+    form: type[BaseModel] | None = None  # a form-encoded request body
+    security: str | None = None  # the name of a security scheme of the simulator's document
+    query: tuple[QueryParam, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -36,8 +60,8 @@ class Route:
         return f"{self.method} {self.template}"
 
     @property
-    def endpoint(self) -> str:
-        return self.handler.__name__ if not self.control else f"sandbox_{self.handler.__name__}"
+    def params(self) -> list[str]:
+        return _PARAM.findall(self.template)
 
     @property
     def flask_rule(self) -> str:

@@ -17,6 +17,7 @@ from simulators.kit.exchange import Exchange
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
+from simulators.kit.openapi import build_document
 from simulators.kit.problems import Problem, problem_for
 from simulators.kit.routing import Route, Router
 
@@ -26,14 +27,29 @@ HANG_HOLD_S = 300.0
 
 class Model(Protocol):
     def state(self) -> dict[str, Any]: ...
+    def openapi(self) -> dict[str, Any]:
+        return build_document(self.title, self.description, self.routes, self.security_schemes)
+
     def reset(self) -> None: ...
 
 
 class Simulator:
     def __init__(
-        self, name: str, runtime: Runtime, model: Model, routes: Sequence[Route], base_latency: Latency
+        self,
+        name: str,
+        runtime: Runtime,
+        model: Model,
+        routes: Sequence[Route],
+        base_latency: Latency,
+        *,
+        title: str = "",
+        description: str = "",
+        security_schemes: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.name = name
+        self.title = title or f"{name} simulator"
+        self.description = description
+        self.security_schemes = security_schemes or {}
         self.runtime = runtime
         self.model = model
         self.routes = [*routes, *CONTROL_ROUTES]
@@ -84,6 +100,9 @@ class Simulator:
             trace_id=request.header("X-Trace-Id"),
         )
         return Exchange(decision.latency, response, outcome)  # type: ignore[arg-type]
+
+    def openapi(self) -> dict[str, Any]:
+        return build_document(self.title, self.description, self.routes, self.security_schemes)
 
     def reset(self) -> None:
         self.model.reset()

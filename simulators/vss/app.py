@@ -9,12 +9,21 @@ from simulators.kit.flask_app import LatencyMode
 from simulators.kit.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
 from simulators.vss.model import VssConfig, VssModel
-from simulators.vss.routes import ROUTES
+from simulators.vss.routes import ROUTES, SECURITY_SCHEMES
 
 
 def create_simulator(runtime: Runtime, config: VssConfig | None = None) -> Simulator:
     config = config or VssConfig()
-    return Simulator("vss", runtime, VssModel(runtime, config), ROUTES, config.latency)
+    return Simulator(
+        "vss",
+        runtime,
+        VssModel(runtime, config),
+        ROUTES,
+        config.latency,
+        title="VSS simulator",
+        description="Vehicle Service System: maintenance records behind OAuth 2.0 client credentials",
+        security_schemes=SECURITY_SCHEMES,
+    )
 
 
 def create_app(

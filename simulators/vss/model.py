@@ -16,8 +16,6 @@ from caas_core.runtime import Runtime
 from simulators.kit.fleet import Fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
 
-EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # runtime second 0, as a calendar date
-
 FIXED_RECORDS = {
     "SBXHEALTHY0000001": ("CURRENT", 95.0),
     "SBXLAPSED00000001": ("OVERDUE", 12.0),
@@ -75,7 +73,8 @@ class VssModel:
         self.queries += 1
         status, percentage = FIXED_RECORDS.get(vin) or self._derived(vin)
         days_since = int(unit_hash(self.runtime.seed, f"vss.last-service:{vin}") * 300)
-        last_service = EPOCH - timedelta(days=days_since)
+        today = datetime.fromtimestamp(self.runtime.epoch + self.runtime.now(), UTC)
+        last_service = today - timedelta(days=days_since)
         return {
             "vin": vin,
             "status": status,

@@ -4,11 +4,47 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Literal
+
+from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from simulators.kit.problems import Problem
-from simulators.kit.routing import Route
+from simulators.kit.routing import Answer, Route
 from simulators.vss.model import VssModel
+
+
+class TokenRequest(BaseModel):
+    grant_type: Literal["client_credentials"]
+    scope: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+    scope: str
+
+
+class MaintenanceRecord(BaseModel):
+    vin: str
+    status: Literal["CURRENT", "DUE_SOON", "OVERDUE"]
+    percentage: float
+    lastServiceDate: str
+    nextServiceDue: str
+
+
+SECURITY_SCHEMES = {
+    "oauth2": {
+        "type": "oauth2",
+        "flows": {
+            "clientCredentials": {"tokenUrl": "/oauth/token", "scopes": {"maintenance:read": "read records"}}
+        },
+    },
+    "clientBasic": {"type": "http", "scheme": "basic"},
+}
 
 
 def issue_token(model: VssModel, request: HttpRequest) -> HttpResponse:
@@ -62,6 +98,29 @@ def _client_credentials(request: HttpRequest) -> tuple[str, str]:
 
 
 ROUTES = [
-    Route("POST", "/oauth/token", issue_token),
-    Route("GET", "/api/v2/vehicles/{vin}/maintenance", get_maintenance),
+    Route(
+        "POST",
+        "/oauth/token",
+        issue_token,
+        summary="issue an access token (OAuth 2.0 client credentials)",
+        answers=(
+            Answer(200, "a bearer token", TokenResponse),
+            Answer(400, "not a client-credentials request"),
+            Answer(401, "unknown client or wrong secret"),
+        ),
+        form=TokenRequest,
+        security="clientBasic",
+    ),
+    Route(
+        "GET",
+        "/api/v2/vehicles/{vin}/maintenance",
+        get_maintenance,
+        summary="a vehicle's maintenance status",
+        answers=(
+            Answer(200, "the maintenance record", MaintenanceRecord),
+            Answer(401, "no valid bearer token"),
+            Answer(404, "unknown VIN"),
+        ),
+        security="oauth2",
+    ),
 ]

@@ -1,0 +1,112 @@
+"""Each simulator's OpenAPI 3.1 document, generated from its route table and pydantic models.
+
+Pydantic emits JSON Schema 2020-12, which OpenAPI 3.1 embeds as is; every model lands in
+`components/schemas`. Every route documents its error answers as `application/problem+json`, and every
+route gets a 405 because the server answers one to any other method on its path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from simulators.kit.routing import Route
+
+REF = "#/components/schemas/{model}"
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = Field(default="about:blank")
+    title: str
+    status: int
+    detail: str
+
+
+def build_document(
+    title: str,
+    description: str,
+    routes: list[Route],
+    security_schemes: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    paths: dict[str, dict[str, Any]] = {}
+    _schema_ref(ProblemDocument, schemas)
+    for route in routes:
+        paths.setdefault(route.template, {})[route.method.lower()] = _operation(route, schemas)
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": "1.0.0", "description": description},
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+    if security_schemes:
+        document["components"]["securitySchemes"] = security_schemes
+    return document
+
+
+def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    name = route.handler.__name__
+    operation: dict[str, Any] = {
+        "operationId": f"sandbox_{name}" if route.control else name,
+        "summary": route.summary or name.replace("_", " "),
+        "tags": ["sandbox control"] if route.control else ["api"],
+        "responses": {},
+    }
+    parameters = [
+        {"name": p, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
+        for p in route.params
+    ]
+    parameters += [
+        {
+            "name": q.name,
+            "in": "query",
+            "required": False,
+            "description": q.description,
+            "schema": {"type": q.type},
+        }
+        for q in route.query
+    ]
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema_ref(route.body, schemas)}},
+        }
+    elif route.form is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": _schema_ref(route.form, schemas)}},
+        }
+    if route.security:
+        operation["security"] = [{route.security: []}]
+    problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
+    answers = {a.status: a for a in route.answers}
+    for status in sorted(answers):
+        answer = answers[status]
+        entry: dict[str, Any] = {"description": answer.description}
+        if answer.schema is not None:
+            entry["content"] = {"application/json": {"schema": _schema_ref(answer.schema, schemas)}}
+        elif status >= 400:
+            entry["content"] = problem
+        operation["responses"][str(status)] = entry
+    operation["responses"].setdefault(
+        "405", {"description": "method not allowed on this path", "content": problem}
+    )
+    if route.body is not None or route.form is not None:
+        operation["responses"].setdefault("400", {"description": "the body is not valid", "content": problem})
+    return operation
+
+
+def _schema_ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:
+    schema = model.model_json_schema(ref_template=REF)
+    for name, definition in schema.pop("$defs", {}).items():
+        schemas.setdefault(name, definition)
+    name = schema.get("title", model.__name__)
+    schemas.setdefault(name, schema)
+    return {"$ref": REF.format(model=name)}
