@@ -30,8 +30,11 @@ class ConfigError(SandboxError):
 
 class IllegalTransition(SandboxError):
     def __init__(self, machine: str, state: str, event: str) -> None:
-        super().__init__(f"{machine}: event {event!r} is not allowed in state {state!r}")
+        super().__init__(machine, state, event)  # args mirror the signature, so copies rebuild the error
         self.machine, self.state, self.event = machine, state, event
+
+    def __str__(self) -> str:
+        return f"{self.machine}: event {self.event!r} is not allowed in state {self.state!r}"
 
 
 class IntegrationError(SandboxError):
@@ -62,8 +65,11 @@ class AttemptTimeout(IntegrationError):
 
 class RemoteError(IntegrationError):
     def __init__(self, status: int, detail: str = "") -> None:
-        super().__init__(f"HTTP {status}{': ' + detail if detail else ''}")
+        super().__init__(status, detail)  # args mirror the signature, so copies rebuild the error
         self.status, self.detail = status, detail
+
+    def __str__(self) -> str:
+        return f"HTTP {self.status}{': ' + self.detail if self.detail else ''}"
 
 
 class ServerError(RemoteError):

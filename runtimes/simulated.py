@@ -8,19 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 import simpy
 from simpy.events import Event
 
 from caas_core.effects import Draw, Flow, Now, Send, Sleep
-from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
+from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError, SandboxError
 from runtimes.streams import Streams
 from runtimes.transports import Transport
 
 
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: SandboxError
+
+
 class SimHandle:
-    """A spawned flow; `result()` is readable once the simulation has run past its end."""
+    """A spawned flow; `result()` is readable once the simulation has run past its end.
+
+    A flow that ends by raising a SandboxError (an integration failure is an outcome) keeps it for
+    `result()` to raise; any other exception is a bug and stops the simulation where it happened.
+    """
 
     def __init__(self, process: simpy.Process) -> None:
         self._process = process
@@ -31,9 +41,10 @@ class SimHandle:
     def result(self) -> Any:
         if not self._process.triggered:
             raise RuntimeError("the flow has not finished yet; run the simulation further")
-        if not self._process.ok:
-            raise self._process.value
-        return self._process.value
+        value = self._process.value
+        if isinstance(value, _Failed):
+            raise value.error
+        return value
 
 
 # Simulated runs start at 2026-01-01T00:00:00Z, so their calendar dates are reproducible.
@@ -85,6 +96,8 @@ class SimulatedRuntime:
                 effect = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
                 return stop.value
+            except SandboxError as failure:
+                return _Failed(failure)
             value = handlers[type(effect)](effect)
             # NOTE: only waiting effects produce events; Now and Draw skip SimPy entirely, for speed.
             if isinstance(value, Event):

@@ -57,4 +57,4 @@ def parse_json(model: type[M], request: HttpRequest) -> M:
 def validation_detail(exc: ValidationError) -> str:
     err = exc.errors(include_url=False)[0]
     where = ".".join(str(part) for part in err["loc"]) or "body"
-    return f"{where}: {err['msg']}"
+    return f"{where}: {err['msg'].removeprefix('Value error, ')}"

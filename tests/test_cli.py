@@ -1,0 +1,75 @@
+"""The command line as a user runs it: real processes, real exit codes, one line per user error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caas_sandbox", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_policy_show_prints_the_matrix_with_derived_columns():
+    result = run("policy", "show")
+    assert result.returncode == 0, result.stderr
+    matrix, breakers = result.stdout.split("Circuit breakers")
+    lines = {line.split("│")[1].strip(): line for line in matrix.splitlines() if line.count("│") > 3}
+    assert "510s" in lines["ota_activation"] and "fixed 30s" in lines["ota_activation"]
+    assert "55s" in lines["vss_query"] and "exponential 5s, 10s, 20s" in lines["vss_query"]
+    assert "immediate" in lines["payment"]
+    assert "10 failures in 60s" in breakers
+
+
+def test_policy_show_json_is_one_object_keyed_by_integration(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text("[ota_activation]\nmax_retries = 2\n")
+    result = run("policy", "show", "--json", "--policies", str(mine))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    ota = data["ota_activation"]
+    assert (ota["timeout_s"], ota["max_retries"], ota["attempts"]) == (60, 2, 3)
+    assert (ota["worst_case_give_up_s"], ota["max_amplification"]) == (240, 3)
+    assert data["vss_query"]["worst_case_give_up_s"] == 55
+    assert data["breakers"]["vss"]["failure_threshold"] == 10
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        (
+            "[payment]\nmax_retries = -1\n",
+            "payment.max_retries = -1 is out of range; allowed: >= 0 and <= 50",
+        ),
+        ("[vss_query]\ncache_ttl = 10\n", "unknown key vss_query.cache_ttl"),
+    ],
+)
+def test_a_bad_policy_file_is_one_line_without_a_traceback(tmp_path, content, line):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(content)
+    result = run("policy", "show", "--policies", str(bad))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"Error: {bad}: {line}\n"
+
+
+def test_a_missing_policy_file_is_one_line():
+    result = run("policy", "show", "--policies", "/nonexistent/policies.toml")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_demo_runs_the_vss_slice_on_both_transports():
+    result = run("demo", "--seed", "42")
+    assert result.returncode == 0, result.stderr
+    assert "fast and wire give the same outcome for every check: yes" in result.stdout
+    assert "two runs with seed 42 give byte-identical records: yes" in result.stdout

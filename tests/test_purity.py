@@ -1,0 +1,57 @@
+"""The core and the behaviour models stay free of clocks, threads, sockets, randomness and frameworks."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+IO_MODULES = {
+    "time",
+    "random",
+    "threading",
+    "socket",
+    "asyncio",
+    "httpx",
+    "simpy",
+    "waitress",
+    "flask",
+    "werkzeug",
+}
+# The thin Flask layers of the simulators may import Flask, and nothing else of the list.
+FLASK_LAYERS = {"simulators/kit/flask_app.py"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def modules(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules("caas_core"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_core_imports_no_clock_thread_socket_or_randomness(path):
+    assert imported_roots(path) & IO_MODULES == set()
+
+
+@pytest.mark.parametrize("path", modules("simulators"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_simulators_touch_io_only_in_their_flask_layer(path):
+    relative = str(path.relative_to(ROOT))
+    allowed = {"flask", "werkzeug"} if relative in FLASK_LAYERS or path.name == "app.py" else set()
+    assert imported_roots(path) & IO_MODULES <= allowed
+
+
+def test_the_scan_would_notice_a_forbidden_import(tmp_path):
+    sneaky = tmp_path / "sneaky.py"
+    sneaky.write_text("import os\nfrom time import monotonic\nimport random as r\n")
+    assert imported_roots(sneaky) & IO_MODULES == {"time", "random"}

@@ -1,0 +1,58 @@
+"""The spine holds: one VSS workload gives the same outcome per check live over sockets, in SimPy with
+the fast transport and with the wire transport; and simulated runs are byte-identical per seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from scenarios import vss_demo
+
+SEED = 42
+
+
+@pytest.fixture(scope="module")
+def checks():
+    return vss_demo.plan(SEED)
+
+
+@pytest.fixture(scope="module")
+def fast(checks):
+    return vss_demo.run_simulated(SEED, "fast", checks)
+
+
+def test_the_workload_exercises_every_outcome(fast, checks):
+    rows = vss_demo.summary_rows(fast)
+    assert len(checks) >= 250
+    assert rows["allowed, answered by VSS"] > 0
+    assert rows["allowed, from cache"] > 0
+    assert rows["blocked: maintenance overdue"] > 0
+    assert rows["blocked: VSS unavailable, no cache"] > 0
+    assert [new for _, _, new in fast.transitions()] == ["open", "half_open", "open", "half_open", "closed"]
+    opened, *_ = fast.transitions()
+    assert vss_demo.OUTAGE["from_s"] < opened[0] < vss_demo.OUTAGE["until_s"]
+
+
+def test_fast_and_wire_give_the_same_outcome_for_each_check(fast, checks):
+    wire = vss_demo.run_simulated(SEED, "wire", checks)
+    assert wire.outcomes() == fast.outcomes()
+    assert wire.transitions() == fast.transitions()
+    assert wire.journal_size == fast.journal_size
+
+
+def test_two_simulated_runs_with_the_same_seed_are_byte_identical(fast, checks):
+    again = vss_demo.run_simulated(SEED, "fast", checks)
+    assert again.to_json().encode() == fast.to_json().encode()
+    other = vss_demo.run_simulated(SEED + 1, "fast", checks)
+    assert other.to_json() != fast.to_json()
+
+
+@pytest.mark.live
+def test_live_over_loopback_gives_the_same_outcome_for_each_check(fast, checks):
+    live = vss_demo.run_live(SEED, speed=12, checks=checks)
+    assert live.outcomes() == fast.outcomes()
+    assert [(old, new) for _, old, new in live.transitions()] == [
+        (old, new) for _, old, new in fast.transitions()
+    ]
+    for (live_t, _, _), (sim_t, _, _) in zip(live.transitions(), fast.transitions(), strict=True):
+        assert live_t == pytest.approx(sim_t, abs=vss_demo.MARGIN_S)
+    assert live.journal_size == fast.journal_size
