@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from reports.terminal import console, render_table
-from scenarios import vss_demo
+from caas_sandbox.options import policies_option
 
 
 @click.command()
 @click.option("--seed", default=42, show_default=True, help="Seed of every random draw.")
-def demo(seed: int) -> None:
+@policies_option
+def demo(seed: int, policies_file: Path | None) -> None:
     """Maintenance checks against VSS while it answers, fails for two minutes and recovers."""
+    from caas_core.policies import load_policies
+    from reports.terminal import console, render_table
+    from scenarios import vss_demo
+
     out = console()
-    checks = vss_demo.plan(seed)
-    fast = vss_demo.run_simulated(seed, "fast", checks)
-    wire = vss_demo.run_simulated(seed, "wire", checks)
-    again = vss_demo.run_simulated(seed, "fast", checks)
+    policies = load_policies(policies_file)
+    checks = vss_demo.plan(seed, policies)
+    fast = vss_demo.run_simulated(seed, "fast", checks, policies)
+    wire = vss_demo.run_simulated(seed, "wire", checks, policies)
+    again = vss_demo.run_simulated(seed, "fast", checks, policies)
     rows = [
         [label, fast_count, wire_count]
         for (label, fast_count), wire_count in zip(

@@ -7,15 +7,7 @@ from pathlib import Path
 
 import click
 
-from caas_core.policies import breaker_rows, load_policies, matrix_rows
-from reports.terminal import console, render_table
-
-POLICIES_OPTION = click.option(
-    "--policies",
-    "policies_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A TOML file whose values override the shipped defaults.",
-)
+from caas_sandbox.options import policies_option
 
 
 @click.group()
@@ -24,10 +16,13 @@ def policy() -> None:
 
 
 @policy.command("show")
-@POLICIES_OPTION
+@policies_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object keyed by integration.")
 def show(policies_file: Path | None, as_json: bool) -> None:
     """Print the retry matrix with the worst-case give-up time and the maximum load amplification."""
+    from caas_core.policies import breaker_rows, load_policies, matrix_rows
+    from reports.terminal import console, render_table
+
     policies = load_policies(policies_file)
     rows = matrix_rows(policies)
     if as_json:
