@@ -15,21 +15,21 @@ import simpy
 from simpy.events import Event
 
 from caas_core.effects import Draw, Flow, Now, Send, Sleep
-from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError, SandboxError
+from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
 from runtimes.streams import Streams
 from runtimes.transports import Transport
 
 
 @dataclass(frozen=True, slots=True)
 class _Failed:
-    error: SandboxError
+    error: IntegrationError
 
 
 class SimHandle:
     """A spawned flow; `result()` is readable once the simulation has run past its end.
 
-    A flow that ends by raising a SandboxError (an integration failure is an outcome) keeps it for
-    `result()` to raise; any other exception is a bug and stops the simulation where it happened.
+    A flow that ends by raising an IntegrationError (a failed call is an outcome) keeps it for `result()`
+    to raise; any other exception, IllegalTransition included, is a bug and stops the simulation.
     """
 
     def __init__(self, process: simpy.Process) -> None:
@@ -96,7 +96,7 @@ class SimulatedRuntime:
                 effect = flow.send(value) if error is None else flow.throw(error)
             except StopIteration as stop:
                 return stop.value
-            except SandboxError as failure:
+            except IntegrationError as failure:
                 return _Failed(failure)
             value = handlers[type(effect)](effect)
             # NOTE: only waiting effects produce events; Now and Draw skip SimPy entirely, for speed.

@@ -27,9 +27,6 @@ HANG_HOLD_S = 300.0
 
 class Model(Protocol):
     def state(self) -> dict[str, Any]: ...
-    def openapi(self) -> dict[str, Any]:
-        return build_document(self.title, self.description, self.routes, self.security_schemes)
-
     def reset(self) -> None: ...
 
 
