@@ -1,0 +1,71 @@
+"""The Factory (to be built by a partner): build the simulator, or its Flask app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+
+from caas_core.runtime import Runtime
+from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, FactoryModel
+from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
+from simulators.kit.flask_app import LatencyMode
+from simulators.kit.flask_app import create_app as _flask_app
+from simulators.kit.openapi import REF
+from simulators.kit.service import Simulator
+
+
+class FactorySimulator(Simulator):
+    """A simulator whose OpenAPI document also describes the status webhook it pushes (OpenAPI 3.1
+    `webhooks`): the partner builds that side too, so the contract must show it."""
+
+    def openapi(self) -> dict[str, Any]:
+        document = super().openapi()
+        schema = StatusWebhook.model_json_schema(ref_template=REF)
+        schemas = document["components"]["schemas"]
+        for name, definition in schema.pop("$defs", {}).items():
+            schemas.setdefault(name, definition)
+        schemas.setdefault("StatusWebhook", schema)
+        document["webhooks"] = {
+            "orderStatusChanged": {
+                "post": {
+                    "operationId": "order_status_changed",
+                    "summary": f"an order changed status; sent to CaaS at POST {STATUS_WEBHOOK_PATH}",
+                    "description": "Signed per Standard Webhooks (webhook-id, webhook-timestamp, "
+                    "webhook-signature); retried with exponential backoff until a 2xx; 429 Retry-After "
+                    "is honoured. The same webhook-id may arrive more than once.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": REF.format(model="StatusWebhook")}}
+                        },
+                    },
+                    "responses": {"2XX": {"description": "received; any other answer is retried"}},
+                }
+            }
+        }
+        return document
+
+
+def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> Simulator:
+    config = config or FactoryConfig()
+    model = FactoryModel(runtime, config)
+    simulator = FactorySimulator(
+        "factory",
+        runtime,
+        model,
+        ROUTES,
+        config.latency,
+        title="Factory simulator",
+        description="Factory order management: orders by API key, status changes pushed as signed webhooks",
+        security_schemes=SECURITY_SCHEMES,
+    )
+    model.connect(simulator.faults)
+    return simulator
+
+
+def create_app(
+    runtime: Runtime, config: FactoryConfig | None = None, latency: LatencyMode = "sleep"
+) -> flask.Flask:
+    """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
+    return _flask_app(create_simulator(runtime, config), latency)

@@ -1,0 +1,320 @@
+"""Factory behaviour: orders, their production timeline, and the status webhooks pushed to CaaS.
+
+Rules:
+1. A placed order is ACCEPTED with sequence 1; the POST's answer says so. Every later status change is
+   pushed to CaaS as one webhook carrying the order's next sequence number, so stale updates can be told.
+2. The lifecycle is the table TRANSITIONS; READY is terminal. An illegal move raises IllegalTransition.
+3. An order waits `queue_time`, then needs `build_time` of manufacturing work. While manufacturing it is
+   delayed with `delay_probability`, at most `max_delays` times: the delay strikes at a whole second
+   drawn over the work remaining, lasts `delay_time`, and then the remaining work resumes.
+4. Durations are whole seconds, so sums of them stay exact in float time. Draws come from the streams
+   factory.timeline (durations) and factory.delays (whether and when); each order's timeline is a flow
+   on the runtime, never a thread or a sleep.
+5. estimatedCompletionDate = acceptance + mean queue time + mean build time, pushed out by the mean delay
+   time each time the order is delayed. The VIN is assigned when the order turns READY.
+6. A reset forgets every order; timelines already running stop at their next step.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from caas_core.effects import Flow, Sleep
+from caas_core.errors import IllegalTransition
+from caas_core.runtime import RandomStream, Runtime
+from simulators.factory.catalogue import VehicleSpec, vin_for
+from simulators.kit.faults import FaultPlan
+from simulators.kit.latency import Z99, Latency, Lognormal
+from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
+
+ACCEPTED, MANUFACTURING, DELAYED, READY = "ACCEPTED", "MANUFACTURING", "DELAYED", "READY"
+Status = Literal["ACCEPTED", "MANUFACTURING", "DELAYED", "READY"]
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    ACCEPTED: {"start": MANUFACTURING},
+    MANUFACTURING: {"delay": DELAYED, "finish": READY},
+    DELAYED: {"resume": MANUFACTURING},
+    READY: {},
+}
+
+STATUS_WEBHOOK_PATH = "/webhooks/factory/status"
+STATUS_EVENT = "order.status_changed"
+DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webhooks-v1").decode()
+
+DAY = 86_400
+YEAR = 365 * DAY
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FixedDuration(_Dist):
+    dist: Literal["fixed"]
+    s: float = Field(ge=0, le=YEAR)
+
+    def sample(self, rng: RandomStream) -> float:
+        return self.s
+
+    @property
+    def mean(self) -> float:
+        return self.s
+
+
+class UniformDuration(_Dist):
+    dist: Literal["uniform"]
+    min_s: float = Field(ge=0, le=YEAR)
+    max_s: float = Field(ge=0, le=YEAR)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformDuration:
+        if self.max_s < self.min_s:
+            raise ValueError("max_s must be at least min_s")
+        return self
+
+    def sample(self, rng: RandomStream) -> float:
+        return rng.uniform(self.min_s, self.max_s)
+
+    @property
+    def mean(self) -> float:
+        return (self.min_s + self.max_s) / 2
+
+
+class LognormalDuration(_Dist):
+    """Given by its median and 99th percentile, as production lead times usually are."""
+
+    dist: Literal["lognormal"]
+    p50_s: float = Field(gt=0, le=YEAR)
+    p99_s: float = Field(gt=0, le=YEAR)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LognormalDuration:
+        if self.p99_s < self.p50_s:
+            raise ValueError("p99_s must be at least p50_s")
+        return self
+
+    @property
+    def sigma(self) -> float:
+        return (math.log(self.p99_s) - math.log(self.p50_s)) / Z99
+
+    def sample(self, rng: RandomStream) -> float:
+        return min(YEAR, rng.lognormvariate(math.log(self.p50_s), self.sigma))
+
+    @property
+    def mean(self) -> float:
+        return self.p50_s * math.exp(self.sigma**2 / 2)
+
+
+Duration = Annotated[FixedDuration | UniformDuration | LognormalDuration, Field(discriminator="dist")]
+
+
+class FactoryConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    api_key: str = Field(default="factory-sandbox-key", min_length=1)
+    webhook_secret: str = DEFAULT_WEBHOOK_SECRET
+    delivery: DeliveryPolicy = DeliveryPolicy()
+    latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)
+    queue_time: Duration = UniformDuration(dist="uniform", min_s=DAY, max_s=3 * DAY)
+    build_time: Duration = LognormalDuration(dist="lognormal", p50_s=10 * DAY, p99_s=30 * DAY)
+    delay_probability: float = Field(default=0.2, ge=0, le=1)
+    delay_time: Duration = UniformDuration(dist="uniform", min_s=2 * DAY, max_s=7 * DAY)
+    max_delays: int = Field(default=3, ge=0, le=20)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _standard_webhooks_secret(cls, secret: str) -> str:
+        try:
+            ok = secret.startswith("whsec_") and len(base64.b64decode(secret[6:], validate=True)) >= 16
+        except binascii.Error:
+            ok = False
+        if not ok:
+            raise ValueError("webhook_secret must be 'whsec_' followed by base64 of at least 16 bytes")
+        return secret
+
+
+@dataclass(slots=True)
+class Order:
+    order_id: str
+    number: int
+    spec: VehicleSpec
+    customer_reference: str
+    estimated_at: float  # runtime seconds
+    status: str = ACCEPTED
+    history: list[tuple[str, float]] = field(default_factory=list)
+    vin: str | None = None
+
+    @property
+    def sequence(self) -> int:
+        return len(self.history)
+
+
+class IdempotencyMismatch(Exception):
+    """An Idempotency-Key came back with a different order than the one it first placed."""
+
+
+class FactoryModel:
+    def __init__(self, runtime: Runtime, config: FactoryConfig) -> None:
+        self.runtime = runtime
+        self.config = config
+        self._timeline_rng = runtime.stream("factory.timeline")
+        self._delay_rng = runtime.stream("factory.delays")
+        self.webhooks: WebhookSender | None = None
+        self.orders: dict[str, Order] = {}
+        self._placed: dict[str, tuple[str, str]] = {}  # idempotency key -> (request fingerprint, order id)
+        self._messages: dict[str, tuple[str, int]] = {}  # webhook message id -> (order id, sequence)
+        self._generation = 0  # bumped by reset: timelines of forgotten orders recognise themselves by it
+
+    def connect(self, faults: FaultPlan) -> None:
+        """Create the webhook sender. It needs the simulator's fault plan, which exists only after the
+        simulator that holds this model, so the simulator's builder calls this second."""
+        self.webhooks = WebhookSender(
+            self.runtime,
+            "factory",
+            STATUS_WEBHOOK_PATH,
+            self.config.webhook_secret,
+            faults,
+            self.config.delivery,
+        )
+
+    def authorised(self, api_key: str | None) -> bool:
+        return api_key is not None and hmac.compare_digest(api_key.encode(), self.config.api_key.encode())
+
+    def place(
+        self, spec: VehicleSpec, customer_reference: str, idempotency_key: str | None = None
+    ) -> tuple[Order, bool]:
+        """Accept an order and start its timeline; returns the order and whether it was placed earlier
+        under the same idempotency key (then nothing new happens)."""
+        if self.webhooks is None:
+            raise RuntimeError("FactoryModel.connect(faults) must be called before orders are placed")
+        fingerprint = spec.model_dump_json() + "\x00" + customer_reference
+        if idempotency_key is not None and idempotency_key in self._placed:
+            first, order_id = self._placed[idempotency_key]
+            if first != fingerprint:
+                raise IdempotencyMismatch(idempotency_key)
+            return self.orders[order_id], True
+        now = self.runtime.now()
+        number = len(self.orders) + 1
+        cfg = self.config
+        estimate = round(now + cfg.queue_time.mean + cfg.build_time.mean)
+        order = Order(
+            f"ord_{number:06d}", number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
+        )
+        self.orders[order.order_id] = order
+        if idempotency_key is not None:
+            self._placed[idempotency_key] = (fingerprint, order.order_id)
+        self.runtime.spawn(self._timeline(order, self._generation))
+        return order, False
+
+    def accepted(self, order: Order) -> dict[str, Any]:
+        """The POST's answer: what was true when the order was accepted."""
+        return {
+            "orderId": order.order_id,
+            "status": ACCEPTED,
+            "estimatedCompletionDate": self._iso(order.estimated_at),
+        }
+
+    def view(self, order: Order) -> dict[str, Any]:
+        return {
+            "orderId": order.order_id,
+            "status": order.status,
+            "sequence": order.sequence,
+            "vehicleSpec": order.spec.model_dump(),
+            "customerReference": order.customer_reference,
+            "estimatedCompletionDate": self._iso(order.estimated_at),
+            "vin": order.vin,
+            "history": [
+                {"status": s, "at": self._iso(t), "sequence": i}
+                for i, (s, t) in enumerate(order.history, start=1)
+            ],
+        }
+
+    def deliveries(self, order_id: str | None = None) -> list[dict[str, Any]]:
+        """The sender's delivery log, each record with the order and sequence it was about."""
+        records = []
+        for record in self.webhooks.log if self.webhooks else []:
+            about, sequence = self._messages.get(record.message_id, (None, None))
+            if order_id is None or about == order_id:
+                records.append({**record.as_dict(), "orderId": about, "sequence": sequence})
+        return records
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "orders": len(self.orders),
+            "by_status": dict(sorted(Counter(o.status for o in self.orders.values()).items())),
+            "webhooks_emitted": len(self._messages),
+            "deliveries": self.deliveries(),
+        }
+
+    def reset(self) -> None:
+        self._generation += 1
+        self.orders.clear()
+        self._placed.clear()
+        self._messages.clear()
+        if self.webhooks is not None:
+            self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
+
+    # -- the production timeline ----------------------------------------------------------------------
+    def _timeline(self, order: Order, generation: int) -> Flow[None]:
+        cfg = self.config
+        yield Sleep(self._draw(cfg.queue_time))
+        if not self._move(order, "start", generation):
+            return
+        work = self._draw(cfg.build_time)
+        for _ in range(cfg.max_delays):
+            if work < 2 or not self._delayed():
+                break
+            done = self._delay_rng.randrange(1, int(work))  # leaves at least one second of work
+            yield Sleep(done)
+            work -= done
+            if not self._move(order, "delay", generation):
+                return
+            yield Sleep(self._draw(cfg.delay_time))
+            if not self._move(order, "resume", generation):
+                return
+        yield Sleep(work)
+        self._move(order, "finish", generation)
+
+    def _move(self, order: Order, event: str, generation: int) -> bool:
+        if generation != self._generation:
+            return False
+        previous = order.status
+        status = TRANSITIONS[previous].get(event)
+        if status is None:
+            raise IllegalTransition("factory order", previous, event)
+        now = self.runtime.now()
+        order.status = status
+        order.history.append((status, now))
+        if status == DELAYED:
+            order.estimated_at = round(order.estimated_at + self.config.delay_time.mean)
+        elif status == READY:
+            order.vin = vin_for(order.spec, order.number, self.runtime.epoch + now)
+        data = {
+            "orderId": order.order_id,
+            "status": status,
+            "previousStatus": previous,
+            "occurredAt": self._iso(now),
+            "sequence": order.sequence,
+        }
+        assert self.webhooks is not None  # place() refuses to start a timeline without a sender
+        self._messages[self.webhooks.emit(STATUS_EVENT, data)] = (order.order_id, order.sequence)
+        return True
+
+    def _draw(self, duration: FixedDuration | UniformDuration | LognormalDuration) -> float:
+        return float(max(0, round(duration.sample(self._timeline_rng))))
+
+    def _delayed(self) -> bool:
+        p = self.config.delay_probability
+        return p > 0 and self._delay_rng.random() < p
+
+    def _iso(self, t: float) -> str:
+        return datetime.fromtimestamp(self.runtime.epoch + t, UTC).isoformat().replace("+00:00", "Z")
