@@ -97,7 +97,13 @@ def _to_flask(response: HttpResponse) -> flask.Response:
 
 
 def _http_problem(error: HTTPException) -> flask.Response:
-    answer = _to_flask(problem_for(error.code or 500, error.description or error.name))
-    if error.code == 405 and error.valid_methods:  # type: ignore[attr-defined]
-        answer.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
-    return answer
+    """Werkzeug's routing errors, worded as the fast transport's router words them."""
+    request = flask.request
+    if error.code == 404:
+        return _to_flask(problem_for(404, f"no route for {request.method} {request.path}"))
+    if error.code == 405:
+        allowed = ", ".join(m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS"))  # type: ignore[attr-defined]
+        answer = _to_flask(problem_for(405, f"{request.method} is not allowed here; use {allowed}"))
+        answer.headers["Allow"] = allowed
+        return answer
+    return _to_flask(problem_for(error.code or 500, error.description or error.name))

@@ -1,0 +1,136 @@
+"""Admin registry behaviour: one national body's vehicle registrations, plates and scheduled outages.
+
+Rules:
+1. A VIN is registered at most once per registry; the registration keeps the order it came with.
+2. Plate n of a run (n counts from 0, and restarts on reset) comes from a Faker instance of the country's
+   locale seeded with f"{runtime.seed}:{system}:{n}", so the same seed gives the same plates. A plate
+   already issued is skipped by drawing n + 1, so plates stay unique.
+3. Registration ids are f"REG-{country}-{k:06d}", k counting registrations from 1.
+4. During a scheduled outage (config) the registry answers nothing but 503s; these are behaviour, not
+   injected faults, so they survive a reset of the simulator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from caas_core.runtime import Runtime
+from simulators.admin.countries import Country
+from simulators.kit.latency import Latency, Lognormal
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+
+class Outage(BaseModel):
+    """A scheduled outage, in runtime seconds: [from_s, until_s)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    from_s: float = Field(ge=0)
+    until_s: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _window(self) -> Outage:
+        if self.until_s <= self.from_s:
+            raise ValueError("until_s must be later than from_s")
+        return self
+
+
+class AdminConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    token: str | None = Field(default=None, min_length=1)  # None: the country's sandbox token
+    # Registration is a synchronous back-office transaction: slow, with a long tail (timeout is 60 s).
+    latency: Latency = Lognormal(dist="lognormal", p50_ms=800, p99_ms=6_000)
+    outages: tuple[Outage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    registration_id: str
+    vin: str
+    plate: str
+    country: str
+    order_id: str
+    registered_at: str  # ISO 8601, UTC
+    owner: dict[str, Any]
+
+    def as_body(self) -> dict[str, str]:
+        return {
+            "registrationId": self.registration_id,
+            "plate": self.plate,
+            "country": self.country,
+            "registeredAt": self.registered_at,
+        }
+
+
+class AdminModel:
+    def __init__(self, runtime: Runtime, country: Country, config: AdminConfig) -> None:
+        self.runtime = runtime
+        self.country = country
+        self.config = config
+        self.token = config.token or country.token
+        self._faker: Faker | None = None  # built on first use: a Faker takes milliseconds to build
+        self._by_vin: dict[str, Registration] = {}
+        self._plates: set[str] = set()
+        self._plates_drawn = 0
+
+    def outage_until(self) -> float | None:
+        """When the scheduled outage in force now ends, or None when the registry is open."""
+        now = self.runtime.now()
+        ends = [o.until_s for o in self.config.outages if o.from_s <= now < o.until_s]
+        return max(ends) if ends else None
+
+    def registration(self, vin: str) -> Registration | None:
+        return self._by_vin.get(vin)
+
+    def register(self, vin: str, order_id: str, owner: dict[str, Any]) -> Registration:
+        if vin in self._by_vin:
+            raise ValueError(f"VIN {vin} is already registered; check registration() first")
+        plate = self._new_plate()
+        when = datetime.fromtimestamp(self.runtime.epoch + self.runtime.now(), UTC)
+        registration = Registration(
+            registration_id=f"REG-{self.country.code}-{len(self._by_vin) + 1:06d}",
+            vin=vin,
+            plate=plate,
+            country=self.country.code,
+            order_id=order_id,
+            registered_at=when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            owner=dict(owner),
+        )
+        self._by_vin[vin] = registration
+        return registration
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "country": self.country.code,
+            "registration_count": len(self._by_vin),
+            "registrations": [
+                {"vin": r.vin, "plate": r.plate, "registrationId": r.registration_id, "orderId": r.order_id}
+                for r in self._by_vin.values()
+            ],
+        }
+
+    def reset(self) -> None:
+        self._by_vin.clear()
+        self._plates.clear()
+        self._plates_drawn = 0
+
+    def _new_plate(self) -> str:
+        if self._faker is None:
+            from faker import Faker  # imported late: Faker is slow to import and only needed here
+
+            self._faker = Faker(self.country.locale)
+        while True:
+            # seed_instance seeds this instance's own generator, never the global `random`.
+            self._faker.seed_instance(f"{self.runtime.seed}:{self.country.system}:{self._plates_drawn}")
+            self._plates_drawn += 1
+            plate: str = self._faker.license_plate()
+            if plate not in self._plates:
+                self._plates.add(plate)
+                return plate

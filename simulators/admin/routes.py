@@ -1,0 +1,108 @@
+"""Admin registry HTTP semantics: a per-country bearer credential and the registration call.
+
+Checks run in the order a real front door applies them: scheduled outage (503), credential (401), body
+(400 when missing, 422 naming the first bad field), duplicate VIN (409), then the registration (201).
+A 409 carries the existing registration's id, plate and order, so a client whose first attempt timed
+out after the registry acted can tell its own registration from someone else's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from caas_core.http import HttpRequest, HttpResponse, json_response
+from simulators.admin.countries import Country
+from simulators.admin.model import AdminModel
+from simulators.kit.problems import Problem, parse_json
+from simulators.kit.routing import Answer, Route
+
+REGISTER_PATH = "/api/registration/vehicles"
+
+
+class RegistrationCreated(BaseModel):
+    registrationId: str
+    plate: str
+    country: str
+    registeredAt: str = Field(
+        json_schema_extra={"format": "date-time"}, examples=["2026-01-01T00:00:00.000Z"]
+    )
+
+
+def security_schemes(country: Country) -> dict[str, dict[str, Any]]:
+    return {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": f"the credential {country.registry} ({country.name}) issued to the CaaS platform",
+        }
+    }
+
+
+def register_vehicle(model: AdminModel, request: HttpRequest) -> HttpResponse:
+    country = model.country
+    until = model.outage_until()
+    if until is not None:
+        retry_after = str(max(1, math.ceil(until - model.runtime.now())))
+        raise Problem(
+            503, f"the {country.code} registry is down for maintenance", {"Retry-After": retry_after}
+        )
+    _authorise(model, request)
+    body = parse_json(country.request, request)
+    existing = model.registration(body.vin)
+    if existing is not None:
+        raise Problem(
+            409,
+            f"VIN {body.vin} is already registered in {country.code}",
+            registrationId=existing.registration_id,
+            plate=existing.plate,
+            orderId=existing.order_id,
+        )
+    registration = model.register(body.vin, body.orderId, body.owner.model_dump())
+    return json_response(201, registration.as_body())
+
+
+def _authorise(model: AdminModel, request: HttpRequest) -> None:
+    realm = f'Bearer realm="{model.country.system}"'
+    scheme, _, token = (request.header("Authorization") or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Problem(
+            401,
+            f"a bearer credential for the {model.country.code} registry is required",
+            {"WWW-Authenticate": realm},
+        )
+    # compare_digest: the time taken must not hint at how much of the token was right.
+    if not hmac.compare_digest(token.strip().encode(), model.token.encode()):
+        raise Problem(
+            401,
+            f"the credential is not valid for the {model.country.code} registry",
+            {"WWW-Authenticate": f'{realm}, error="invalid_token"'},
+        )
+
+
+def routes(country: Country) -> list[Route]:
+    """The country's route table: the same call everywhere, with the country's own body schema."""
+    return [
+        Route(
+            "POST",
+            REGISTER_PATH,
+            register_vehicle,
+            summary=f"register a vehicle with {country.registry} ({country.name}) and get its plate",
+            answers=(
+                Answer(201, "registered; the plate is issued", RegistrationCreated),
+                Answer(400, "no JSON body"),
+                Answer(401, "no bearer credential, or not this registry's"),
+                Answer(
+                    409,
+                    "the VIN is already registered here; the problem has its registrationId, plate, orderId",
+                ),
+                Answer(422, "a field is not valid (VIN format, country, owner data); the detail names it"),
+                Answer(503, "scheduled maintenance; Retry-After says for how many seconds"),
+            ),
+            body=country.request,
+            security="bearer",
+        )
+    ]
