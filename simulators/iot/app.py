@@ -1,0 +1,48 @@
+"""The IoT API (pre-existing, cannot change): build the simulator, or its Flask app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+
+from caas_core.runtime import Runtime
+from simulators.iot.model import IotConfig, IotModel
+from simulators.iot.routes import ROUTES, SECURITY_SCHEMES, SIGNED
+from simulators.kit.flask_app import LatencyMode
+from simulators.kit.flask_app import create_app as _flask_app
+from simulators.kit.service import Simulator
+
+
+class IotSimulator(Simulator):
+    def openapi(self) -> dict[str, Any]:
+        """A route names one scheme; a signed request needs all three headers, so require them together."""
+        document = super().openapi()
+        together = [{name: [] for name in SECURITY_SCHEMES}]
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                if operation.get("security") == [{SIGNED: []}]:
+                    operation["security"] = together
+        return document
+
+
+def create_simulator(runtime: Runtime, config: IotConfig | None = None) -> Simulator:
+    config = config or IotConfig()
+    return IotSimulator(
+        "iot",
+        runtime,
+        IotModel(runtime, config),
+        ROUTES,
+        config.latency,
+        title="IoT API simulator",
+        description="Vehicle configuration commands over a flaky network, behind HMAC-signed requests "
+        "(headers X-IoT-Key-Id, X-IoT-Timestamp, X-IoT-Signature).",
+        security_schemes=SECURITY_SCHEMES,
+    )
+
+
+def create_app(
+    runtime: Runtime, config: IotConfig | None = None, latency: LatencyMode = "sleep"
+) -> flask.Flask:
+    """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
+    return _flask_app(create_simulator(runtime, config), latency)
