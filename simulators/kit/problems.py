@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -45,16 +46,20 @@ def problem_for(status: int, detail: str, **extra: Any) -> HttpResponse:
 
 
 def parse_json(model: type[M], request: HttpRequest) -> M:
-    """The request's JSON body as `model`, or a 422 naming the first bad field."""
+    """The request's JSON body as `model`, validated strictly as JSON (no `false` for 0, no "1" for 1),
+    or a 422 naming the first bad field in its detail and in a `field` member."""
     if request.json is None:
         raise Problem(400, "the request needs a JSON body")
     try:
-        return model.model_validate(request.json)
+        return model.model_validate_json(json.dumps(request.json), strict=True)
     except ValidationError as exc:
-        raise Problem(422, validation_detail(exc)) from None
+        raise Problem(422, validation_detail(exc), field=error_field(exc)) from None
+
+
+def error_field(exc: ValidationError) -> str:
+    return ".".join(str(part) for part in exc.errors(include_url=False)[0]["loc"]) or "body"
 
 
 def validation_detail(exc: ValidationError) -> str:
-    err = exc.errors(include_url=False)[0]
-    where = ".".join(str(part) for part in err["loc"]) or "body"
-    return f"{where}: {err['msg'].removeprefix('Value error, ')}"
+    message = exc.errors(include_url=False)[0]["msg"].removeprefix("Value error, ")
+    return f"{error_field(exc)}: {message}"

@@ -306,7 +306,7 @@ def test_not_found(transport: str) -> None:
         ({"serviceActivation": {"config": {}}}, "serviceActivation.serviceId: Field required"),
         (
             {"serviceActivation": {"serviceId": "x", "config": 3}},
-            "serviceActivation.config: Input should be a valid dictionary",
+            "serviceActivation.config: Input should be an object",
         ),
         (
             {"serviceActivation": {"serviceId": "", "config": {}}},
