@@ -87,9 +87,19 @@ def _deliver(simulator: Simulator, exchange: Exchange) -> flask.Response:
         return _to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
     block(exchange.latency)
     if exchange.outcome == "reset":
-        flask.abort(flask.Response(status=502))  # WSGI cannot reset the socket; the closest thing
+        return _cut_short()
     assert exchange.response is not None
     return _to_flask(exchange.response)
+
+
+def _cut_short() -> flask.Response:
+    """A reset, as near as WSGI gets: promise a body, send one byte of it, and let the server drop the
+    connection. The client sees the connection fail mid-answer, never a status it could act on."""
+
+    def one_byte():
+        yield b"{"
+
+    return flask.Response(one_byte(), status=200, headers={"Content-Length": "64"})
 
 
 def _to_flask(response: HttpResponse) -> flask.Response:

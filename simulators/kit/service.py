@@ -13,12 +13,12 @@ from typing import Any, Protocol
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
 from simulators.kit.control import CONTROL_ROUTES
-from simulators.kit.exchange import Exchange
+from simulators.kit.exchange import Exchange, Outcome
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
 from simulators.kit.openapi import build_document
-from simulators.kit.problems import Problem, problem_for
+from simulators.kit.problems import ConnectionDropped, Problem, problem_for
 from simulators.kit.routing import Route, Router
 
 # How long a hung request holds its place among the requests in flight.
@@ -74,15 +74,19 @@ class Simulator:
         now = self.runtime.now()
         decision = self.faults.decide(route.key, now, self._inflight(now))
         response: HttpResponse | None = None
+        outcome: Outcome = decision.action if decision.action in ("hang", "reset") else "answer"  # type: ignore[assignment]
         if decision.action == "error":
             response = problem_for(decision.status, f"injected fault {decision.fault_id}")
             if decision.status in (429, 503):
                 response.headers["Retry-After"] = "1"
-        elif decision.action not in ("hang", "reset"):
-            response = _answer(route.handler, self.model, request, params)
-            if decision.action == "malformed":
-                response = _malformed(response)
-        outcome = decision.action if decision.action in ("hang", "reset") else "answer"
+        elif outcome == "answer":
+            try:
+                response = _answer(route.handler, self.model, request, params)
+            except ConnectionDropped:
+                outcome = "reset"
+            else:
+                if decision.action == "malformed":
+                    response = _malformed(response)
         hold = HANG_HOLD_S if outcome == "hang" else decision.latency
         heapq.heappush(self._answer_times, now + hold)
         self.journal.add(
@@ -96,7 +100,7 @@ class Simulator:
             fault=decision.fault_id,
             trace_id=request.header("X-Trace-Id"),
         )
-        return Exchange(decision.latency, response, outcome)  # type: ignore[arg-type]
+        return Exchange(decision.latency, response, outcome)
 
     def openapi(self) -> dict[str, Any]:
         return build_document(self.title, self.description, self.routes, self.security_schemes)

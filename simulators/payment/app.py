@@ -1,0 +1,71 @@
+"""The payment gateway (third party): build the simulator, or its Flask app."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import flask
+
+from caas_core.http import HttpRequest
+from caas_core.runtime import Runtime
+from simulators.kit.exchange import Exchange
+from simulators.kit.flask_app import LatencyMode
+from simulators.kit.flask_app import create_app as _flask_app
+from simulators.kit.routing import Route
+from simulators.kit.service import Simulator
+from simulators.payment.cards import contains_card_number
+from simulators.payment.model import PaymentConfig, PaymentModel
+from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document
+
+TRACE_HEADER = "X-Trace-Id"
+REDACTED = "redacted-card-number"
+
+
+class PaymentSimulator(Simulator):
+    """The kit's simulator, but the journal never keeps a card number sent as an X-Trace-Id header."""
+
+    def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
+        if route.control:
+            return super().handle_route(route, params, request)
+        trace = request.header(TRACE_HEADER)
+        if trace is not None and contains_card_number(trace):
+            headers = {
+                k: REDACTED if k.lower() == TRACE_HEADER.lower() else v for k, v in request.headers.items()
+            }
+            request = dataclasses.replace(request, headers=headers)
+        return super().handle_route(route, params, request)
+
+    def openapi(self) -> dict[str, Any]:
+        return complete_document(super().openapi())
+
+
+def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> PaymentSimulator:
+    config = config or PaymentConfig()
+    model = PaymentModel(runtime, config)
+    simulator = PaymentSimulator(
+        "payment",
+        runtime,
+        model,
+        ROUTES,
+        config.latency,
+        title="Payment gateway simulator",
+        description=(
+            "Third-party card payments: authorise, capture and void with tokenised cards only, "
+            "an Idempotency-Key on every call, and a signed settlement webhook minutes to hours after "
+            "each capture. Amounts are integers in minor units. Test card tokens: "
+            "tok_success (authorised), tok_declined (card_declined), tok_insufficient_funds "
+            "(insufficient_funds), tok_network_error (the connection is reset), tok_settlement_fails "
+            "(authorised and captured, then the settlement FAILED)."
+        ),
+        security_schemes=SECURITY_SCHEMES,
+    )
+    model.connect(simulator.faults)
+    return simulator
+
+
+def create_app(
+    runtime: Runtime, config: PaymentConfig | None = None, latency: LatencyMode = "sleep"
+) -> flask.Flask:
+    """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
+    return _flask_app(create_simulator(runtime, config), latency)

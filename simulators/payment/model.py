@@ -1,0 +1,294 @@
+"""Payment gateway behaviour: authorisations, captures, voids, and settlement minutes to hours later.
+
+Rules:
+1. An authorisation moves by the LIFECYCLE table: AUTHORIZED becomes CAPTURED or VOIDED; DECLINED,
+   CAPTURED and VOIDED are final. A move the table lacks is refused as a conflict.
+2. The card token decides the authorisation (TEST_CARDS); any other token is refused, and
+   `tok_network_error` makes the gateway drop the connection before it does anything.
+3. A capture settles once, `settlement_delay` after it, on the runtime's clock, and the result is
+   pushed as a signed webhook. The delay and the outcome are drawn at capture time from two streams of
+   their own, so changing the failure rate never moves a settlement in time.
+4. Amounts are integers in the currency's minor units: 1999 with EUR is 19.99 EUR.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from caas_core.runtime import RandomStream, Runtime
+from simulators.kit.faults import FaultPlan
+from simulators.kit.latency import Z99, Latency, Lognormal
+from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
+from simulators.payment.idempotency import IdempotencyStore
+
+SETTLEMENT_PATH = "/webhooks/payment/settlement"
+SETTLEMENT_EVENT = "payment.settlement"
+DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
+MAX_SETTLEMENT_MIN = 7 * 24 * 60  # a lognormal tail is cut at a week
+RANDOM_SETTLEMENT_FAILURE = "processing_error"
+
+LIFECYCLE: dict[str, dict[str, str]] = {
+    "AUTHORIZED": {"capture": "CAPTURED", "void": "VOIDED"},
+    "DECLINED": {},
+    "CAPTURED": {},
+    "VOIDED": {},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CardBehaviour:
+    decline_reason: str | None = None
+    network_failure: bool = False
+    settlement_failure: str | None = None
+
+
+TEST_CARDS: dict[str, CardBehaviour] = {
+    "tok_success": CardBehaviour(),
+    "tok_declined": CardBehaviour(decline_reason="card_declined"),
+    "tok_insufficient_funds": CardBehaviour(decline_reason="insufficient_funds"),
+    "tok_network_error": CardBehaviour(network_failure=True),
+    "tok_settlement_fails": CardBehaviour(settlement_failure="issuer_rejected"),
+}
+
+
+class _Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FixedDelay(_Config):
+    dist: Literal["fixed"]
+    minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
+
+    def sample(self, rng: RandomStream) -> float:
+        return self.minutes * 60
+
+
+class UniformDelay(_Config):
+    dist: Literal["uniform"]
+    min_minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
+    max_minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformDelay:
+        if self.max_minutes < self.min_minutes:
+            raise ValueError("max_minutes must be at least min_minutes")
+        return self
+
+    def sample(self, rng: RandomStream) -> float:
+        return rng.uniform(self.min_minutes, self.max_minutes) * 60
+
+
+class LognormalDelay(_Config):
+    """Given by its median and 99th percentile, in minutes."""
+
+    dist: Literal["lognormal"]
+    median_minutes: float = Field(gt=0, le=MAX_SETTLEMENT_MIN)
+    p99_minutes: float = Field(gt=0, le=MAX_SETTLEMENT_MIN)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LognormalDelay:
+        if self.p99_minutes < self.median_minutes:
+            raise ValueError("p99_minutes must be at least median_minutes")
+        return self
+
+    def sample(self, rng: RandomStream) -> float:
+        sigma = (math.log(self.p99_minutes) - math.log(self.median_minutes)) / Z99
+        return min(MAX_SETTLEMENT_MIN, rng.lognormvariate(math.log(self.median_minutes), sigma)) * 60
+
+
+SettlementDelay = Annotated[FixedDelay | UniformDelay | LognormalDelay, Field(discriminator="dist")]
+
+
+class PaymentConfig(_Config):
+    api_key: str = Field(default="pay-sandbox-key", min_length=1)
+    latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
+    webhook_secret: str = DEFAULT_WEBHOOK_SECRET
+    delivery: DeliveryPolicy = DeliveryPolicy()
+    settlement_delay: SettlementDelay = LognormalDelay(dist="lognormal", median_minutes=30, p99_minutes=360)
+    settlement_failure_rate: float = Field(default=0.0, ge=0, le=1)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _standard_webhooks_secret(cls, secret: str) -> str:
+        try:
+            ok = secret.startswith("whsec_") and len(base64.b64decode(secret[6:], validate=True)) >= 16
+        except binascii.Error:
+            ok = False
+        if not ok:
+            raise ValueError("webhook_secret must be 'whsec_' followed by base64 of at least 16 bytes")
+        return secret
+
+
+RefusalReason = Literal["unknown_authorization", "conflict", "unknown_card_token", "amount_too_large"]
+
+
+class Refused(Exception):
+    """The gateway declines to act for a business reason; the routes turn `reason` into a status."""
+
+    def __init__(self, reason: RefusalReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+class NetworkFailure(Exception):
+    """The gateway drops the connection: the caller gets no answer at all."""
+
+
+@dataclass(slots=True)
+class Authorization:
+    id: str
+    purchase_id: str
+    amount: int
+    currency: str
+    card_token: str  # only documented test tokens are ever kept
+    status: str
+    decline_reason: str | None
+    created_at: float
+    voided_at: float | None = None
+
+
+@dataclass(slots=True)
+class Capture:
+    id: str
+    authorization_id: str
+    amount: int
+    created_at: float
+    settles_at: float
+    failure_reason: str | None  # decided at capture, told at settlement
+    settlement: str = "PENDING"  # then SETTLED or FAILED
+
+
+class PaymentModel:
+    def __init__(self, runtime: Runtime, config: PaymentConfig) -> None:
+        self.runtime = runtime
+        self.config = config
+        self._ids = runtime.stream("payment.ids")
+        self._delay_rng = runtime.stream("payment.settlement.delay")
+        self._outcome_rng = runtime.stream("payment.settlement.outcome")
+        self.webhooks: WebhookSender | None = None
+        self.idempotency = IdempotencyStore()
+        self.authorizations: dict[str, Authorization] = {}
+        self.captures: dict[str, Capture] = {}
+
+    def connect(self, faults: FaultPlan) -> None:
+        """Create the webhook sender; it needs the simulator's fault plan, which exists only after the
+        simulator that holds this model, so the simulator's builder calls this second."""
+        self.webhooks = WebhookSender(
+            self.runtime, "payment", SETTLEMENT_PATH, self.config.webhook_secret, faults, self.config.delivery
+        )
+
+    def authorize(self, amount: int, currency: str, card_token: str, purchase_id: str) -> Authorization:
+        card = TEST_CARDS.get(card_token)
+        if card is None:
+            raise Refused(
+                "unknown_card_token", f"unknown card token; the sandbox knows {', '.join(TEST_CARDS)}"
+            )
+        if card.network_failure:
+            raise NetworkFailure(card_token)
+        status, now = "DECLINED" if card.decline_reason else "AUTHORIZED", self.runtime.now()
+        authorization = Authorization(
+            self._new_id("auth"), purchase_id, amount, currency, card_token, status, card.decline_reason, now
+        )
+        self.authorizations[authorization.id] = authorization
+        return authorization
+
+    def capture(self, authorization_id: str, amount: int | None = None) -> Capture:
+        if self.webhooks is None:
+            raise RuntimeError("PaymentModel.connect(faults) must be called before captures settle")
+        authorization = self._move(authorization_id, "capture")
+        if amount is not None and amount > authorization.amount:
+            raise Refused(
+                "amount_too_large",
+                f"amount {amount} is more than the {authorization.amount} authorised",
+            )
+        now = self.runtime.now()
+        delay = self.config.settlement_delay.sample(self._delay_rng)
+        # Always drawn, even when the card decides: the stream stays aligned across cards and rates.
+        unlucky = self._outcome_rng.random() < self.config.settlement_failure_rate
+        card_failure = TEST_CARDS[authorization.card_token].settlement_failure
+        capture = Capture(
+            self._new_id("cap"),
+            authorization.id,
+            authorization.amount if amount is None else amount,
+            now,
+            now + delay,
+            card_failure or (RANDOM_SETTLEMENT_FAILURE if unlucky else None),
+        )
+        authorization.status = LIFECYCLE[authorization.status]["capture"]
+        self.captures[capture.id] = capture
+        self.runtime.call_later(delay, lambda: self._settle(capture.id))
+        return capture
+
+    def void(self, authorization_id: str) -> Authorization:
+        authorization = self._move(authorization_id, "void")
+        authorization.status = LIFECYCLE[authorization.status]["void"]
+        authorization.voided_at = self.runtime.now()
+        return authorization
+
+    def iso(self, t: float) -> str:
+        stamp = datetime.fromtimestamp(self.runtime.epoch + t, UTC)
+        return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def state(self) -> dict[str, Any]:
+        by_status = Counter(a.status for a in self.authorizations.values())
+        settlements = Counter(c.settlement for c in self.captures.values())
+        return {
+            "authorizations": len(self.authorizations),
+            "authorizations_by_status": {status: by_status[status] for status in LIFECYCLE},
+            "captures": len(self.captures),
+            "voids": by_status["VOIDED"],
+            "settlements": {status: settlements[status] for status in ("PENDING", "SETTLED", "FAILED")},
+            "idempotency_keys": len(self.idempotency),
+            "idempotent_replays": self.idempotency.replays,
+            "webhook_deliveries": len(self.webhooks.log) if self.webhooks else 0,
+        }
+
+    def reset(self) -> None:
+        self.authorizations.clear()
+        self.captures.clear()  # settlements already scheduled find nothing and do nothing
+        self.idempotency.clear()
+        if self.webhooks is not None:
+            self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
+
+    def _move(self, authorization_id: str, event: str) -> Authorization:
+        authorization = self.authorizations.get(authorization_id)
+        if authorization is None:
+            raise Refused("unknown_authorization", f"no authorization with id {authorization_id!r}")
+        if event not in LIFECYCLE[authorization.status]:
+            raise Refused("conflict", f"cannot {event} an authorization that is {authorization.status}")
+        return authorization
+
+    def _settle(self, capture_id: str) -> None:
+        capture = self.captures.get(capture_id)
+        if capture is None or capture.settlement != "PENDING" or self.webhooks is None:
+            return
+        capture.settlement = "FAILED" if capture.failure_reason else "SETTLED"
+        authorization = self.authorizations[capture.authorization_id]
+        data: dict[str, Any] = {
+            "authorizationId": authorization.id,
+            "captureId": capture.id,
+            "purchaseId": authorization.purchase_id,
+            "status": capture.settlement,
+            "amount": capture.amount,
+            "currency": authorization.currency,
+        }
+        if capture.failure_reason:
+            data["failureReason"] = capture.failure_reason
+        self.webhooks.emit(SETTLEMENT_EVENT, data)
+
+    def _new_id(self, prefix: str) -> str:
+        # Letters only: an id the client sends back can never look like a card number to the scanner.
+        n = self._ids.getrandbits(75)
+        letters = []
+        for _ in range(16):
+            n, r = divmod(n, 26)
+            letters.append(chr(97 + r))
+        return f"{prefix}_{''.join(letters)}"
