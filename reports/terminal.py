@@ -10,9 +10,11 @@ from rich.table import Table
 
 
 def render_table(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], console: Console) -> None:
+    rows = [list(row) for row in rows]
     table = Table(title=title, title_justify="left", header_style="bold")
     for index, header in enumerate(headers):
-        table.add_column(header, justify="left" if index == 0 else "right", no_wrap=index == 0)
+        numeric = all(isinstance(row[index], int | float) for row in rows if row[index] is not None)
+        table.add_column(header, justify="right" if numeric and index else "left", no_wrap=index == 0)
     for row in rows:
         table.add_row(*(format_cell(cell) for cell in row))
     console.print(table)
@@ -25,6 +27,8 @@ def format_cell(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, dict):
+        return " ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
 
 

@@ -75,10 +75,18 @@ class LiveRuntime:
             self._closed.wait(seconds / self.speed)
 
     def close(self) -> None:
+        """Release blocked server threads, cancel the flows still running, then stop the loop."""
         self._closed.set()
-        asyncio.run_coroutine_threadsafe(self._client.aclose(), self._loop).result(timeout=10)
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+
+    async def _shutdown(self) -> None:
+        pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        await self._client.aclose()
 
     def __enter__(self) -> LiveRuntime:
         return self

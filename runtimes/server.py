@@ -28,7 +28,7 @@ class BackgroundServer:
         server_map: dict[Any, Any] = self._server._map  # type: ignore[union-attr]
         while server_map:
             for channel in list(server_map.values()):
-                channel.handle_close()
+                channel.close()
         self._thread.join(timeout=5)
 
     def __enter__(self) -> BackgroundServer:

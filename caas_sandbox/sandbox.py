@@ -1,0 +1,97 @@
+"""The live sandbox: every simulator under waitress on loopback, one live runtime, wired together.
+
+Ports from `port_base` P: core P, factory P+1, vss P+2, iot P+3, payment P+4, admin P+5 (each country
+under its own prefix: /es, /fr, ...). With P = 0 every server takes a free port (tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from runtimes.live import LiveRuntime
+from runtimes.server import BackgroundServer
+from simulators.kit.flask_app import create_app
+from simulators.kit.problems import problem_for
+from simulators.kit.service import Simulator
+from simulators.registry import SYSTEMS, build_simulators, credentials
+
+HOST = "127.0.0.1"
+# Enough workers that injected latency, which holds a worker while it sleeps, does not throttle throughput.
+THREADS = 200
+
+
+class LiveSandbox:
+    def __init__(
+        self, seed: int = 0, port_base: int = 8100, speed: float = 1.0, threads: int = THREADS
+    ) -> None:
+        self.seed, self.port_base, self.speed, self.threads = seed, port_base, speed, threads
+        self.runtime: LiveRuntime | None = None
+        self.simulators: dict[str, Simulator] = {}
+        self.servers: dict[str, BackgroundServer] = {}
+
+    def start(self) -> LiveSandbox:
+        runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed)
+        self.simulators = build_simulators(runtime)
+        admin = {name: sim for name, sim in self.simulators.items() if name.startswith("admin-")}
+        apps: dict[str, Any] = {
+            name: create_app(self.simulators[name]) for name in SYSTEMS if name != "admin"
+        }
+        apps["admin"] = _admin_front(admin)
+        try:
+            for offset, name in enumerate(SYSTEMS, start=1):
+                port = self.port_base + offset if self.port_base else 0
+                self.servers[name] = BackgroundServer(apps[name], HOST, port, self.threads).start()
+        except OSError:
+            self.stop()
+            raise
+        runtime.endpoints.update(
+            {name: server.url for name, server in self.servers.items() if name != "admin"}
+        )
+        runtime.endpoints.update({name: f"{self.servers['admin'].url}/{name[6:]}" for name in admin})
+        runtime.endpoints["core"] = self.core_url
+        return self
+
+    @property
+    def core_url(self) -> str:
+        return f"http://{HOST}:{self.port_base}" if self.port_base else ""
+
+    def describe(self) -> dict[str, Any]:
+        """Names, URLs and sandbox credentials: what a developer needs to call each system."""
+        secrets = credentials()
+        listing: dict[str, Any] = {"core": {"url": self.core_url}}
+        for name, server in self.servers.items():
+            listing[name] = {"url": server.url, **secrets[name]}
+        listing["admin"]["countries"] = {
+            code: f"{self.servers['admin'].url}/{code.lower()}" for code in secrets["admin"]["tokens"]
+        }
+        return listing
+
+    def stop(self) -> None:
+        if self.runtime is not None:
+            self.runtime.close()  # first: it releases the server threads an injected hang still holds
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+    def __enter__(self) -> LiveSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _admin_front(registries: dict[str, Simulator]) -> DispatcherMiddleware:
+    """One server for the national registries, each under its country prefix (/es, /fr, ...)."""
+    front = flask.Flask("simulators.admin")
+    countries = ", ".join(f"/{name[6:]}" for name in registries)
+
+    @front.route("/", defaults={"path": ""})
+    @front.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def no_country(path: str) -> flask.Response:
+        answer = problem_for(404, f"each registry lives under its country: {countries}")
+        return flask.Response(answer.to_bytes(), answer.status, answer.headers)
+
+    return DispatcherMiddleware(front, {f"/{name[6:]}": create_app(sim) for name, sim in registries.items()})

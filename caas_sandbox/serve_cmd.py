@@ -1,0 +1,57 @@
+"""`caas-sandbox serve`: the five external systems on loopback, until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+
+import click
+
+
+@click.command()
+@click.option("--seed", default=0, show_default=True, help="Seed of every random draw.")
+@click.option("--port-base", default=8100, show_default=True, type=click.IntRange(1024, 65_000))
+@click.option(
+    "--speed",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale.",
+)
+@click.option("--json", "as_json", is_flag=True, help="First print one JSON line of URLs and credentials.")
+def serve(seed: int, port_base: int, speed: float, as_json: bool) -> None:
+    """Start every simulator on 127.0.0.1 under waitress; stop cleanly on Ctrl-C or SIGTERM."""
+    from caas_sandbox.sandbox import LiveSandbox
+    from reports.terminal import console, render_table
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        sandbox = LiveSandbox(seed, port_base, speed).start()
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on ports {port_base}-{port_base + 5}: {error.strerror}"
+        ) from None
+    try:
+        listing = sandbox.describe()
+        if as_json:
+            click.echo(json.dumps(listing), nl=True)
+        rows = [
+            [name, entry["url"] or "(not started yet)", _secrets(entry)] for name, entry in listing.items()
+        ]
+        render_table(
+            f"CaaS sandbox, seed {seed}, speed x{speed:g}", ["system", "url", "credentials"], rows, console()
+        )
+        click.echo("Ctrl-C or SIGTERM stops it.", err=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        sandbox.stop()
+        click.echo("stopped", err=True)
+
+
+def _secrets(entry: dict) -> str:
+    shown = {k: v for k, v in entry.items() if k not in ("url", "countries")}
+    return ", ".join(f"{k}={v}" for k, v in shown.items())

@@ -1,0 +1,132 @@
+"""`caas-sandbox serve` as a user starts it: a real process, real sockets, a clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from caas_core.signing import iot_headers
+
+pytestmark = pytest.mark.live
+
+
+def free_port_base() -> int:
+    """A base with six free consecutive ports."""
+    for base in range(20_000, 60_000, 97):
+        sockets = []
+        try:
+            for port in range(base, base + 6):
+                s = socket.socket()
+                s.bind(("127.0.0.1", port))
+                sockets.append(s)
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free ports")
+
+
+@pytest.fixture(scope="module")
+def served():
+    base = free_port_base()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "caas_sandbox", "serve", "--json", "--port-base", str(base), "--seed", "7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    listing = json.loads(process.stdout.readline())
+    yield process, base, listing
+    if process.poll() is None:
+        process.kill()
+
+
+def test_the_json_line_lists_every_system_on_its_port(served):
+    _, base, listing = served
+    assert {name: entry["url"] for name, entry in listing.items()} == {
+        name: f"http://127.0.0.1:{base + offset}"
+        for offset, name in enumerate(["core", "factory", "vss", "iot", "payment", "admin"])
+    }
+    assert listing["vss"]["client_id"] == "caas-sandbox"
+    assert listing["admin"]["tokens"]["ES"] == "admin-es-sandbox-token"
+    assert set(listing["admin"]["countries"]) == {"ES", "FR", "DE", "IT", "PT"}
+
+
+def test_every_system_answers_with_its_sandbox_credentials(served):
+    _, _, s = served
+    with httpx.Client(timeout=10) as http:
+        basic = base64.b64encode(f"{s['vss']['client_id']}:{s['vss']['client_secret']}".encode()).decode()
+        token = http.post(
+            f"{s['vss']['url']}/oauth/token",
+            data={"grant_type": "client_credentials"},
+            headers={"Authorization": f"Basic {basic}"},
+        ).json()["access_token"]
+        vss = http.get(
+            f"{s['vss']['url']}/api/v2/vehicles/SBXLAPSED00000001/maintenance",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert (vss.status_code, vss.json()["status"]) == (200, "OVERDUE")
+
+        spec = {"model": "CITY", "trim": "BASE", "colour": "RED", "options": [], "country": "ES"}
+        order = http.post(
+            f"{s['factory']['url']}/api/v1/orders",
+            json={"vehicleSpec": spec, "customerReference": "cust-1"},
+            headers={"X-API-Key": s["factory"]["api_key"]},
+        )
+        assert (order.status_code, order.json()["status"]) == (201, "ACCEPTED")
+
+        path = "/api/iot/vehicles/SBXHEALTHY0000001/status"
+        signed = iot_headers(s["iot"]["key_id"], s["iot"]["psk"], int(time.time()), "GET", path, "")
+        iot = http.get(f"{s['iot']['url']}{path}", headers=signed)
+        assert (iot.status_code, iot.json()["online"]) == (200, True)
+
+        body = {"amount": 1999, "currency": "EUR", "cardToken": "tok_declined", "purchaseId": "pur-1"}
+        payment = http.post(
+            f"{s['payment']['url']}/api/payments/authorize",
+            json=body,
+            headers={"Authorization": f"Bearer {s['payment']['api_key']}", "Idempotency-Key": "k1"},
+        )
+        assert (payment.status_code, payment.json()["status"]) == (200, "DECLINED")
+
+        owner = {"name": "Ana García", "nationalId": "12345678Z"}
+        registration = http.post(
+            f"{s['admin']['countries']['ES']}/api/registration/vehicles",
+            json={"vin": "SBXHEALTHY0000001", "country": "ES", "orderId": "ord_000001", "owner": owner},
+            headers={"Authorization": f"Bearer {s['admin']['tokens']['ES']}"},
+        )
+        assert (registration.status_code, registration.json()["country"]) == (201, "ES")
+
+
+def test_sigterm_stops_it_cleanly(served):
+    process, base, _ = served
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+    assert process.stderr.read().strip().endswith("stopped")
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"http://127.0.0.1:{base + 2}/openapi.json", timeout=2)
+
+
+def test_ports_in_use_are_one_clear_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "caas_sandbox", "serve", "--port-base", str(port - 2)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: cannot listen on ports {port - 2}-{port + 3}: ")
+    assert result.stderr.count("\n") == 1
