@@ -8,6 +8,10 @@ from typing import Any
 import waitress
 
 
+# Room for many concurrent clients: waitress's default caps connections at 100 and polls with select().
+SERVER_OPTIONS = {"connection_limit": 2000, "asyncore_use_poll": True, "backlog": 2048}
+
+
 class BackgroundServer:
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 64) -> None:
         self._server = waitress.create_server(
