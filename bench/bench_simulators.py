@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import run_load  # noqa: E402
+from load import run_load
 
 ROUTE = "GET /api/v2/vehicles/{vin}/maintenance"
 PATH = "/api/v2/vehicles/SBXHEALTHY0000001/maintenance"

@@ -7,7 +7,6 @@ from typing import Any
 
 import waitress
 
-
 # Room for many concurrent clients: waitress's default caps connections at 100 and polls with select().
 SERVER_OPTIONS = {"connection_limit": 2000, "asyncore_use_poll": True, "backlog": 2048}
 
