@@ -13,7 +13,6 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.timestamps import rfc3339
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -93,14 +93,13 @@ class AdminModel:
         if vin in self._by_vin:
             raise ValueError(f"VIN {vin} is already registered; check registration() first")
         plate = self._new_plate()
-        when = datetime.fromtimestamp(self.runtime.epoch + self.runtime.now(), UTC)
         registration = Registration(
             registration_id=f"REG-{self.country.code}-{len(self._by_vin) + 1:06d}",
             vin=vin,
             plate=plate,
             country=self.country.code,
             order_id=order_id,
-            registered_at=when.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            registered_at=rfc3339(self.runtime, self.runtime.now(), "milliseconds"),
             owner=dict(owner),
         )
         self._by_vin[vin] = registration

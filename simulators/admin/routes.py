@@ -8,7 +8,6 @@ out after the registry acted can tell its own registration from someone else's.
 
 from __future__ import annotations
 
-import hmac
 import math
 from typing import Any
 
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from simulators.admin.countries import Country
 from simulators.admin.model import AdminModel
+from simulators.kit.credentials import authorization, same_secret
 from simulators.kit.problems import Problem, parse_json
 from simulators.kit.routing import Answer, Route
 
@@ -67,15 +67,14 @@ def register_vehicle(model: AdminModel, request: HttpRequest) -> HttpResponse:
 
 def _authorise(model: AdminModel, request: HttpRequest) -> None:
     realm = f'Bearer realm="{model.country.system}"'
-    scheme, _, token = (request.header("Authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = authorization(request, "bearer")
+    if not token:
         raise Problem(
             401,
             f"a bearer credential for the {model.country.code} registry is required",
             {"WWW-Authenticate": realm},
         )
-    # compare_digest: the time taken must not hint at how much of the token was right.
-    if not hmac.compare_digest(token.strip().encode(), model.token.encode()):
+    if not same_secret(token, model.token):
         raise Problem(
             401,
             f"the credential is not valid for the {model.country.code} registry",

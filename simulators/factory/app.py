@@ -11,7 +11,7 @@ from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, Factory
 from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
 from simulators.kit.flask_app import LatencyMode
 from simulators.kit.flask_app import create_app as _flask_app
-from simulators.kit.openapi import REF
+from simulators.kit.openapi import add_webhook
 from simulators.kit.service import Simulator
 
 
@@ -20,31 +20,10 @@ class FactorySimulator(Simulator):
     `webhooks`): the partner builds that side too, so the contract must show it."""
 
     def openapi(self) -> dict[str, Any]:
-        document = super().openapi()
-        schema = StatusWebhook.model_json_schema(ref_template=REF)
-        schemas = document["components"]["schemas"]
-        for name, definition in schema.pop("$defs", {}).items():
-            schemas.setdefault(name, definition)
-        schemas.setdefault("StatusWebhook", schema)
-        document["webhooks"] = {
-            "orderStatusChanged": {
-                "post": {
-                    "operationId": "order_status_changed",
-                    "summary": f"an order changed status; sent to CaaS at POST {STATUS_WEBHOOK_PATH}",
-                    "description": "Signed per Standard Webhooks (webhook-id, webhook-timestamp, "
-                    "webhook-signature); retried with exponential backoff until a 2xx; 429 Retry-After "
-                    "is honoured. The same webhook-id may arrive more than once.",
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {"schema": {"$ref": REF.format(model="StatusWebhook")}}
-                        },
-                    },
-                    "responses": {"2XX": {"description": "received; any other answer is retried"}},
-                }
-            }
-        }
-        return document
+        summary = f"an order changed status; sent to CaaS at POST {STATUS_WEBHOOK_PATH}"
+        return add_webhook(
+            super().openapi(), "orderStatusChanged", "order_status_changed", summary, StatusWebhook
+        )
 
 
 def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> Simulator:

@@ -7,9 +7,9 @@ Rules:
 3. An order waits `queue_time`, then needs `build_time` of manufacturing work. While manufacturing it is
    delayed with `delay_probability`, at most `max_delays` times: the delay strikes at a whole second
    drawn over the work remaining, lasts `delay_time`, and then the remaining work resumes.
-4. Durations are whole seconds, so sums of them stay exact in float time. Draws come from the streams
-   factory.timeline (durations) and factory.delays (whether and when); each order's timeline is a flow
-   on the runtime, never a thread or a sleep.
+4. Durations are drawn as whole seconds, at most a year, so sums of them stay exact in float time.
+   Draws come from the streams factory.timeline (durations) and factory.delays (whether and when); each
+   order's timeline is a flow on the runtime, never a thread or a sleep.
 5. estimatedCompletionDate = acceptance + mean queue time + mean build time, pushed out by the mean delay
    time each time the order is delayed. The VIN is assigned when the order turns READY.
 6. A reset forgets every order; timelines already running stop at their next step.
@@ -18,23 +18,23 @@ Rules:
 from __future__ import annotations
 
 import base64
-import binascii
-import hmac
-import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.effects import Flow, Sleep
 from caas_core.errors import IllegalTransition
-from caas_core.runtime import RandomStream, Runtime
+from caas_core.runtime import Runtime
 from simulators.factory.catalogue import VehicleSpec, vin_for
+from simulators.kit import durations
+from simulators.kit.credentials import same_secret
+from simulators.kit.durations import YEAR, Duration
 from simulators.kit.faults import FaultPlan
-from simulators.kit.latency import Z99, Latency, Lognormal
-from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
+from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.timestamps import rfc3339
+from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
 ACCEPTED, MANUFACTURING, DELAYED, READY = "ACCEPTED", "MANUFACTURING", "DELAYED", "READY"
 Status = Literal["ACCEPTED", "MANUFACTURING", "DELAYED", "READY"]
@@ -51,95 +51,20 @@ STATUS_EVENT = "order.status_changed"
 DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webhooks-v1").decode()
 
 DAY = 86_400
-YEAR = 365 * DAY
-
-
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FixedDuration(_Dist):
-    dist: Literal["fixed"]
-    s: float = Field(ge=0, le=YEAR)
-
-    def sample(self, rng: RandomStream) -> float:
-        return self.s
-
-    @property
-    def mean(self) -> float:
-        return self.s
-
-
-class UniformDuration(_Dist):
-    dist: Literal["uniform"]
-    min_s: float = Field(ge=0, le=YEAR)
-    max_s: float = Field(ge=0, le=YEAR)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> UniformDuration:
-        if self.max_s < self.min_s:
-            raise ValueError("max_s must be at least min_s")
-        return self
-
-    def sample(self, rng: RandomStream) -> float:
-        return rng.uniform(self.min_s, self.max_s)
-
-    @property
-    def mean(self) -> float:
-        return (self.min_s + self.max_s) / 2
-
-
-class LognormalDuration(_Dist):
-    """Given by its median and 99th percentile, as production lead times usually are."""
-
-    dist: Literal["lognormal"]
-    p50_s: float = Field(gt=0, le=YEAR)
-    p99_s: float = Field(gt=0, le=YEAR)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> LognormalDuration:
-        if self.p99_s < self.p50_s:
-            raise ValueError("p99_s must be at least p50_s")
-        return self
-
-    @property
-    def sigma(self) -> float:
-        return (math.log(self.p99_s) - math.log(self.p50_s)) / Z99
-
-    def sample(self, rng: RandomStream) -> float:
-        return min(YEAR, rng.lognormvariate(math.log(self.p50_s), self.sigma))
-
-    @property
-    def mean(self) -> float:
-        return self.p50_s * math.exp(self.sigma**2 / 2)
-
-
-Duration = Annotated[FixedDuration | UniformDuration | LognormalDuration, Field(discriminator="dist")]
 
 
 class FactoryConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_key: str = Field(default="factory-sandbox-key", min_length=1)
-    webhook_secret: str = DEFAULT_WEBHOOK_SECRET
+    webhook_secret: WebhookSecret = DEFAULT_WEBHOOK_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)
-    queue_time: Duration = UniformDuration(dist="uniform", min_s=DAY, max_s=3 * DAY)
-    build_time: Duration = LognormalDuration(dist="lognormal", p50_s=10 * DAY, p99_s=30 * DAY)
+    queue_time: Duration = durations.Uniform(min_s=DAY, max_s=3 * DAY)
+    build_time: Duration = durations.Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
     delay_probability: float = Field(default=0.2, ge=0, le=1)
-    delay_time: Duration = UniformDuration(dist="uniform", min_s=2 * DAY, max_s=7 * DAY)
+    delay_time: Duration = durations.Uniform(min_s=2 * DAY, max_s=7 * DAY)
     max_delays: int = Field(default=3, ge=0, le=20)
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _standard_webhooks_secret(cls, secret: str) -> str:
-        try:
-            ok = secret.startswith("whsec_") and len(base64.b64decode(secret[6:], validate=True)) >= 16
-        except binascii.Error:
-            ok = False
-        if not ok:
-            raise ValueError("webhook_secret must be 'whsec_' followed by base64 of at least 16 bytes")
-        return secret
 
 
 @dataclass(slots=True)
@@ -187,7 +112,7 @@ class FactoryModel:
         )
 
     def authorised(self, api_key: str | None) -> bool:
-        return api_key is not None and hmac.compare_digest(api_key.encode(), self.config.api_key.encode())
+        return same_secret(api_key, self.config.api_key)
 
     def place(
         self, spec: VehicleSpec, customer_reference: str, idempotency_key: str | None = None
@@ -309,12 +234,12 @@ class FactoryModel:
         self._messages[self.webhooks.emit(STATUS_EVENT, data)] = (order.order_id, order.sequence)
         return True
 
-    def _draw(self, duration: FixedDuration | UniformDuration | LognormalDuration) -> float:
-        return float(max(0, round(duration.sample(self._timeline_rng))))
+    def _draw(self, duration: Duration) -> float:
+        return float(min(YEAR, max(0, round(duration.sample(self._timeline_rng)))))
 
     def _delayed(self) -> bool:
         p = self.config.delay_probability
         return p > 0 and self._delay_rng.random() < p
 
     def _iso(self, t: float) -> str:
-        return datetime.fromtimestamp(self.runtime.epoch + t, UTC).isoformat().replace("+00:00", "Z")
+        return rfc3339(self.runtime, t)

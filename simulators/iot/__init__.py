@@ -2,24 +2,6 @@
 
 from simulators.iot.app import create_app, create_simulator
 from simulators.iot.model import IotConfig, IotModel
-from simulators.iot.network import (
-    Duration,
-    ExponentialDelay,
-    FixedDelay,
-    LinkConfig,
-    LognormalDelay,
-    ParetoDelay,
-)
+from simulators.iot.network import LinkConfig
 
-__all__ = [
-    "Duration",
-    "ExponentialDelay",
-    "FixedDelay",
-    "IotConfig",
-    "IotModel",
-    "LinkConfig",
-    "LognormalDelay",
-    "ParetoDelay",
-    "create_app",
-    "create_simulator",
-]
+__all__ = ["IotConfig", "IotModel", "LinkConfig", "create_app", "create_simulator"]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,9 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.errors import IllegalTransition
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
-from simulators.iot.network import ONLINE, Duration, LinkConfig, LognormalDelay, Network
+from simulators.iot.network import ONLINE, LinkConfig, Network
+from simulators.kit import durations
+from simulators.kit.durations import Duration
 from simulators.kit.fleet import Fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.timestamps import rfc3339
 
 STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
 LIFECYCLE: dict[str, dict[str, str]] = {
@@ -52,8 +54,8 @@ class IotConfig(BaseModel):
     max_clock_skew_s: float = Field(default=300, ge=0, le=86_400)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=80, p99_ms=600)  # the HTTP API's own
     link: LinkConfig = LinkConfig()
-    transit: Duration = LognormalDelay(dist="lognormal", p50_s=2, p99_s=45)  # platform to vehicle
-    processing: Duration = LognormalDelay(dist="lognormal", p50_s=20, p99_s=120)  # on the vehicle
+    transit: Duration = durations.Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
+    processing: Duration = durations.Lognormal(p50_s=20, p99_s=120)  # on the vehicle
     failure_rate: float = Field(default=0.03, ge=0, le=1)
     max_delivery_attempts: int = Field(default=5, ge=1, le=1_000)
 
@@ -158,8 +160,7 @@ class IotModel:
         }
 
     def iso(self, t: float) -> str:
-        moment = datetime.fromtimestamp(self.runtime.epoch + t, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return rfc3339(self.runtime, t, "milliseconds")
 
     def command_view(self, command: Command) -> dict[str, Any]:
         view = {

@@ -18,110 +18,41 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import RandomStream, Runtime
+from simulators.kit.durations import Duration, Exponential
 from simulators.kit.fleet import TEST_VEHICLES
-from simulators.kit.latency import Z99
 
 INF = math.inf
-MAX_S = 30 * 86_400.0
 ONLINE, OFFLINE, SLEEPING = "ONLINE", "OFFLINE", "SLEEPING"
 ASLEEP_SINCE_S = 3 * 86_400.0  # the ASLEEP test vehicle was last seen three days before runtime 0
 
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FixedDelay(_Dist):
-    dist: Literal["fixed"]
-    seconds: float = Field(ge=0, le=MAX_S)
-
-    def sample(self, rng: RandomStream) -> float:
-        return self.seconds
-
-    def mean(self) -> float:
-        return self.seconds
-
-
-class ExponentialDelay(_Dist):
-    dist: Literal["exponential"]
-    mean_s: float = Field(gt=0, le=MAX_S)
-
-    def sample(self, rng: RandomStream) -> float:
-        return rng.expovariate(1 / self.mean_s)
-
-    def mean(self) -> float:
-        return self.mean_s
-
-
-class LognormalDelay(_Dist):
-    """Given by its median and 99th percentile."""
-
-    dist: Literal["lognormal"]
-    p50_s: float = Field(gt=0, le=MAX_S)
-    p99_s: float = Field(gt=0, le=MAX_S)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> LognormalDelay:
-        if self.p99_s < self.p50_s:
-            raise ValueError("p99_s must be at least p50_s")
-        return self
-
-    @property
-    def _sigma(self) -> float:
-        return (math.log(self.p99_s) - math.log(self.p50_s)) / Z99
-
-    def sample(self, rng: RandomStream) -> float:
-        return rng.lognormvariate(math.log(self.p50_s), self._sigma)
-
-    def mean(self) -> float:
-        return self.p50_s * math.exp(self._sigma**2 / 2)
-
-
-class ParetoDelay(_Dist):
-    """Heavy-tailed: never below `scale_s`, and P(X > x) = (scale_s / x) ** alpha above it."""
-
-    dist: Literal["pareto"]
-    scale_s: float = Field(gt=0, le=MAX_S)
-    alpha: float = Field(gt=1, le=20)  # above 1, so the mean is finite
-
-    def sample(self, rng: RandomStream) -> float:
-        return self.scale_s / (1.0 - rng.random()) ** (1 / self.alpha)  # 1 - random() is never 0
-
-    def mean(self) -> float:
-        return self.alpha * self.scale_s / (self.alpha - 1)
-
-
-Duration = Annotated[
-    FixedDelay | ExponentialDelay | LognormalDelay | ParetoDelay, Field(discriminator="dist")
-]
-
-
-class LinkConfig(_Dist):
+class LinkConfig(BaseModel):
     """How fleet vehicles come and go; the test vehicles ignore it."""
 
-    online: Duration = ExponentialDelay(dist="exponential", mean_s=4 * 3_600)
-    offline: Duration = ExponentialDelay(dist="exponential", mean_s=10 * 60)
-    sleeping: Duration = ExponentialDelay(dist="exponential", mean_s=60 * 60)
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    online: Duration = Exponential(mean_s=4 * 3_600)
+    offline: Duration = Exponential(mean_s=10 * 60)
+    sleeping: Duration = Exponential(mean_s=60 * 60)
     sleep_share: float = Field(default=0.5, ge=0, le=1)  # of gaps; the rest are coverage losses
     start_online: float | None = Field(default=None, ge=0, le=1)
 
     @model_validator(mode="after")
     def _progress(self) -> LinkConfig:
         # Zero-length periods only: the timeline would never move forward.
-        if self.online.mean() <= 0 or self.offline.mean() <= 0 or self.sleeping.mean() <= 0:
+        if self.online.mean <= 0 or self.offline.mean <= 0 or self.sleeping.mean <= 0:
             raise ValueError("online, offline and sleeping periods need a positive mean")
         return self
 
     def online_share(self) -> float:
         if self.start_online is not None:
             return self.start_online
-        gap = self.sleep_share * self.sleeping.mean() + (1 - self.sleep_share) * self.offline.mean()
-        return self.online.mean() / (self.online.mean() + gap)
+        gap = self.sleep_share * self.sleeping.mean + (1 - self.sleep_share) * self.offline.mean
+        return self.online.mean / (self.online.mean + gap)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from simulators.kit.routing import Route
 
 REF = "#/components/schemas/{model}"
+# How `simulators.kit.webhooks` delivers every webhook, whichever simulator pushes it.
+WEBHOOK_DELIVERY = (
+    "Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); retried with "
+    "exponential backoff until a 2xx; 429 Retry-After is honoured. The same webhook-id may arrive more "
+    "than once."
+)
 
 
 class ProblemDocument(BaseModel):
@@ -46,6 +52,24 @@ def build_document(
     }
     if security_schemes:
         document["components"]["securitySchemes"] = security_schemes
+    return document
+
+
+def add_webhook(
+    document: dict[str, Any], name: str, operation_id: str, summary: str, payload: type[BaseModel]
+) -> dict[str, Any]:
+    """Describe a webhook the simulator pushes (OpenAPI 3.1 `webhooks`), its payload among the schemas:
+    the partner builds that side too, so the contract must show it. Returns the document."""
+    schema = _schema_ref(payload, document["components"]["schemas"])
+    document.setdefault("webhooks", {})[name] = {
+        "post": {
+            "operationId": operation_id,
+            "summary": summary,
+            "description": WEBHOOK_DELIVERY,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+            "responses": {"2XX": {"description": "received; any other answer is retried"}},
+        }
+    }
     return document
 
 

@@ -12,12 +12,14 @@ Rules:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from standardwebhooks import Webhook
 
 from caas_core.effects import NOW, Flow, Send, Sleep
@@ -25,9 +27,24 @@ from caas_core.errors import TransportError
 from caas_core.http import HttpRequest
 from caas_core.runtime import Runtime
 from simulators.kit.faults import FaultPlan, WebhookFaults
+from simulators.kit.timestamps import rfc3339
 
 # The key a bad_signature fault signs with: valid base64, but not the shared secret.
 WRONG_SECRET = "whsec_d3JvbmctZnJvbS1hLWZvcmdlcnMtZHJhd2Vy"
+
+
+def _check_secret(secret: str) -> str:
+    try:
+        ok = secret.startswith("whsec_") and len(base64.b64decode(secret[6:], validate=True)) >= 16
+    except binascii.Error:
+        ok = False
+    if not ok:
+        raise ValueError("a webhook secret must be 'whsec_' followed by base64 of at least 16 bytes")
+    return secret
+
+
+# A Standard Webhooks signing secret, as a config field: 'whsec_' and the base64 of 16 bytes or more.
+WebhookSecret = Annotated[str, AfterValidator(_check_secret)]
 
 
 class DeliveryPolicy(BaseModel):
@@ -82,7 +99,7 @@ class WebhookSender:
         now = self.runtime.now()
         self._sent += 1
         message_id = f"msg_{self.source}_{self._sent:08d}_{self._rng.getrandbits(32):08x}"
-        payload = {"type": event_type, "timestamp": self._iso(now), "data": data}
+        payload = {"type": event_type, "timestamp": rfc3339(self.runtime, now), "data": data}
         faults = self.faults.webhook_faults(now) or WebhookFaults()
         if self._hit(faults.drop):
             self._note(now, message_id, event_type, 0, "dropped", "drop")
@@ -140,9 +157,6 @@ class WebhookSender:
 
     def _hit(self, probability: float) -> bool:
         return probability > 0 and self._rng.random() < probability
-
-    def _iso(self, now: float) -> str:
-        return datetime.fromtimestamp(self.runtime.epoch + now, UTC).isoformat().replace("+00:00", "Z")
 
     def _note(
         self, t: float, message_id: str, event_type: str, attempt: int, outcome: str, fault: str | None

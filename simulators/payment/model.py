@@ -5,34 +5,34 @@ Rules:
    CAPTURED and VOIDED are final. A move the table lacks is refused as a conflict.
 2. The card token decides the authorisation (TEST_CARDS); any other token is refused, and
    `tok_network_error` makes the gateway drop the connection before it does anything.
-3. A capture settles once, `settlement_delay` after it, on the runtime's clock, and the result is
-   pushed as a signed webhook. The delay and the outcome are drawn at capture time from two streams of
-   their own, so changing the failure rate never moves a settlement in time.
+3. A capture settles once, `settlement_delay` after it (a draw is cut at a week), on the runtime's
+   clock, and the result is pushed as a signed webhook. The delay and the outcome are drawn at capture
+   time from two streams of their own, so changing the failure rate never moves a settlement in time.
 4. Amounts are integers in the currency's minor units: 1999 with EUR is 19.99 EUR.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
-import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.runtime import RandomStream, Runtime
+from caas_core.runtime import Runtime
+from simulators.kit import durations
+from simulators.kit.durations import Duration
 from simulators.kit.faults import FaultPlan
-from simulators.kit.latency import Z99, Latency, Lognormal
-from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
+from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.timestamps import rfc3339
+from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 from simulators.payment.idempotency import IdempotencyStore
 
 SETTLEMENT_PATH = "/webhooks/payment/settlement"
 SETTLEMENT_EVENT = "payment.settlement"
 DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
-MAX_SETTLEMENT_MIN = 7 * 24 * 60  # a lognormal tail is cut at a week
+MAX_SETTLEMENT_S = 7 * 86_400  # a drawn delay is cut at a week
 RANDOM_SETTLEMENT_FAILURE = "processing_error"
 
 LIFECYCLE: dict[str, dict[str, str]] = {
@@ -59,72 +59,15 @@ TEST_CARDS: dict[str, CardBehaviour] = {
 }
 
 
-class _Config(BaseModel):
+class PaymentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-
-class FixedDelay(_Config):
-    dist: Literal["fixed"]
-    minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
-
-    def sample(self, rng: RandomStream) -> float:
-        return self.minutes * 60
-
-
-class UniformDelay(_Config):
-    dist: Literal["uniform"]
-    min_minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
-    max_minutes: float = Field(ge=0, le=MAX_SETTLEMENT_MIN)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> UniformDelay:
-        if self.max_minutes < self.min_minutes:
-            raise ValueError("max_minutes must be at least min_minutes")
-        return self
-
-    def sample(self, rng: RandomStream) -> float:
-        return rng.uniform(self.min_minutes, self.max_minutes) * 60
-
-
-class LognormalDelay(_Config):
-    """Given by its median and 99th percentile, in minutes."""
-
-    dist: Literal["lognormal"]
-    median_minutes: float = Field(gt=0, le=MAX_SETTLEMENT_MIN)
-    p99_minutes: float = Field(gt=0, le=MAX_SETTLEMENT_MIN)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> LognormalDelay:
-        if self.p99_minutes < self.median_minutes:
-            raise ValueError("p99_minutes must be at least median_minutes")
-        return self
-
-    def sample(self, rng: RandomStream) -> float:
-        sigma = (math.log(self.p99_minutes) - math.log(self.median_minutes)) / Z99
-        return min(MAX_SETTLEMENT_MIN, rng.lognormvariate(math.log(self.median_minutes), sigma)) * 60
-
-
-SettlementDelay = Annotated[FixedDelay | UniformDelay | LognormalDelay, Field(discriminator="dist")]
-
-
-class PaymentConfig(_Config):
     api_key: str = Field(default="pay-sandbox-key", min_length=1)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
-    webhook_secret: str = DEFAULT_WEBHOOK_SECRET
+    webhook_secret: WebhookSecret = DEFAULT_WEBHOOK_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
-    settlement_delay: SettlementDelay = LognormalDelay(dist="lognormal", median_minutes=30, p99_minutes=360)
+    settlement_delay: Duration = durations.Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
     settlement_failure_rate: float = Field(default=0.0, ge=0, le=1)
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _standard_webhooks_secret(cls, secret: str) -> str:
-        try:
-            ok = secret.startswith("whsec_") and len(base64.b64decode(secret[6:], validate=True)) >= 16
-        except binascii.Error:
-            ok = False
-        if not ok:
-            raise ValueError("webhook_secret must be 'whsec_' followed by base64 of at least 16 bytes")
-        return secret
 
 
 RefusalReason = Literal["unknown_authorization", "conflict", "unknown_card_token", "amount_too_large"]
@@ -210,7 +153,7 @@ class PaymentModel:
                 f"amount {amount} is more than the {authorization.amount} authorised",
             )
         now = self.runtime.now()
-        delay = self.config.settlement_delay.sample(self._delay_rng)
+        delay = min(MAX_SETTLEMENT_S, self.config.settlement_delay.sample(self._delay_rng))
         # Always drawn, even when the card decides: the stream stays aligned across cards and rates.
         unlucky = self._outcome_rng.random() < self.config.settlement_failure_rate
         card_failure = TEST_CARDS[authorization.card_token].settlement_failure
@@ -234,8 +177,7 @@ class PaymentModel:
         return authorization
 
     def iso(self, t: float) -> str:
-        stamp = datetime.fromtimestamp(self.runtime.epoch + t, UTC)
-        return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return rfc3339(self.runtime, t, "milliseconds")
 
     def state(self) -> dict[str, Any]:
         by_status = Counter(a.status for a in self.authorizations.values())

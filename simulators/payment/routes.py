@@ -8,7 +8,6 @@ differs), the body (400/422), and only then asks the model.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -16,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
-from simulators.kit.openapi import REF
+from simulators.kit.credentials import authorization, same_secret
+from simulators.kit.openapi import add_webhook
 from simulators.kit.problems import ConnectionDropped, Problem, parse_json
 from simulators.kit.routing import Answer, Route
 from simulators.payment.cards import find_card_number
@@ -166,10 +166,7 @@ def _serve(
 
 
 def _authenticate(model: PaymentModel, request: HttpRequest) -> None:
-    scheme, _, token = (request.header("Authorization") or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.strip().encode(), model.config.api_key.encode()
-    ):
+    if not same_secret(authorization(request, "bearer"), model.config.api_key):
         raise Problem(
             401,
             "a valid API key is required as 'Authorization: Bearer <key>'",
@@ -252,27 +249,5 @@ def complete_document(document: dict[str, Any]) -> dict[str, Any]:
         if not route.control:
             operation = document["paths"][route.template][route.method.lower()]
             operation.setdefault("parameters", []).append(header)
-    schema = SettlementWebhook.model_json_schema(ref_template=REF)
-    schemas = document["components"]["schemas"]
-    for name, definition in schema.pop("$defs", {}).items():
-        schemas.setdefault(name, definition)
-    schemas.setdefault("SettlementWebhook", schema)
-    document["webhooks"] = {
-        "paymentSettlement": {
-            "post": {
-                "operationId": "payment_settlement",
-                "summary": f"a capture settled or failed; sent to CaaS at POST {SETTLEMENT_PATH}",
-                "description": "Signed per Standard Webhooks (webhook-id, webhook-timestamp, "
-                "webhook-signature); retried with exponential backoff until a 2xx; the same webhook-id "
-                "may arrive more than once.",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": REF.format(model="SettlementWebhook")}}
-                    },
-                },
-                "responses": {"2XX": {"description": "received; any other answer is retried"}},
-            }
-        }
-    }
-    return document
+    summary = f"a capture settled or failed; sent to CaaS at POST {SETTLEMENT_PATH}"
+    return add_webhook(document, "paymentSettlement", "payment_settlement", summary, SettlementWebhook)

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from simulators.kit.credentials import authorization
 from simulators.kit.problems import Problem
 from simulators.kit.routing import Answer, Route
 from simulators.vss.model import VssModel
@@ -74,9 +75,8 @@ def issue_token(model: VssModel, request: HttpRequest) -> HttpResponse:
 
 
 def get_maintenance(model: VssModel, request: HttpRequest, vin: str) -> HttpResponse:
-    auth = request.header("Authorization") or ""
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not model.token_valid(token.strip()):
+    token = authorization(request, "bearer")
+    if token is None or not model.token_valid(token):
         raise Problem(401, "a valid bearer token is required", {"WWW-Authenticate": 'Bearer realm="vss"'})
     record = model.maintenance(vin)
     if record is None:
@@ -86,8 +86,8 @@ def get_maintenance(model: VssModel, request: HttpRequest, vin: str) -> HttpResp
 
 def _client_credentials(request: HttpRequest) -> tuple[str, str]:
     """HTTP Basic first (RFC 6749 section 2.3.1), then the form's client_id and client_secret."""
-    scheme, _, encoded = (request.header("Authorization") or "").partition(" ")
-    if scheme.lower() == "basic":
+    encoded = authorization(request, "basic")
+    if encoded is not None:
         try:
             client_id, _, secret = base64.b64decode(encoded, validate=True).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):

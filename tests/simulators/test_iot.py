@@ -12,7 +12,8 @@ from caas_core.http import HttpRequest, HttpResponse
 from caas_core.signing import iot_headers, sign_iot_request
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
-from simulators.iot import FixedDelay, IotConfig, LinkConfig, LognormalDelay, ParetoDelay, create_simulator
+from simulators.iot import IotConfig, LinkConfig, create_simulator
+from simulators.kit.durations import Fixed, Lognormal, Pareto
 from simulators.kit.service import Simulator
 
 HEALTHY, LAPSED, ASLEEP, FAULTY = (
@@ -24,13 +25,11 @@ HEALTHY, LAPSED, ASLEEP, FAULTY = (
 EPOCH_ISO = "2026-01-01T00:00:"
 ACTIVATION = {"serviceActivation": {"serviceId": "heated-seats", "config": {"level": 2}}}
 # Every delay fixed: transit 2 s, processing 30 s.
-FIXED = IotConfig(
-    transit=FixedDelay(dist="fixed", seconds=2), processing=FixedDelay(dist="fixed", seconds=30)
-)
+FIXED = IotConfig(transit=Fixed(s=2), processing=Fixed(s=30))
 # Fleet vehicles start offline for 600 s, then come online for 60 s, offline 600 s, and so on.
 BLINKING = LinkConfig(
-    online=FixedDelay(dist="fixed", seconds=60),
-    offline=FixedDelay(dist="fixed", seconds=600),
+    online=Fixed(s=60),
+    offline=Fixed(s=600),
     sleep_share=0.0,
     start_online=0.0,
 )
@@ -258,7 +257,7 @@ def test_offline_vehicle_receives_the_command_when_it_comes_back(transport: str)
 
 
 def test_message_lost_when_the_link_drops_is_resent_in_the_next_online_period() -> None:
-    config = FIXED.model_copy(update={"link": BLINKING, "transit": FixedDelay(dist="fixed", seconds=50)})
+    config = FIXED.model_copy(update={"link": BLINKING, "transit": Fixed(s=50)})
     client = Client("fast", config)
     vin = client.sim.model.fleet.vin(5)
     command_id = client.at(630).configure(vin).json()["commandId"]  # 630 + 50 > 660: lost
@@ -269,9 +268,7 @@ def test_message_lost_when_the_link_drops_is_resent_in_the_next_online_period() 
 
 
 def test_command_that_never_fits_an_online_period_fails_unreachable() -> None:
-    config = FIXED.model_copy(
-        update={"link": BLINKING, "transit": FixedDelay(dist="fixed", seconds=70), "max_delivery_attempts": 3}
-    )
+    config = FIXED.model_copy(update={"link": BLINKING, "transit": Fixed(s=70), "max_delivery_attempts": 3})
     client = Client("fast", config)
     vin = client.sim.model.fleet.vin(6)
     command_id = client.configure(vin).json()["commandId"]
@@ -398,14 +395,14 @@ def test_a_large_fleet_costs_nothing_until_asked() -> None:
 
 
 def test_heavy_tailed_delays_are_drawn_and_bounded_below() -> None:
-    pareto = ParetoDelay(dist="pareto", scale_s=1.5, alpha=1.2)
+    pareto = Pareto(scale_s=1.5, alpha=1.2)
     rng = SimulatedRuntime(1).stream("test")
     draws = [pareto.sample(rng) for _ in range(1_000)]
     assert min(draws) >= 1.5
-    assert pareto.mean() == pytest.approx(9.0)
-    assert LognormalDelay(dist="lognormal", p50_s=2, p99_s=2).mean() == 2
+    assert pareto.mean == pytest.approx(9.0)
+    assert Lognormal(p50_s=2, p99_s=2).mean == 2
     with pytest.raises(ValueError, match="p99_s must be at least p50_s"):
-        LognormalDelay(dist="lognormal", p50_s=5, p99_s=2)
+        Lognormal(p50_s=5, p99_s=2)
 
 
 def test_openapi_documents_every_route_with_its_security() -> None:

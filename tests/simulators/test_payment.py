@@ -18,6 +18,7 @@ from caas_core.errors import CallTimeout
 from caas_core.http import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
+from simulators.kit import durations
 from simulators.kit.exchange import Exchange
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
@@ -30,7 +31,7 @@ from simulators.payment import (
     create_simulator,
 )
 from simulators.payment.cards import contains_card_number
-from simulators.payment.model import SETTLEMENT_PATH, FixedDelay
+from simulators.payment.model import SETTLEMENT_PATH
 from simulators.payment.routes import authorization_view
 from tests.helpers.receiver import RecordingReceiver
 
@@ -38,9 +39,7 @@ SEED = 2026
 BEARER = "Bearer pay-sandbox-key"
 PAN_FORMS = ("4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111")
 PURCHASE = {"amount": 1999, "currency": "EUR", "cardToken": "tok_success", "purchaseId": "pur-1"}
-FIXED = PaymentConfig(
-    latency=Fixed(dist="fixed", ms=5), settlement_delay=FixedDelay(dist="fixed", minutes=45)
-)
+FIXED = PaymentConfig(latency=Fixed(dist="fixed", ms=5), settlement_delay=durations.Fixed(s=2_700))
 
 
 @dataclass
