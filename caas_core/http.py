@@ -22,6 +22,7 @@ class HttpRequest:
     query: dict[str, str] = field(default_factory=dict)
     json: Any = None
     form: dict[str, str] | None = None
+    remote_addr: str | None = None  # the peer's address, where the transport knows it
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return _lookup(self.headers, name, default)

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.problems import Problem, parse_json
+from caas_core.web.routing import Answer, Route
 from simulators.admin.countries import Country
 from simulators.admin.model import AdminModel
 from simulators.kit.credentials import authorization, same_secret
-from simulators.kit.problems import Problem, parse_json
-from simulators.kit.routing import Answer, Route
 
 REGISTER_PATH = "/api/registration/vehicles"
 

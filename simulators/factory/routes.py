@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Literal, cast
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.problems import Problem, parse_json
+from caas_core.web.routing import Answer, QueryParam, Route
 from simulators.factory.catalogue import VehicleSpec
 from simulators.factory.model import FactoryModel, IdempotencyMismatch, Status
-from simulators.kit.problems import Problem, parse_json
-from simulators.kit.routing import Answer, QueryParam, Route
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator

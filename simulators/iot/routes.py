@@ -13,9 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.signing import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from caas_core.web.problems import Problem, parse_json
+from caas_core.web.routing import Answer, Route
 from simulators.iot.model import IotModel
-from simulators.kit.problems import Problem, parse_json
-from simulators.kit.routing import Answer, Route
 
 
 class ServiceActivation(BaseModel):

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.problems import Problem, parse_json
+from caas_core.web.routing import Answer, QueryParam, Route
 from simulators.kit.faults import Fault
-from simulators.kit.problems import Problem, parse_json
-from simulators.kit.routing import Answer, QueryParam, Route
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator

@@ -23,3 +23,7 @@ class Exchange:
     latency: float
     response: HttpResponse | None
     outcome: Outcome = "answer"
+
+
+class ConnectionDropped(Exception):
+    """Raised by a handler whose system fails at the network level: the client sees a reset, no answer."""

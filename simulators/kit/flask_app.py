@@ -6,17 +6,17 @@ runtime's lock; `latency="report"` (the simulated wire transport) hands it back 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Literal
 
 import flask
 from werkzeug.exceptions import HTTPException
 
-from caas_core.http import HttpRequest, HttpResponse
+from caas_core.http import HttpResponse
+from caas_core.web.flask_glue import from_flask, http_problem, to_flask
+from caas_core.web.problems import problem_for
+from caas_core.web.routing import Route
 from simulators.kit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
-from simulators.kit.problems import problem_for
-from simulators.kit.routing import Route
 from simulators.kit.service import HANG_HOLD_S, Simulator
 
 LatencyMode = Literal["sleep", "report"]
@@ -33,16 +33,16 @@ def create_app(simulator: Simulator, latency: LatencyMode = "sleep") -> flask.Fl
     for rule, methods in methods_by_rule.items():
         blueprint.add_url_rule(rule, endpoint=rule.replace(".", "_"), view_func=_view, methods=methods)
     app.register_blueprint(blueprint)
-    app.register_error_handler(HTTPException, _http_problem)
+    app.register_error_handler(HTTPException, http_problem)
     return app
 
 
 def _view(**params: str) -> flask.Response:
     simulator: Simulator = flask.current_app.extensions["simulator"]
     route = _route_for(simulator, flask.request.method, flask.request.url_rule.rule)  # type: ignore[union-attr]
-    request = _from_flask(flask.request)
+    request = from_flask(flask.request)
     if isinstance(request, HttpResponse):
-        return _to_flask(request)
+        return to_flask(request)
     with simulator.runtime.exclusive():
         exchange = simulator.handle_route(route, params, request)
     return _deliver(simulator, exchange)
@@ -52,44 +52,22 @@ def _route_for(simulator: Simulator, method: str, rule: str) -> Route:
     return next(r for r in simulator.routes if r.method == method and r.flask_rule == rule)
 
 
-def _from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
-    body = request.get_data()
-    json_body = form = None
-    if request.mimetype in ("application/json", "application/problem+json") or (
-        body and request.mimetype.endswith("+json")
-    ):
-        try:
-            json_body = json.loads(body) if body else None
-        except ValueError:
-            return problem_for(400, "the body is not valid JSON")
-    elif request.mimetype == "application/x-www-form-urlencoded":
-        form = request.form.to_dict()
-    return HttpRequest(
-        request.method,
-        request.path,
-        headers=dict(request.headers),
-        query=request.args.to_dict(),
-        json=json_body,
-        form=form,
-    )
-
-
 def _deliver(simulator: Simulator, exchange: Exchange) -> flask.Response:
     if flask.current_app.extensions["latency_mode"] == "report":
         response = exchange.response or HttpResponse(504)
-        answer = _to_flask(response)
+        answer = to_flask(response)
         answer.headers[LATENCY_HEADER] = repr(exchange.latency)
         answer.headers[OUTCOME_HEADER] = exchange.outcome
         return answer
     block = simulator.runtime.block  # type: ignore[attr-defined]  # only the live runtime blocks
     if exchange.outcome == "hang":
         block(HANG_HOLD_S)
-        return _to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
+        return to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
     block(exchange.latency)
     if exchange.outcome == "reset":
         return _cut_short()
     assert exchange.response is not None
-    return _to_flask(exchange.response)
+    return to_flask(exchange.response)
 
 
 def _cut_short() -> flask.Response:
@@ -100,20 +78,3 @@ def _cut_short() -> flask.Response:
         yield b"{"
 
     return flask.Response(one_byte(), status=200, headers={"Content-Length": "64"})
-
-
-def _to_flask(response: HttpResponse) -> flask.Response:
-    return flask.Response(response.to_bytes(), status=response.status, headers=response.headers)
-
-
-def _http_problem(error: HTTPException) -> flask.Response:
-    """Werkzeug's routing errors, worded as the fast transport's router words them."""
-    request = flask.request
-    if error.code == 404:
-        return _to_flask(problem_for(404, f"no route for {request.method} {request.path}"))
-    if error.code == 405:
-        allowed = ", ".join(m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS"))  # type: ignore[attr-defined]
-        answer = _to_flask(problem_for(405, f"{request.method} is not allowed here; use {allowed}"))
-        answer.headers["Allow"] = allowed
-        return answer
-    return _to_flask(problem_for(error.code or 500, error.description or error.name))

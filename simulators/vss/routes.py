@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.problems import Problem
+from caas_core.web.routing import Answer, Route
 from simulators.kit.credentials import authorization
-from simulators.kit.problems import Problem
-from simulators.kit.routing import Answer, Route
 from simulators.vss.model import VssModel
 
 

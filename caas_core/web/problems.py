@@ -41,10 +41,6 @@ class Problem(Exception):
         return answer
 
 
-class ConnectionDropped(Exception):
-    """Raised by a handler whose system fails at the network level: the client sees a reset, no answer."""
-
-
 def problem_for(status: int, detail: str, **extra: Any) -> HttpResponse:
     return Problem(status, detail, **extra).response()
 

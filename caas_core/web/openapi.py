@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from simulators.kit.routing import Route
+from caas_core.web.routing import Route
 
 REF = "#/components/schemas/{model}"
 # How `simulators.kit.webhooks` delivers every webhook, whichever simulator pushes it.

@@ -1,0 +1,74 @@
+-- The core's durable state. One row per order, purchase and payment; processed webhook ids; an outbox
+-- of notifications; operations alerts and tech-support tickets.
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY,
+    customer_email TEXT NOT NULL,
+    country TEXT NOT NULL,
+    spec TEXT NOT NULL,              -- the vehicle spec, as JSON
+    status TEXT NOT NULL,
+    factory_order_id TEXT,
+    factory_sequence INTEGER NOT NULL DEFAULT 0,
+    vin TEXT,
+    plate TEXT,
+    registration_id TEXT,
+    reason TEXT,
+    trace_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    factory_news_at REAL             -- when Factory last told us anything: the silence poll reads it
+);
+CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status);
+
+CREATE TABLE IF NOT EXISTS purchases (
+    id TEXT PRIMARY KEY,
+    vin TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    card_token TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reason TEXT,
+    authorization_id TEXT,
+    command_id TEXT,
+    trace_id TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    activated_at REAL
+);
+
+CREATE TABLE IF NOT EXISTS payments (
+    authorization_id TEXT PRIMARY KEY,
+    purchase_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    status TEXT NOT NULL,            -- AUTHORIZED, CAPTURED, VOIDED
+    settlement TEXT NOT NULL,        -- NONE, PENDING, SETTLED, FAILED
+    captures INTEGER NOT NULL DEFAULT 0,
+    voids INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS processed_webhooks (
+    webhook_id TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    received_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel TEXT NOT NULL,           -- email, push
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    entity TEXT NOT NULL,            -- "order:ord_1", "purchase:pur_1"
+    event TEXT NOT NULL,             -- the status change it tells of
+    created_at REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,              -- ops, tech_support
+    entity TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    resolved_at REAL
+);

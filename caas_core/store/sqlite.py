@@ -1,0 +1,129 @@
+"""Durable state in SQLite: a state change, its webhook id and its notifications commit together.
+
+Rules:
+1. Every change happens inside `transaction()`; an exception rolls the whole of it back, so a crash
+   between a status change and its notification loses or duplicates neither.
+2. A file database runs in WAL mode; simulated runs use an in-memory one.
+3. Reads hand out frozen records; writes name the columns they change.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from importlib import resources
+from typing import Any, TypeVar
+
+from caas_core.domain.records import Alert, Notification, Order, Payment, Purchase
+
+R = TypeVar("R")
+_TABLES = {Order: "orders", Purchase: "purchases", Payment: "payments"}
+_KEYS = {Order: "id", Purchase: "id", Payment: "authorization_id"}
+
+
+class Store:
+    def __init__(self, path: str = ":memory:") -> None:
+        # The core runs on one thread at a time (the runtime's), but the live runtime's thread is not the
+        # one that opened the database: hence check_same_thread=False.
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(resources.files("caas_core.store").joinpath("schema.sql").read_text())
+        self._depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One atomic unit of work; nested calls join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # -- orders, purchases, payments -------------------------------------------------------------
+    def insert(self, record: Order | Purchase | Payment) -> None:
+        names = [f.name for f in fields(record)]
+        table = _TABLES[type(record)]
+        columns, marks = ", ".join(names), ", ".join("?" for _ in names)
+        self.db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", [getattr(record, n) for n in names]
+        )
+
+    def update(self, kind: type[R], key: str, **changes: Any) -> R:
+        table, column = _TABLES[kind], _KEYS[kind]  # type: ignore[index]
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        self.db.execute(f"UPDATE {table} SET {assignments} WHERE {column} = ?", [*changes.values(), key])
+        found = self.get(kind, key)
+        if found is None:
+            raise KeyError(f"no {table} row {key!r}")
+        return found
+
+    def get(self, kind: type[R], key: str) -> R | None:
+        table, column = _TABLES[kind], _KEYS[kind]  # type: ignore[index]
+        row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,)).fetchone()
+        return None if row is None else kind(**dict(row))
+
+    def all(self, kind: type[R], **where: Any) -> list[R]:
+        table = _TABLES[kind]  # type: ignore[index]
+        clause = " AND ".join(f"{name} = ?" for name in where) or "1"
+        rows = self.db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid", list(where.values()))
+        return [kind(**dict(row)) for row in rows]
+
+    # -- webhooks, notifications, alerts ---------------------------------------------------------
+    def remember_webhook(self, webhook_id: str, source: str, now: float) -> bool:
+        """Record a webhook id; False when it had been processed before."""
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO processed_webhooks (webhook_id, source, received_at) VALUES (?, ?, ?)",
+            (webhook_id, source, now),
+        )
+        return cursor.rowcount == 1
+
+    def notify(self, channel: str, recipient: str, subject: str, entity: str, event: str, now: float) -> None:
+        self.db.execute(
+            "INSERT INTO notifications (channel, recipient, subject, entity, event, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, recipient, subject, entity, event, now),
+        )
+
+    def notifications(self, entity: str | None = None) -> list[Notification]:
+        query, args = "SELECT * FROM notifications", ()
+        if entity is not None:
+            query, args = query + " WHERE entity = ?", (entity,)
+        return [Notification(**dict(row)) for row in self.db.execute(query + " ORDER BY id", args)]
+
+    def alert(self, kind: str, entity: str, reason: str, now: float) -> None:
+        self.db.execute(
+            "INSERT INTO alerts (kind, entity, reason, created_at) VALUES (?, ?, ?, ?)",
+            (kind, entity, reason, now),
+        )
+
+    def resolve_alerts(self, entity: str, now: float) -> None:
+        self.db.execute(
+            "UPDATE alerts SET resolved_at = ? WHERE entity = ? AND resolved_at IS NULL", (now, entity)
+        )
+
+    def alerts(self, kind: str | None = None) -> list[Alert]:
+        query, args = "SELECT * FROM alerts", ()
+        if kind is not None:
+            query, args = query + " WHERE kind = ?", (kind,)
+        return [Alert(**dict(row)) for row in self.db.execute(query + " ORDER BY id", args)]
+
+    def count(self, sql: str, *args: Any) -> int:
+        return int(self.db.execute(sql, args).fetchone()[0])

@@ -1,0 +1,1 @@
+"""Our HTTP service toolkit: route tables, problem documents, OpenAPI from route tables, the Flask edge."""

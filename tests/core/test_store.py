@@ -1,0 +1,53 @@
+"""The SQLite store: atomic units of work, idempotent webhook ids, the outbox and alerts."""
+
+from __future__ import annotations
+
+import pytest
+
+from caas_core.domain.records import Order
+from caas_core.store import Store
+
+
+def order(**changes) -> Order:
+    base = Order("ord_1", "ana@example.com", "ES", "{}", "PLACED", "trace", 0.0, 0.0)
+    return Order(**{**base.as_dict(), **changes})
+
+
+def test_a_failed_unit_of_work_leaves_nothing_behind():
+    store = Store()
+    with store.transaction():
+        store.insert(order())
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update(Order, "ord_1", status="ACCEPTED", factory_sequence=1)
+        store.notify("email", "ana@example.com", "accepted", "order:ord_1", "ACCEPTED", 1.0)
+        store.remember_webhook("msg_1", "factory", 1.0)
+        raise RuntimeError("crash between the change and its commit")
+    assert store.get(Order, "ord_1").status == "PLACED"
+    assert store.notifications() == []
+    assert store.remember_webhook("msg_1", "factory", 2.0)  # never recorded: still new
+
+
+def test_webhook_ids_are_remembered_once():
+    store = Store()
+    assert store.remember_webhook("msg_1", "factory", 1.0)
+    assert not store.remember_webhook("msg_1", "factory", 2.0)
+
+
+def test_records_round_trip_and_filter():
+    store = Store()
+    with store.transaction():
+        store.insert(order())
+        store.insert(order(id="ord_2", status="ACCEPTED"))
+    assert store.update(Order, "ord_2", vin="SBXHEALTHY0000001").vin == "SBXHEALTHY0000001"
+    assert [o.id for o in store.all(Order, status="ACCEPTED")] == ["ord_2"]
+    assert store.get(Order, "nope") is None
+
+
+def test_alerts_open_and_resolve(tmp_path):
+    store = Store(str(tmp_path / "core.db"))
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.alert("ops", "order:ord_1", "factory unreachable", 5.0)
+    store.alert("tech_support", "purchase:pur_1", "activation failed", 6.0)
+    store.resolve_alerts("order:ord_1", 9.0)
+    assert [(a.kind, a.resolved_at) for a in store.alerts()] == [("ops", 9.0), ("tech_support", None)]
+    assert [a.entity for a in store.alerts("tech_support")] == ["purchase:pur_1"]
