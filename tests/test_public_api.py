@@ -61,6 +61,7 @@ PUBLIC = {
         "TtlCache",
         "breaker_for",
         "call_with_retry",
+        "guarded",
     ],
     "runtimes": [
         "BackgroundServer",

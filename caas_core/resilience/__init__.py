@@ -12,6 +12,7 @@ from caas_core.resilience.breaker import (
     NoBreaker,
     Permit,
     breaker_for,
+    guarded,
 )
 from caas_core.resilience.cache import Cached, TtlCache
 from caas_core.resilience.deadline import UNBOUNDED, Deadline
@@ -30,4 +31,5 @@ __all__ = [
     "TtlCache",
     "breaker_for",
     "call_with_retry",
+    "guarded",
 ]

@@ -14,12 +14,17 @@ scaled), never from the wall clock, and count by window rather than consecutivel
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from caas_core.errors import CircuitOpen, IllegalTransition
+from caas_core.effects import NOW, Flow
+from caas_core.errors import CircuitOpen, IllegalTransition, IntegrationError
 from caas_core.policies.models import BreakerPolicy
+
+T = TypeVar("T")
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
@@ -144,3 +149,25 @@ def breaker_for(
     name: str, policy: BreakerPolicy, on_transition: OnTransition | None = None
 ) -> CircuitBreaker | NoBreaker:
     return CircuitBreaker(name, policy, on_transition) if policy.enabled else NoBreaker()
+
+
+def guarded(gate: CircuitBreaker | NoBreaker, call: Callable[[float], Flow[T]]) -> Flow[T]:
+    """One call through a breaker: refused with CircuitOpen while it is open, its outcome counted after.
+
+    `call` receives a cap on its duration: a half-open probe's own timeout, or infinity. A retryable
+    failure counts against the breaker; any answer, even a refusal, counts for it.
+    """
+    now = yield NOW
+    permit = gate.acquire(now)
+    cap = gate.policy.probe_timeout_s if permit.probe and isinstance(gate, CircuitBreaker) else math.inf
+    try:
+        result = yield from call(cap)
+    except IntegrationError as error:
+        now = yield NOW
+        if error.retryable:
+            gate.on_failure(permit, now)
+        else:
+            gate.on_success(permit, now)
+        raise
+    gate.on_success(permit, (yield NOW))
+    return result

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from caas_core.effects import NOW, Flow, Sleep
-from caas_core.errors import CircuitOpen, IntegrationError
+from caas_core.errors import IntegrationError
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.backoff import next_delay
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
+from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
 
@@ -46,34 +46,19 @@ def call_with_retry(
         if retry:
             telemetry.retry(system, route)
         try:
-            permit = gate.acquire(started)
-        except CircuitOpen:
-            telemetry.record(
-                started, "attempt", subject, started=started, outcome="CircuitOpen", trace=trace_id
+            result = yield from guarded(
+                gate, lambda cap, started=started: attempt(Deadline(started + min(policy.timeout_s, cap)))
             )
-            raise
-        timeout = policy.timeout_s
-        if permit.probe and isinstance(gate, CircuitBreaker):
-            timeout = min(timeout, gate.policy.probe_timeout_s)
-        try:
-            result = yield from attempt(Deadline(started + timeout))
         except IntegrationError as error:
             now = yield NOW
-            telemetry.record(
-                now, "attempt", subject, started=started, outcome=type(error).__name__, trace=trace_id
-            )
-            if error.retryable:
-                gate.on_failure(permit, now)
-            else:
-                gate.on_success(permit, now)
+            outcome = type(error).__name__
+            telemetry.record(now, "attempt", subject, started=started, outcome=outcome, trace=trace_id)
             if not error.retryable or retry == policy.max_retries:
                 raise
             delay = yield from next_delay(policy, retry, delay, f"backoff.{system}")
             if delay > 0:
                 yield Sleep(delay)
             continue
-        now = yield NOW
-        telemetry.record(now, "attempt", subject, started=started, outcome="ok", trace=trace_id)
-        gate.on_success(permit, now)
+        telemetry.record((yield NOW), "attempt", subject, started=started, outcome="ok", trace=trace_id)
         return result
     raise AssertionError("unreachable: the loop returns or raises")
