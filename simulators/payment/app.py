@@ -7,6 +7,7 @@ from typing import Any
 
 import flask
 
+from caas_core.cards import contains_card_number
 from caas_core.http import HttpRequest
 from caas_core.runtime import Runtime
 from caas_core.web.routing import Route
@@ -14,7 +15,6 @@ from simulators.kit.exchange import Exchange
 from simulators.kit.flask_app import LatencyMode
 from simulators.kit.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
-from simulators.payment.cards import contains_card_number
 from simulators.payment.model import PaymentConfig, PaymentModel
 from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document
 

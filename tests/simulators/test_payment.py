@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import pytest
 
+from caas_core.cards import contains_card_number
 from caas_core.effects import Send
 from caas_core.errors import CallTimeout
 from caas_core.http import HttpRequest, HttpResponse
@@ -30,7 +31,6 @@ from simulators.payment import (
     create_app,
     create_simulator,
 )
-from simulators.payment.cards import contains_card_number
 from simulators.payment.model import SETTLEMENT_PATH
 from simulators.payment.routes import authorization_view
 from tests.helpers.receiver import RecordingReceiver

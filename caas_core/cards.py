@@ -1,4 +1,4 @@
-"""Raw card numbers (PANs) in requests. The gateway takes card tokens only and must never keep a PAN.
+"""Raw card numbers (PANs) in requests: the core and the gateway take card tokens only, never a PAN.
 
 Rules:
 1. A PAN is 13 to 19 digits, written together or in groups split by single spaces or dashes, whose
