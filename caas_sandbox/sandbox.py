@@ -11,10 +11,10 @@ from typing import Any
 import flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from caas_core.web.flask_app import create_app
 from caas_core.web.problems import problem_for
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
-from simulators.kit.flask_app import create_app
 from simulators.kit.service import Simulator
 from simulators.registry import SYSTEMS, build_simulators, credentials
 

@@ -13,7 +13,7 @@ import httpx
 from flask import Flask
 
 from caas_core.http import HttpRequest, HttpResponse
-from simulators.kit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from caas_core.web.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
 from simulators.kit.service import Simulator
 
 

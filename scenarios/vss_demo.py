@@ -26,12 +26,12 @@ from caas_core.policies import Policies, load_policies
 from caas_core.resilience.breaker import breaker_for
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Telemetry
+from caas_core.web.flask_app import create_app
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TransportName, attach
 from simulators.kit.faults import Fault
-from simulators.kit.flask_app import create_app
 from simulators.kit.fleet import TEST_VEHICLES
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator

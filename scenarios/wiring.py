@@ -8,9 +8,9 @@ from typing import Literal
 import flask
 
 from caas_core.runtime import Runtime
+from caas_core.web.flask_app import create_app
 from runtimes.simulated import SimulatedRuntime
 from runtimes.transports import FastTransport, WireTransport
-from simulators.kit.flask_app import create_app
 from simulators.kit.service import Simulator
 
 TransportName = Literal["fast", "wire"]

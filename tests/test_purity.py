@@ -21,7 +21,7 @@ IO_MODULES = {
     "werkzeug",
 }
 # The thin Flask layers of the simulators may import Flask, and nothing else of the list.
-FLASK_LAYERS = {"simulators/kit/flask_app.py", "caas_core/web/flask_glue.py"}
+FLASK_LAYERS = {"caas_core/web/flask_app.py"}
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -12,6 +12,7 @@ class Order:
     customer_email: str
     country: str
     spec: str  # JSON
+    owner: str  # JSON
     status: str
     trace_id: str
     created_at: float

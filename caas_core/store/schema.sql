@@ -5,6 +5,7 @@ CREATE TABLE IF NOT EXISTS orders (
     customer_email TEXT NOT NULL,
     country TEXT NOT NULL,
     spec TEXT NOT NULL,              -- the vehicle spec, as JSON
+    owner TEXT NOT NULL,             -- the registered owner, as JSON
     status TEXT NOT NULL,
     factory_order_id TEXT,
     factory_sequence INTEGER NOT NULL DEFAULT 0,

@@ -7,11 +7,11 @@ from typing import Any
 import flask
 
 from caas_core.runtime import Runtime
+from caas_core.web.flask_app import LatencyMode
+from caas_core.web.flask_app import create_app as _flask_app
 from caas_core.web.openapi import add_webhook
 from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, FactoryModel
 from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
-from simulators.kit.flask_app import LatencyMode
-from simulators.kit.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
 
 

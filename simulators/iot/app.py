@@ -7,10 +7,10 @@ from typing import Any
 import flask
 
 from caas_core.runtime import Runtime
+from caas_core.web.flask_app import LatencyMode
+from caas_core.web.flask_app import create_app as _flask_app
 from simulators.iot.model import IotConfig, IotModel
 from simulators.iot.routes import ROUTES, SECURITY_SCHEMES, SIGNED
-from simulators.kit.flask_app import LatencyMode
-from simulators.kit.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
 
 

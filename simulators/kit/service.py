@@ -12,17 +12,14 @@ from typing import Any, Protocol
 
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
+from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
 from caas_core.web.openapi import build_document
 from caas_core.web.problems import Problem, problem_for
 from caas_core.web.routing import Route, Router
 from simulators.kit.control import CONTROL_ROUTES
-from simulators.kit.exchange import ConnectionDropped, Exchange, Outcome
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
-
-# How long a hung request holds its place among the requests in flight.
-HANG_HOLD_S = 300.0
 
 
 class Model(Protocol):

@@ -10,10 +10,10 @@ import flask
 from caas_core.cards import contains_card_number
 from caas_core.http import HttpRequest
 from caas_core.runtime import Runtime
+from caas_core.web.exchange import Exchange
+from caas_core.web.flask_app import LatencyMode
+from caas_core.web.flask_app import create_app as _flask_app
 from caas_core.web.routing import Route
-from simulators.kit.exchange import Exchange
-from simulators.kit.flask_app import LatencyMode
-from simulators.kit.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel
 from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document

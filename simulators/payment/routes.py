@@ -16,11 +16,11 @@ from pydantic import BaseModel
 
 from caas_core.cards import find_card_number
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.exchange import ConnectionDropped
 from caas_core.web.openapi import add_webhook
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, Route
 from simulators.kit.credentials import authorization, same_secret
-from simulators.kit.exchange import ConnectionDropped
 from simulators.payment.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (
     SETTLEMENT_PATH,

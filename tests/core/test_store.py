@@ -9,7 +9,7 @@ from caas_core.store import Store
 
 
 def order(**changes) -> Order:
-    base = Order("ord_1", "ana@example.com", "ES", "{}", "PLACED", "trace", 0.0, 0.0)
+    base = Order("ord_1", "ana@example.com", "ES", "{}", "{}", "PLACED", "trace", 0.0, 0.0)
     return Order(**{**base.as_dict(), **changes})
 
 

@@ -16,7 +16,7 @@ from standardwebhooks import Webhook
 
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
-from simulators.kit.exchange import Exchange
+from caas_core.web.exchange import Exchange
 
 
 @dataclass(frozen=True)

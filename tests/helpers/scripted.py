@@ -10,8 +10,8 @@ from caas_core.effects import Flow, Send
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
+from caas_core.web.exchange import Exchange
 from runtimes.simulated import SimulatedRuntime
-from simulators.kit.exchange import Exchange
 
 HANG = Exchange(0.0, None, "hang")
 

@@ -6,8 +6,8 @@ import pytest
 
 from caas_core.effects import NOW, Draw, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed
+from caas_core.web.exchange import Exchange
 from runtimes.simulated import SimulatedRuntime
-from simulators.kit.exchange import Exchange
 from tests.helpers.scripted import HANG, answer, scripted, send_once
 
 

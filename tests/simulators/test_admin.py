@@ -13,6 +13,7 @@ from faker import Faker
 from faker import generator as faker_generator
 
 from caas_core.http import HttpRequest, HttpResponse
+from caas_core.web.exchange import Exchange
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import attach
 from simulators.admin import (
@@ -24,7 +25,6 @@ from simulators.admin import (
     create_simulators,
     system_name,
 )
-from simulators.kit.exchange import Exchange
 from simulators.kit.faults import ErrorSpec, Fault
 from simulators.kit.service import Simulator
 

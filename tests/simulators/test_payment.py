@@ -17,10 +17,10 @@ from caas_core.cards import contains_card_number
 from caas_core.effects import Send
 from caas_core.errors import CallTimeout
 from caas_core.http import HttpRequest, HttpResponse
+from caas_core.web.exchange import Exchange
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
 from simulators.kit import durations
-from simulators.kit.exchange import Exchange
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.payment import (

@@ -1,4 +1,5 @@
-"""What a simulator did with one request: the latency to spend, and the answer, a hang or a reset.
+"""What a server (a simulator, or the core) did with one request: the latency to spend, and the answer,
+a hang or a reset.
 
 In simulated runs the runtime spends the latency in simulated time. Through the wire transport the
 Flask app cannot hand back a Python object, so it reports the latency and outcome in two headers that
@@ -15,6 +16,8 @@ from caas_core.http import HttpResponse
 Outcome = Literal["answer", "hang", "reset"]
 
 LATENCY_HEADER = "X-Sandbox-Latency-S"
+# How long an unanswered (hung) request holds the server: longer than any client waits.
+HANG_HOLD_S = 300.0
 OUTCOME_HEADER = "X-Sandbox-Outcome"
 
 

@@ -1,0 +1,43 @@
+"""How the core reaches the five systems: credentials, webhook secrets and allowlists, the service
+catalogue, and where its state lives. The defaults are the sandbox's own credentials."""
+
+from __future__ import annotations
+
+import base64
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SANDBOX_FACTORY_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webhooks-v1").decode()
+SANDBOX_PAYMENT_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+COUNTRIES = ("ES", "FR", "DE", "IT", "PT")
+
+
+class CoreConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    factory_api_key: str = "factory-sandbox-key"
+    vss_client_id: str = "caas-sandbox"
+    vss_client_secret: str = "vss-sandbox-secret"
+    iot_key_id: str = "caas-sandbox"
+    iot_psk: str = "iot-sandbox-psk-3f9a1c"
+    payment_api_key: str = "pay-sandbox-key"
+    admin_tokens: dict[str, str] = Field(
+        default_factory=lambda: {
+            c: f"admin-{c.lower()}-sandbox-token" for c in ("ES", "FR", "DE", "IT", "PT")
+        }
+    )
+    factory_webhook_secret: str = SANDBOX_FACTORY_SECRET
+    payment_webhook_secret: str = SANDBOX_PAYMENT_SECRET
+    # Webhooks are taken only from these networks, per source.
+    webhook_allowlist: dict[str, tuple[str, ...]] = Field(
+        default_factory=lambda: {"factory": LOOPBACK, "payment": LOOPBACK}
+    )
+    # Over-the-air services on sale, with their price in minor units of `currency`.
+    services: dict[str, int] = Field(
+        default_factory=lambda: {"enhanced-power": 4900, "remote-climate": 1900, "track-mode": 9900}
+    )
+    currency: str = "EUR"
+    database: str = ":memory:"
+    # How often the core looks for orders Factory has been silent about.
+    silence_sweep_s: float = Field(default=600, gt=0)

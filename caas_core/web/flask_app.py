@@ -1,0 +1,134 @@
+"""The Flask edge of our HTTP services (the simulators and the core's own API).
+
+One URL rule per route; a Werkzeug request becomes our `HttpRequest`, the service's `Exchange` becomes a
+Flask response, and routing errors are problem documents worded like our own router's. The service runs
+under its runtime's lock. `latency="sleep"` (live) really waits the sampled latency, on the server's
+thread and outside the lock; `latency="report"` (the simulated wire transport) hands it back in headers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+import flask
+from werkzeug.exceptions import HTTPException
+
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.runtime import Runtime
+from caas_core.web.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from caas_core.web.problems import problem_for
+from caas_core.web.routing import Route
+
+
+class Service(Protocol):
+    """What the Flask edge serves: a named route table on a runtime, answering with exchanges."""
+
+    name: str
+    runtime: Runtime
+    routes: Sequence[Route]
+
+    def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange: ...
+
+
+LatencyMode = Literal["sleep", "report"]
+
+
+def create_app(service: Service, latency: LatencyMode = "sleep") -> flask.Flask:
+    app = flask.Flask(f"caas_sandbox.{service.name}")
+    app.extensions["simulator"] = service  # the name tests and tools know it by
+    app.extensions["latency_mode"] = latency
+    blueprint = flask.Blueprint(service.name, __name__)
+    methods_by_rule: dict[str, list[str]] = defaultdict(list)
+    for route in service.routes:
+        methods_by_rule[route.flask_rule].append(route.method)
+    for rule, methods in methods_by_rule.items():
+        blueprint.add_url_rule(rule, endpoint=rule.replace(".", "_"), view_func=_view, methods=methods)
+    app.register_blueprint(blueprint)
+    app.register_error_handler(HTTPException, http_problem)
+    return app
+
+
+def _view(**params: str) -> flask.Response:
+    service: Service = flask.current_app.extensions["simulator"]
+    route = _route_for(service, flask.request.method, flask.request.url_rule.rule)  # type: ignore[union-attr]
+    request = from_flask(flask.request)
+    if isinstance(request, HttpResponse):
+        return to_flask(request)
+    with service.runtime.exclusive():
+        exchange = service.handle_route(route, params, request)
+    return _deliver(service, exchange)
+
+
+def _route_for(service: Service, method: str, rule: str) -> Route:
+    return next(r for r in service.routes if r.method == method and r.flask_rule == rule)
+
+
+def _deliver(service: Service, exchange: Exchange) -> flask.Response:
+    if flask.current_app.extensions["latency_mode"] == "report":
+        response = exchange.response or HttpResponse(504)
+        answer = to_flask(response)
+        answer.headers[LATENCY_HEADER] = repr(exchange.latency)
+        answer.headers[OUTCOME_HEADER] = exchange.outcome
+        return answer
+    block = service.runtime.block  # type: ignore[attr-defined]  # only the live runtime blocks
+    if exchange.outcome == "hang":
+        block(HANG_HOLD_S)
+        return to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
+    block(exchange.latency)
+    if exchange.outcome == "reset":
+        return _cut_short()
+    assert exchange.response is not None
+    return to_flask(exchange.response)
+
+
+def _cut_short() -> flask.Response:
+    """A reset, as near as WSGI gets: promise a body, send one byte of it, and let the server drop the
+    connection. The client sees the connection fail mid-answer, never a status it could act on."""
+
+    def one_byte():
+        yield b"{"
+
+    return flask.Response(one_byte(), status=200, headers={"Content-Length": "64"})
+
+
+def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
+    body = request.get_data()
+    json_body = form = None
+    if request.mimetype in ("application/json", "application/problem+json") or (
+        body and request.mimetype.endswith("+json")
+    ):
+        try:
+            json_body = json.loads(body) if body else None
+        except ValueError:
+            return problem_for(400, "the body is not valid JSON")
+    elif request.mimetype == "application/x-www-form-urlencoded":
+        form = request.form.to_dict()
+    return HttpRequest(
+        request.method,
+        request.path,
+        headers=dict(request.headers),
+        remote_addr=request.remote_addr,
+        query=request.args.to_dict(),
+        json=json_body,
+        form=form,
+    )
+
+
+def to_flask(response: HttpResponse) -> flask.Response:
+    return flask.Response(response.to_bytes(), status=response.status, headers=response.headers)
+
+
+def http_problem(error: HTTPException) -> flask.Response:
+    """Werkzeug's routing errors, worded as the fast transport's router words them."""
+    request = flask.request
+    if error.code == 404:
+        return to_flask(problem_for(404, f"no route for {request.method} {request.path}"))
+    if error.code == 405:
+        allowed = ", ".join(m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS"))  # type: ignore[attr-defined]
+        answer = to_flask(problem_for(405, f"{request.method} is not allowed here; use {allowed}"))
+        answer.headers["Allow"] = allowed
+        return answer
+    return to_flask(problem_for(error.code or 500, error.description or error.name))
