@@ -9,9 +9,13 @@
         │   └── ConnectionFailed    refused, reset, or the connection dropped
         ├── CircuitOpen         the breaker refused the call before it was sent
         ├── AttemptTimeout      one retry attempt ran past its deadline
+        ├── ActivationFailed    the vehicle reported the OTA command FAILED: the vehicle's no, not the API's
+        ├── PaymentUnavailable  the payment gateway gave no answer, even to the retry
         └── RemoteError         the system answered, but not with what we needed
             ├── ServerError         5xx or 429: the system's fault, worth a retry
             ├── ClientError         other 4xx: our request was refused, not worth a retry
+            │   ├── OrderRejected           the Factory refused the vehicle spec (422)
+            │   └── RegistrationRejected    an Admin registry refused the registration (409, 422)
             └── MalformedResponse   a body we could not read
 
 Our misuse raises; a partner's misbehaviour is an `IntegrationError` that the core records as an outcome.
@@ -63,6 +67,23 @@ class AttemptTimeout(IntegrationError):
     retryable = True
 
 
+class ActivationFailed(IntegrationError):
+    """The IoT API reports the activation command FAILED on the vehicle. Another command may succeed."""
+
+    retryable = True
+
+    def __init__(self, command_id: str, reason: str) -> None:
+        super().__init__(command_id, reason)  # args mirror the signature, so copies rebuild the error
+        self.command_id, self.reason = command_id, reason
+
+    def __str__(self) -> str:
+        return f"command {self.command_id} FAILED: {self.reason}"
+
+
+class PaymentUnavailable(IntegrationError):
+    """No attempt reached the payment gateway or got a usable answer; the retry is already spent."""
+
+
 class RemoteError(IntegrationError):
     def __init__(self, status: int, detail: str = "") -> None:
         super().__init__(status, detail)  # args mirror the signature, so copies rebuild the error
@@ -78,6 +99,16 @@ class ServerError(RemoteError):
 
 class ClientError(RemoteError):
     pass
+
+
+class OrderRejected(ClientError):
+    """The Factory will not build this order (spec not in its catalogue, or a reused Idempotency-Key);
+    `detail` says why. Placing it again unchanged cannot succeed."""
+
+
+class RegistrationRejected(ClientError):
+    """An Admin registry refused the registration: bad owner or vehicle data (422), or the VIN is
+    already registered for another order (409). Delivery stays blocked until someone fixes the data."""
 
 
 class MalformedResponse(RemoteError):

@@ -2,15 +2,21 @@
 
 Ports from `port_base` P: core P, factory P+1, vss P+2, iot P+3, payment P+4, admin P+5 (each country
 under its own prefix: /es, /fr, ...). With P = 0 every server takes a free port (tests, benchmarks).
+The core is wired to the simulators (endpoints, credentials, webhook secrets) and they to it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from caas_core.api.app import create_app as create_core_app
+from caas_core.config import CoreConfig
+from caas_core.policies import Policies, load_policies
+from caas_core.service import CaasCore
 from caas_core.web.flask_app import create_app
 from caas_core.web.problems import problem_for
 from runtimes.live import LiveRuntime
@@ -25,23 +31,36 @@ THREADS = 200
 
 class LiveSandbox:
     def __init__(
-        self, seed: int = 0, port_base: int = 8100, speed: float = 1.0, threads: int = THREADS
+        self,
+        seed: int = 0,
+        port_base: int = 8100,
+        speed: float = 1.0,
+        threads: int = THREADS,
+        policies: Policies | None = None,
+        database: str = ":memory:",
+        configs: Mapping[str, Any] | None = None,
     ) -> None:
         self.seed, self.port_base, self.speed, self.threads = seed, port_base, speed, threads
+        self.policies = policies or load_policies()
+        self.database = database
+        self.configs = configs
         self.runtime: LiveRuntime | None = None
+        self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
         self.servers: dict[str, BackgroundServer] = {}
 
     def start(self) -> LiveSandbox:
         runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed)
-        self.simulators = build_simulators(runtime)
+        self.simulators = build_simulators(runtime, self.configs)
+        self.core = CaasCore(runtime, self.policies, CoreConfig(database=self.database))
         admin = {name: sim for name, sim in self.simulators.items() if name.startswith("admin-")}
         apps: dict[str, Any] = {
             name: create_app(self.simulators[name]) for name in SYSTEMS if name != "admin"
         }
         apps["admin"] = _admin_front(admin)
+        apps["core"] = create_core_app(self.core)
         try:
-            for offset, name in enumerate(SYSTEMS, start=1):
+            for offset, name in enumerate(("core", *SYSTEMS)):
                 port = self.port_base + offset if self.port_base else 0
                 self.servers[name] = BackgroundServer(apps[name], HOST, port, self.threads).start()
         except OSError:
@@ -51,17 +70,14 @@ class LiveSandbox:
             {name: server.url for name, server in self.servers.items() if name != "admin"}
         )
         runtime.endpoints.update({name: f"{self.servers['admin'].url}/{name[6:]}" for name in admin})
-        runtime.endpoints["core"] = self.core_url
+        with runtime.exclusive():
+            self.core.start()
         return self
-
-    @property
-    def core_url(self) -> str:
-        return f"http://{HOST}:{self.port_base}" if self.port_base else ""
 
     def describe(self) -> dict[str, Any]:
         """Names, URLs and sandbox credentials: what a developer needs to call each system."""
-        secrets = credentials()
-        listing: dict[str, Any] = {"core": {"url": self.core_url}}
+        secrets = {"core": {}, **credentials()}
+        listing: dict[str, Any] = {}
         for name, server in self.servers.items():
             listing[name] = {"url": server.url, **secrets[name]}
         listing["admin"]["countries"] = {

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import signal
 import threading
+from pathlib import Path
 
 import click
+
+from caas_sandbox.options import policies_option
 
 
 @click.command()
@@ -20,16 +23,28 @@ import click
     help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale.",
 )
 @click.option("--json", "as_json", is_flag=True, help="First print one JSON line of URLs and credentials.")
-def serve(seed: int, port_base: int, speed: float, as_json: bool) -> None:
-    """Start every simulator on 127.0.0.1 under waitress; stop cleanly on Ctrl-C or SIGTERM."""
+@policies_option
+@click.option(
+    "--database",
+    default=":memory:",
+    show_default=True,
+    help="The core's SQLite file (WAL); the default keeps state in memory for this run only.",
+)
+def serve(
+    seed: int, port_base: int, speed: float, as_json: bool, policies_file: Path | None, database: str
+) -> None:
+    """Start the CaaS core and every simulator on 127.0.0.1 under waitress, wired to each other; stop
+    cleanly on Ctrl-C or SIGTERM."""
+    from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
     from reports.terminal import console, render_table
 
+    policies = load_policies(policies_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        sandbox = LiveSandbox(seed, port_base, speed).start()
+        sandbox = LiveSandbox(seed, port_base, speed, policies=policies, database=database).start()
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on ports {port_base}-{port_base + 5}: {error.strerror}"

@@ -7,6 +7,7 @@ Both return the simulator's `Exchange`: the latency to spend, and the answer (or
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 import httpx
@@ -14,19 +15,27 @@ from flask import Flask
 
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.web.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
-from simulators.kit.service import Simulator
 
 
 class Transport(Protocol):
     def exchange(self, request: HttpRequest) -> Exchange: ...
 
 
+class Service(Protocol):
+    """Anything that answers our requests in-process: a simulator, or the core's API."""
+
+    def handle(self, request: HttpRequest) -> Exchange: ...
+
+
 class FastTransport:
-    def __init__(self, simulator: Simulator) -> None:
-        self.simulator = simulator
+    def __init__(self, service: Service) -> None:
+        self.service = service
 
     def exchange(self, request: HttpRequest) -> Exchange:
-        return self.simulator.handle(request)
+        if request.remote_addr is None:
+            # In-process callers are on this machine, as the wire transport's WSGI peer is.
+            request = replace(request, remote_addr="127.0.0.1")
+        return self.service.handle(request)
 
 
 class WireTransport:

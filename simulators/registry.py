@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from caas_core.runtime import Runtime
@@ -12,15 +13,17 @@ from simulators.kit.service import Simulator
 SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
 
 
-def build_simulators(runtime: Runtime) -> dict[str, Simulator]:
-    """Every simulator on `runtime`, keyed by the system name the core sends to (admin per country)."""
+def build_simulators(runtime: Runtime, configs: Mapping[str, Any] | None = None) -> dict[str, Simulator]:
+    """Every simulator on `runtime`, keyed by the system name the core sends to (admin per country).
+    `configs` may hold a config per system ("factory", "vss", "iot", "payment", "admin")."""
+    configs = configs or {}
     simulators = {
-        "factory": factory.create_simulator(runtime),
-        "vss": vss.create_simulator(runtime),
-        "iot": iot.create_simulator(runtime),
-        "payment": payment.create_simulator(runtime),
+        "factory": factory.create_simulator(runtime, configs.get("factory")),
+        "vss": vss.create_simulator(runtime, configs.get("vss")),
+        "iot": iot.create_simulator(runtime, configs.get("iot")),
+        "payment": payment.create_simulator(runtime, configs.get("payment")),
     }
-    simulators.update(admin.create_simulators(runtime))
+    simulators.update(admin.create_simulators(runtime, configs.get("admin")))
     return simulators
 
 

@@ -31,8 +31,10 @@ def send(
     telemetry: Telemetry,
     trace: Trace,
     timeout: float | None = None,
+    keep: frozenset[int] = frozenset(),
 ) -> Flow[HttpResponse]:
-    """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx."""
+    """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx, except for
+    the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
     span = yield Draw("trace", "getrandbits", (64,))
     traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{span:016x}"}
     request = replace(request, headers=traced)
@@ -44,6 +46,8 @@ def send(
         raise
     failed = response.status >= 400
     telemetry.request(system, route, (yield NOW) - start, str(response.status) if failed else None)
+    if response.status in keep:
+        return response
     if response.status >= 500 or response.status == 429:
         raise ServerError(response.status, _detail(response))
     if failed:

@@ -95,6 +95,13 @@ class Store:
         )
         return cursor.rowcount == 1
 
+    def webhook_seen(self, webhook_id: str) -> bool:
+        """Whether a webhook id has been processed; a read only, so a receiver can check before it commits."""
+        row = self.db.execute(
+            "SELECT 1 FROM processed_webhooks WHERE webhook_id = ?", (webhook_id,)
+        ).fetchone()
+        return row is not None
+
     def notify(self, channel: str, recipient: str, subject: str, entity: str, event: str, now: float) -> None:
         self.db.execute(
             "INSERT INTO notifications (channel, recipient, subject, entity, event, created_at)"

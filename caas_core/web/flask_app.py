@@ -38,7 +38,7 @@ LatencyMode = Literal["sleep", "report"]
 
 def create_app(service: Service, latency: LatencyMode = "sleep") -> flask.Flask:
     app = flask.Flask(f"caas_sandbox.{service.name}")
-    app.extensions["simulator"] = service  # the name tests and tools know it by
+    app.extensions["service"] = app.extensions["simulator"] = service  # tools know it by either name
     app.extensions["latency_mode"] = latency
     blueprint = flask.Blueprint(service.name, __name__)
     methods_by_rule: dict[str, list[str]] = defaultdict(list)

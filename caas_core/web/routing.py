@@ -10,6 +10,7 @@ from functools import cache
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse
+from caas_core.web.problems import problem_for
 
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
 
@@ -89,3 +90,13 @@ class Router:
                 return Match(route, found.groupdict())
             allowed.append(route.method)
         return Match(None, {}, tuple(allowed))
+
+
+def unrouted(match: Match, request: HttpRequest) -> HttpResponse:
+    """The answer to a request no route took: 405 with Allow when the path exists, else 404."""
+    if match.allowed:
+        allowed = ", ".join(match.allowed)
+        answer = problem_for(405, f"{request.method} is not allowed here; use {allowed}")
+        answer.headers["Allow"] = allowed
+        return answer
+    return problem_for(404, f"no route for {request.method} {request.path}")

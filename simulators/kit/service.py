@@ -15,7 +15,7 @@ from caas_core.runtime import Runtime
 from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
 from caas_core.web.openapi import build_document
 from caas_core.web.problems import Problem, problem_for
-from caas_core.web.routing import Route, Router
+from caas_core.web.routing import Route, Router, unrouted
 from simulators.kit.control import CONTROL_ROUTES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
@@ -57,12 +57,7 @@ class Simulator:
     def handle(self, request: HttpRequest) -> Exchange:
         match = self.router.match(request)
         if match.route is None:
-            if match.allowed:
-                allowed = ", ".join(match.allowed)
-                answer = problem_for(405, f"{request.method} is not allowed here; use {allowed}")
-                answer.headers["Allow"] = allowed
-                return Exchange(0.0, answer)
-            return Exchange(0.0, problem_for(404, f"no route for {request.method} {request.path}"))
+            return Exchange(0.0, unrouted(match, request))
         return self.handle_route(match.route, match.params, request)
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:

@@ -1,0 +1,154 @@
+"""AdminRegistrationAdapter: register a vehicle with its country's registry and get its plate.
+
+Rules:
+1. Each country's registry is its own system, f"admin-{country}", with its own bearer credential and its
+   own breaker (if breakers are enabled at all), so a fault in one country never touches another.
+2. A registration is tried under the `admin_registration` policy (60 s, two retries 10 s apart) on
+   timeouts, dropped connections and 5xx.
+3. A 409 whose body names our order is the answer to an earlier attempt whose response was lost (the
+   registry acted, the client timed out): that registration is returned, so a retry never registers
+   twice. A 409 for another order, or a 422, raises `RegistrationRejected`.
+4. Any other final failure is raised as it is; the caller blocks delivery and alerts operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.effects import NOW, Flow
+from caas_core.errors import (
+    ClientError,
+    ConfigError,
+    MalformedResponse,
+    RegistrationRejected,
+)
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.policies.models import BreakerPolicy, RetryPolicy
+from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, OnTransition, breaker_for
+from caas_core.resilience.deadline import Deadline
+from caas_core.resilience.retry import call_with_retry
+from caas_core.telemetry import Telemetry
+
+REGISTER_PATH = "/api/registration/vehicles"
+REGISTER_ROUTE = f"POST {REGISTER_PATH}"
+
+Gate = CircuitBreaker | NoBreaker
+
+
+def system_for(country: str) -> str:
+    """The system name of a country's registry: 'ES' -> 'admin-es'."""
+    return f"admin-{country.lower()}"
+
+
+def country_breakers(
+    countries: Iterable[str], policy: BreakerPolicy, on_transition: OnTransition | None = None
+) -> dict[str, Gate]:
+    """One breaker per country (NoBreaker for each while the policy disables them)."""
+    return {c.upper(): breaker_for(system_for(c), policy, on_transition) for c in countries}
+
+
+class Owner(BaseModel):
+    """The owner data any of the registries asks for, in their field names. Only `name` is needed
+    everywhere; each registry checks the fields its country requires and ignores the others."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    national_id: str | None = Field(default=None, alias="nationalId")  # ES: DNI or NIE
+    date_of_birth: str | None = Field(default=None, alias="dateOfBirth")  # FR: YYYY-MM-DD
+    postal_code: str | None = Field(default=None, alias="postalCode")  # FR, DE
+    city: str | None = None  # DE
+    codice_fiscale: str | None = Field(default=None, alias="codiceFiscale")  # IT
+    nif: str | None = None  # PT
+
+    def as_body(self) -> dict[str, str]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+class Registration(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    registration_id: str = Field(alias="registrationId", min_length=1)
+    plate: str = Field(min_length=1)
+    country: str
+    # None when recovered from a 409: the registry's conflict answer does not carry the date.
+    registered_at: str | None = Field(default=None, alias="registeredAt")
+
+
+class AdminRegistrationAdapter:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        tokens: Mapping[str, str],
+        telemetry: Telemetry,
+        breakers: Mapping[str, Gate] | None = None,
+    ) -> None:
+        self.policy = policy
+        self.tokens = {c.upper(): t for c, t in tokens.items()}
+        self.telemetry = telemetry
+        self.breakers = {c.upper(): b for c, b in (breakers or {}).items()}
+
+    def register(
+        self, country: str, vin: str, order_id: str, owner: Owner, trace: Trace | None = None
+    ) -> Flow[Registration]:
+        code = country.upper()
+        token = self.tokens.get(code)
+        if token is None:  # our configuration is incomplete: nothing a partner did
+            raise ConfigError(f"no admin registry credential for country {code}; have {sorted(self.tokens)}")
+        trace = trace or (yield from new_trace())
+        system = system_for(code)
+        request = HttpRequest(
+            "POST",
+            REGISTER_PATH,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"vin": vin, "country": code, "orderId": order_id, "owner": owner.as_body()},
+        )
+        return (
+            yield from call_with_retry(
+                lambda deadline: self._attempt(system, code, order_id, request, deadline, trace),
+                self.policy,
+                system=system,
+                route=REGISTER_ROUTE,
+                telemetry=self.telemetry,
+                breaker=self.breakers.get(code, NoBreaker()),
+                trace_id=trace.trace_id,
+            )
+        )
+
+    def _attempt(
+        self, system: str, country: str, order_id: str, request: HttpRequest, deadline: Deadline, trace: Trace
+    ) -> Flow[Registration]:
+        try:
+            response = yield from send(
+                system, REGISTER_ROUTE, request, deadline, self.telemetry, trace, keep=frozenset({409})
+            )
+        except ClientError as error:
+            if error.status == 422:
+                raise RegistrationRejected(error.status, error.detail) from error
+            raise
+        body = _body(response)
+        if response.status == 409:
+            if body.get("orderId") != order_id:
+                raise RegistrationRejected(409, f"{body.get('detail', '')} for order {body.get('orderId')}")
+            # Our own earlier attempt registered it and its answer was lost: that is the answer.
+            self.telemetry.record(
+                (yield NOW), "registration_recovered", system, order=order_id, trace=trace.trace_id
+            )
+            body = {**body, "country": country}
+        try:
+            return Registration.model_validate(body)
+        except ValidationError:
+            raise MalformedResponse(response.status, "unreadable registration") from None
+
+
+def _body(response: HttpResponse) -> dict[str, object]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise MalformedResponse(response.status, "unreadable registration") from None
+    if not isinstance(body, dict):
+        raise MalformedResponse(response.status, "unreadable registration")
+    return body

@@ -1,0 +1,133 @@
+"""FactoryOrderAdapter: place a vehicle order with the Factory, and read an order's status back.
+
+Rules:
+1. `place` POSTs the order under the `factory_order` policy (30 s, no automatic retry) behind the Factory
+   breaker. The caller owns the Idempotency-Key: a manual retry of the same order reuses it, so a request
+   whose answer was lost can never make the Factory build a second vehicle.
+2. A 422 means the Factory will not build this order: `OrderRejected` with the Factory's detail. Any other
+   failure (timeout, 5xx, 401, an open breaker) is raised as it is; the order flow alerts operations.
+3. `status` GETs the order: the fallback poll when status webhooks fall silent. It shares the policy and
+   the breaker, since both calls go to the same system.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.effects import Flow
+from caas_core.errors import ClientError, MalformedResponse, OrderRejected
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.policies.models import RetryPolicy
+from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
+from caas_core.resilience.deadline import Deadline
+from caas_core.resilience.retry import call_with_retry
+from caas_core.telemetry import Telemetry
+
+SYSTEM = "factory"
+PLACE_ROUTE = "POST /api/v1/orders"
+STATUS_ROUTE = "GET /api/v1/orders/{orderId}"
+API_KEY_HEADER = "X-API-Key"
+
+M = TypeVar("M", bound=BaseModel)
+
+FactoryStatusName = Literal["ACCEPTED", "MANUFACTURING", "DELAYED", "READY"]
+
+
+class VehicleSpec(BaseModel):
+    """What CaaS orders, in the Factory API's field names. Which models, trims and options exist is the
+    Factory's catalogue, not ours: an unbuildable combination comes back as `OrderRejected`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = Field(min_length=1)
+    trim: str = Field(min_length=1)
+    colour: str = Field(min_length=1)
+    options: list[str] = Field(default_factory=list)
+    country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2: where the vehicle is delivered
+
+
+class FactoryOrder(BaseModel):
+    """The Factory's answer to a placed order."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    order_id: str = Field(alias="orderId", min_length=1)
+    status: FactoryStatusName
+    estimated_completion: str = Field(alias="estimatedCompletionDate")  # RFC 3339, as the Factory wrote it
+
+
+class FactoryStatus(BaseModel):
+    """An order as the Factory sees it now; `sequence` orders status changes, as in the webhooks."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    order_id: str = Field(alias="orderId", min_length=1)
+    status: FactoryStatusName
+    sequence: int = Field(ge=1)
+    vin: str | None = None  # assigned when the order is READY
+
+
+class FactoryOrderAdapter:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        api_key: str,
+        telemetry: Telemetry,
+        breaker: CircuitBreaker | NoBreaker,
+    ) -> None:
+        self.policy = policy
+        self.api_key = api_key
+        self.telemetry = telemetry
+        self.breaker = breaker
+
+    def place(
+        self, spec: VehicleSpec, customer_reference: str, idempotency_key: str, trace: Trace | None = None
+    ) -> Flow[FactoryOrder]:
+        trace = trace or (yield from new_trace())
+        body = {"vehicleSpec": spec.model_dump(), "customerReference": customer_reference}
+        request = HttpRequest(
+            "POST",
+            "/api/v1/orders",
+            headers={API_KEY_HEADER: self.api_key, "Idempotency-Key": idempotency_key},
+            json=body,
+        )
+        return (yield from self._call(PLACE_ROUTE, request, FactoryOrder, trace))
+
+    def status(self, order_id: str, trace: Trace | None = None) -> Flow[FactoryStatus]:
+        trace = trace or (yield from new_trace())
+        request = HttpRequest("GET", f"/api/v1/orders/{order_id}", headers={API_KEY_HEADER: self.api_key})
+        return (yield from self._call(STATUS_ROUTE, request, FactoryStatus, trace))
+
+    def _call(self, route: str, request: HttpRequest, model: type[M], trace: Trace) -> Flow[M]:
+        return (
+            yield from call_with_retry(
+                lambda deadline: self._attempt(route, request, model, deadline, trace),
+                self.policy,
+                system=SYSTEM,
+                route=route,
+                telemetry=self.telemetry,
+                breaker=self.breaker,
+                trace_id=trace.trace_id,
+            )
+        )
+
+    def _attempt(
+        self, route: str, request: HttpRequest, model: type[M], deadline: Deadline, trace: Trace
+    ) -> Flow[M]:
+        try:
+            response = yield from send(SYSTEM, route, request, deadline, self.telemetry, trace)
+        except ClientError as error:
+            if route == PLACE_ROUTE and error.status == 422:
+                raise OrderRejected(error.status, error.detail) from error
+            raise
+        return _read(response, model)
+
+
+def _read(response: HttpResponse, model: type[M]) -> M:
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError):
+        raise MalformedResponse(response.status, f"unreadable {model.__name__}") from None

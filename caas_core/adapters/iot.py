@@ -1,0 +1,262 @@
+"""IotGatewayAdapter: send a service activation to a vehicle over the IoT API and see it through.
+
+Rules:
+1. One attempt = POST the configure command (its acknowledgement within `ack_timeout_s`), then poll the
+   command every `poll_interval_s` until it is COMPLETED or FAILED. `timeout_s` bounds the whole attempt,
+   time spent queued included. FAILED is `ActivationFailed`, running out of time is `AttemptTimeout`;
+   both are retried per the `ota_activation` policy (fixed 30 s, 5 retries: 6 attempts).
+2. The IoT breaker guards each HTTP call (configure and poll), never the whole attempt: a vehicle that
+   rejects the command or stays asleep is the vehicle's doing, not the API failing.
+3. A poll without a usable answer (timeout, 5xx, unreadable, open breaker) is skipped: the command is
+   already accepted and a later poll may still see it finish, whereas a new attempt would resend it.
+4. While the breaker refuses calls, configure commands wait in one FIFO queue of `queue_capacity`. A
+   command joins the tail whenever the queue is not empty, so none overtakes another. Queued commands
+   wake on a grid of QUEUE_TICK_S; at each tick only the head tries, and it leaves the queue when its
+   call is let through. A command that runs out of time leaves too. Every change of depth is recorded.
+5. A full queue refuses the command at once with CircuitOpen, which is not retried: failing fast is the
+   breaker's point, and the caller learns at once that the activation did not happen.
+6. Every request is signed (`signing.iot_headers`) at the moment it is sent, with timestamp
+   int(epoch + now), so a command that waited in the queue carries a fresh signature.
+7. When every attempt has failed, `activate` returns `Activation(completed=False)` naming the last
+   failure instead of raising: the purchase flow decides (tech support, and never charge).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.effects import NOW, Flow
+from caas_core.errors import (
+    ActivationFailed,
+    CircuitOpen,
+    ClientError,
+    IntegrationError,
+    MalformedResponse,
+)
+from caas_core.http import HttpRequest, HttpResponse
+from caas_core.policies.models import OtaActivationPolicy
+from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
+from caas_core.resilience.deadline import Deadline
+from caas_core.resilience.retry import call_with_retry
+from caas_core.signing import iot_headers
+from caas_core.telemetry import Telemetry
+
+SYSTEM = "iot"
+CONFIGURE_ROUTE = "POST /api/iot/vehicles/{vin}/configure"
+COMMAND_ROUTE = "GET /api/iot/vehicles/{vin}/commands/{commandId}"
+QUEUE_TICK_S = 1.0
+
+M = TypeVar("M", bound=BaseModel)
+Call = Callable[[float], Flow[HttpResponse]]  # given the breaker's cap on its duration
+
+
+@dataclass(frozen=True, slots=True)
+class IotCredentials:
+    key_id: str
+    psk: str = field(repr=False)  # a secret: kept out of every repr
+
+
+@dataclass(frozen=True, slots=True)
+class Activation:
+    """How an activation ended. `command_id` is the last command the IoT API accepted, if any."""
+
+    vin: str
+    service_id: str
+    completed: bool
+    command_id: str | None
+    attempts: int
+    failure: str | None  # "ErrorType: detail" of the last attempt, when not completed
+
+
+class _Accepted(BaseModel):
+    commandId: str = Field(min_length=1)
+
+
+class _CommandStatus(BaseModel):
+    status: Literal["PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"]
+    failureReason: str | None = None
+
+
+@dataclass(slots=True)
+class _Progress:
+    """What the attempts have done so far, for the Activation that reports them."""
+
+    attempts: int = 0
+    command_id: str | None = None
+
+
+class IotGatewayAdapter:
+    def __init__(
+        self,
+        policy: OtaActivationPolicy,
+        credentials: IotCredentials,
+        telemetry: Telemetry,
+        breaker: CircuitBreaker | NoBreaker,
+        queue_capacity: int = 1000,
+        *,
+        epoch: float,  # the runtime's Unix time at runtime 0; signatures need wall-clock seconds
+    ) -> None:
+        if queue_capacity < 0:
+            raise ValueError(f"queue_capacity must be 0 or more, got {queue_capacity}")
+        self.policy = policy
+        self.credentials = credentials
+        self.telemetry = telemetry
+        self.breaker = breaker
+        self.queue_capacity = queue_capacity
+        self.epoch = epoch
+        self._queue: deque[object] = deque()
+
+    @property
+    def queue_depth(self) -> int:
+        return len(self._queue)
+
+    def activate(
+        self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None
+    ) -> Flow[Activation]:
+        trace = trace or (yield from new_trace())
+        progress = _Progress()
+        try:
+            command_id = yield from call_with_retry(
+                lambda deadline: self._attempt(vin, service_id, config, deadline, trace, progress),
+                self.policy,
+                system=SYSTEM,
+                route=CONFIGURE_ROUTE,
+                telemetry=self.telemetry,
+                breaker=None,  # the breaker guards each HTTP call instead (rule 2)
+                trace_id=trace.trace_id,
+            )
+        except IntegrationError as error:
+            failure = f"{type(error).__name__}: {error}"
+            return Activation(vin, service_id, False, progress.command_id, progress.attempts, failure)
+        return Activation(vin, service_id, True, command_id, progress.attempts, None)
+
+    # -- one attempt ----------------------------------------------------------------------------
+    def _attempt(
+        self,
+        vin: str,
+        service_id: str,
+        config: dict[str, Any],
+        deadline: Deadline,
+        trace: Trace,
+        progress: _Progress,
+    ) -> Flow[str]:
+        progress.attempts += 1
+        path = f"/api/iot/vehicles/{vin}/configure"
+        body = {"serviceActivation": {"serviceId": service_id, "config": config}}
+        response = yield from self._queued(
+            deadline, lambda cap: self._signed("POST", path, CONFIGURE_ROUTE, body, deadline, trace, cap)
+        )
+        command_id = _parse(_Accepted, response, "unreadable command acknowledgement").commandId
+        progress.command_id = command_id
+        status_path = f"/api/iot/vehicles/{vin}/commands/{command_id}"
+        while True:
+            yield from deadline.sleep(self.policy.poll_interval_s)
+            status = yield from self._poll(status_path, deadline, trace)
+            if status is None or status.status in ("PENDING", "IN_PROGRESS"):
+                continue
+            if status.status == "FAILED":
+                raise ActivationFailed(command_id, status.failureReason or "no reason given")
+            return command_id
+
+    def _poll(self, path: str, deadline: Deadline, trace: Trace) -> Flow[_CommandStatus | None]:
+        """The command's status, or None when this poll got no usable answer (rule 3)."""
+        try:
+            response = yield from guarded(
+                self.breaker, lambda cap: self._signed("GET", path, COMMAND_ROUTE, None, deadline, trace, cap)
+            )
+            return _parse(_CommandStatus, response, "unreadable command status")
+        except ClientError:
+            raise  # refused (unknown command, bad signature): polling again cannot help
+        except IntegrationError:
+            return None
+
+    def _signed(
+        self,
+        method: str,
+        path: str,
+        route: str,
+        body: dict[str, Any] | None,
+        deadline: Deadline,
+        trace: Trace,
+        cap: float,
+    ) -> Flow[HttpResponse]:
+        now = yield NOW
+        request = HttpRequest(method, path, json=body)
+        key_id, psk = self.credentials.key_id, self.credentials.psk
+        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, request.body_bytes())
+        timeout = min(self.policy.ack_timeout_s, cap)
+        return (
+            yield from send(
+                SYSTEM, route, replace(request, headers=headers), deadline, self.telemetry, trace, timeout
+            )
+        )
+
+    # -- the queue (rules 4 and 5) --------------------------------------------------------------
+    def _queued(self, deadline: Deadline, call: Call) -> Flow[HttpResponse]:
+        """`call` through the breaker; while the breaker refuses, wait in the queue for a turn."""
+        if not self._queue:
+            try:
+                return (yield from guarded(self.breaker, call))
+            except CircuitOpen:
+                pass  # refused before anything was sent: queue up
+        ticket = object()
+        yield from self._join(ticket)
+        try:
+            while True:
+                now = yield NOW
+                yield from deadline.sleep(_next_tick(now) - now)
+                if self._queue[0] is not ticket:
+                    continue
+                try:
+                    return (yield from guarded(self.breaker, self._leaving(ticket, call)))
+                except CircuitOpen:
+                    continue  # raised by the breaker before the call started: still at the head
+        except IntegrationError:
+            self._leave(ticket, (yield NOW))  # out of time in the queue; a no-op once let through
+            raise
+
+    def _leaving(self, ticket: object, call: Call) -> Call:
+        def let_through(cap: float) -> Flow[HttpResponse]:
+            self._leave(ticket, (yield NOW))
+            return (yield from call(cap))
+
+        return let_through
+
+    def _join(self, ticket: object) -> Flow[None]:
+        now = yield NOW
+        if len(self._queue) >= self.queue_capacity:
+            raise CircuitOpen(
+                f"{SYSTEM} circuit is {self.breaker.state_at(now)} and its command queue is full "
+                f"({self.queue_capacity})"
+            )
+        self._queue.append(ticket)
+        self._depth_changed(now)
+
+    def _leave(self, ticket: object, now: float) -> None:
+        if ticket in self._queue:
+            self._queue.remove(ticket)
+            self._depth_changed(now)
+
+    def _depth_changed(self, now: float) -> None:
+        depth = len(self._queue)
+        self.telemetry.metrics.queue_depth[SYSTEM] = depth
+        self.telemetry.record(now, "queue", SYSTEM, depth=depth)
+
+
+def _next_tick(now: float) -> float:
+    """The first grid point strictly after `now`: queued commands wake together, in queue order."""
+    return (math.floor(now / QUEUE_TICK_S) + 1) * QUEUE_TICK_S
+
+
+def _parse(model: type[M], response: HttpResponse, what: str) -> M:
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError):
+        raise MalformedResponse(response.status, what) from None

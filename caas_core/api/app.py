@@ -1,0 +1,15 @@
+"""The core's API behind Flask, for a live server or the simulated wire transport."""
+
+from __future__ import annotations
+
+import flask
+
+from caas_core.api.service import CoreApi
+from caas_core.service import CaasCore
+from caas_core.web.flask_app import LatencyMode
+from caas_core.web.flask_app import create_app as serve_routes
+
+
+def create_app(core: CaasCore, latency: LatencyMode = "sleep") -> flask.Flask:
+    """The core's API behind Flask; the service is `app.extensions["simulator"]`, as for the simulators."""
+    return serve_routes(CoreApi(core), latency)

@@ -1,0 +1,269 @@
+"""The core's own HTTP API: what the web platform and QA call, and where Factory and Payment push.
+
+Handlers are HTTP semantics only (parse, call the core, answer JSON or a problem); the core does the
+work. Card numbers are refused before anything is read, and never echoed back.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from caas_core.adapters.admin import Owner
+from caas_core.adapters.factory import VehicleSpec
+from caas_core.api.metrics import CONTENT_TYPE, exposition
+from caas_core.cards import find_card_number
+from caas_core.domain.records import Order, Purchase
+from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.service import CaasCore, CommandRefused
+from caas_core.web.problems import Problem, parse_json
+from caas_core.web.routing import Answer, QueryParam, Route
+
+Country = Literal["ES", "FR", "DE", "IT", "PT"]
+R = TypeVar("R", Order, Purchase)
+
+
+class OrderRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    customerEmail: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    country: Country
+    vehicleSpec: VehicleSpec
+    owner: Owner
+
+
+class PurchaseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vin: str = Field(pattern=r"^[A-HJ-NPR-Z0-9]{17}$")
+    serviceId: str = Field(min_length=1, max_length=64)
+    cardToken: str = Field(pattern=r"^tok_[A-Za-z0-9_]{1,64}$")
+
+
+class Accepted(BaseModel):
+    id: str
+    status: str
+
+
+class OrderView(BaseModel):
+    orderId: str
+    status: str
+    country: str
+    factoryOrderId: str | None
+    vin: str | None
+    plate: str | None
+    reason: str | None
+
+
+class PurchaseView(BaseModel):
+    purchaseId: str
+    status: str
+    vin: str
+    serviceId: str
+    amount: int
+    currency: str
+    reason: str | None
+
+
+class Listing(BaseModel):
+    items: list[dict[str, object]]
+
+
+def place_order(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    _refuse_card_numbers(request)
+    body = parse_json(OrderRequest, request)
+    order = core.place_order(body.customerEmail, body.country, body.vehicleSpec, body.owner)
+    return json_response(
+        201, {"orderId": order.id, "status": order.status}, {"Location": f"/api/orders/{order.id}"}
+    )
+
+
+def get_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResponse:
+    return json_response(200, _order_view(_found(core.store.get(Order, order_id), "order", order_id)))
+
+
+def retry_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResponse:
+    _found(core.store.get(Order, order_id), "order", order_id)
+    try:
+        order = core.retry_order(order_id)
+    except CommandRefused as refused:
+        raise Problem(409, str(refused)) from None
+    return json_response(202, {"orderId": order.id, "status": order.status})
+
+
+def request_purchase(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    _refuse_card_numbers(request)
+    body = parse_json(PurchaseRequest, request)
+    try:
+        purchase = core.request_purchase(body.vin, body.serviceId, body.cardToken)
+    except CommandRefused as refused:
+        raise Problem(422, str(refused), field="serviceId") from None
+    headers = {"Location": f"/api/purchases/{purchase.id}"}
+    return json_response(202, {"purchaseId": purchase.id, "status": purchase.status}, headers)
+
+
+def get_purchase(core: CaasCore, request: HttpRequest, purchase_id: str) -> HttpResponse:
+    return json_response(
+        200, _purchase_view(_found(core.store.get(Purchase, purchase_id), "purchase", purchase_id))
+    )
+
+
+def list_notifications(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    items = [n.as_dict() for n in core.store.notifications(request.query.get("entity"))]
+    return json_response(200, {"items": items})
+
+
+def list_alerts(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    kind = request.query.get("kind")
+    if kind not in (None, "ops", "tech_support"):
+        raise Problem(400, "kind must be ops or tech_support")
+    return json_response(200, {"items": [a.as_dict() for a in core.store.alerts(kind)]})
+
+
+def metrics(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    return HttpResponse(200, {"Content-Type": CONTENT_TYPE}, body=exposition(core))
+
+
+def factory_status_webhook(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    return core.receive_webhook("factory", request)
+
+
+def settlement_webhook(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    return core.receive_webhook("payment", request)
+
+
+def _refuse_card_numbers(request: HttpRequest) -> None:
+    where = find_card_number(request.json, request.query)
+    if where is not None:
+        raise Problem(400, f"{where} looks like a card number: send a card token, never the card")
+
+
+def _found(record: R | None, kind: str, key: str) -> R:
+    if record is None:
+        raise Problem(404, f"no {kind} {key}")
+    return record
+
+
+def _order_view(order: Order) -> dict[str, object]:
+    return OrderView(
+        orderId=order.id,
+        status=order.status,
+        country=order.country,
+        factoryOrderId=order.factory_order_id,
+        vin=order.vin,
+        plate=order.plate,
+        reason=order.reason,
+    ).model_dump()
+
+
+def _purchase_view(purchase: Purchase) -> dict[str, object]:
+    return PurchaseView(
+        purchaseId=purchase.id,
+        status=purchase.status,
+        vin=purchase.vin,
+        serviceId=purchase.service_id,
+        amount=purchase.amount,
+        currency=purchase.currency,
+        reason=purchase.reason,
+    ).model_dump()
+
+
+WEBHOOK_ANSWERS = (
+    Answer(200, "applied, ignored as stale, or a duplicate"),
+    Answer(400, "missing Standard Webhooks headers, a stale timestamp, or a body that is not JSON"),
+    Answer(401, "the signature does not match"),
+    Answer(403, "the source address is not allowed"),
+    Answer(404, "the order or authorisation is not known (yet); retry later"),
+    Answer(422, "the webhook's data is not what this endpoint takes"),
+    Answer(429, "more than the allowed webhooks a minute from this source; see Retry-After"),
+)
+
+ROUTES = [
+    Route(
+        "POST",
+        "/api/orders",
+        place_order,
+        summary="order a vehicle",
+        body=OrderRequest,
+        answers=(
+            Answer(201, "placed; Factory is being asked", Accepted),
+            Answer(400, "a card number, or no body"),
+            Answer(422, "a field is not valid"),
+        ),
+    ),
+    Route(
+        "GET",
+        "/api/orders/{order_id}",
+        get_order,
+        summary="an order",
+        answers=(Answer(200, "the order", OrderView), Answer(404, "no such order")),
+    ),
+    Route(
+        "POST",
+        "/api/orders/{order_id}/retry",
+        retry_order,
+        summary="retry a failed order or a blocked delivery",
+        answers=(
+            Answer(202, "retrying", Accepted),
+            Answer(404, "no such order"),
+            Answer(409, "the order is not waiting for a manual retry"),
+        ),
+    ),
+    Route(
+        "POST",
+        "/api/purchases",
+        request_purchase,
+        summary="buy an over-the-air service",
+        body=PurchaseRequest,
+        answers=(
+            Answer(202, "accepted; maintenance, payment and activation follow", Accepted),
+            Answer(400, "a card number, or no body"),
+            Answer(422, "a field is not valid"),
+        ),
+    ),
+    Route(
+        "GET",
+        "/api/purchases/{purchase_id}",
+        get_purchase,
+        summary="a purchase",
+        answers=(Answer(200, "the purchase", PurchaseView), Answer(404, "no such purchase")),
+    ),
+    Route(
+        "GET",
+        "/api/notifications",
+        list_notifications,
+        summary="customer notifications (the outbox)",
+        answers=(Answer(200, "notifications", Listing),),
+        query=(QueryParam("entity", "only these: 'order:ord_000001' or 'purchase:pur_000001'"),),
+    ),
+    Route(
+        "GET",
+        "/api/alerts",
+        list_alerts,
+        summary="operations alerts and tech-support tickets",
+        answers=(Answer(200, "alerts", Listing), Answer(400, "unknown kind")),
+        query=(QueryParam("kind", "ops or tech_support"),),
+    ),
+    Route(
+        "GET",
+        "/metrics",
+        metrics,
+        summary="metrics in the Prometheus text format",
+        answers=(Answer(200, "Prometheus exposition"),),
+    ),
+    Route(
+        "POST",
+        "/webhooks/factory/status",
+        factory_status_webhook,
+        summary="Factory order status (webhook)",
+        answers=WEBHOOK_ANSWERS,
+    ),
+    Route(
+        "POST",
+        "/webhooks/payment/settlement",
+        settlement_webhook,
+        summary="payment settlement (webhook)",
+        answers=WEBHOOK_ANSWERS,
+    ),
+]

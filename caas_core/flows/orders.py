@@ -1,0 +1,164 @@
+"""The order flow: place with Factory, follow its status updates, register on READY.
+
+Rules:
+1. Placing asks Factory once (no automatic retry). Any failure, an open breaker included, leaves the
+   order ORDER_FAILED with an operations alert; `retry` places it again with the same idempotency key,
+   so Factory can never build it twice.
+2. Each applied status change commits together with two customer notifications (email and push).
+3. A Factory update is applied only when its sequence is higher than the last applied one; duplicates,
+   stale and out-of-order updates change nothing. Updates come by webhook, or by polling Factory when it
+   has been silent about an order for `silence_poll_after_s`.
+4. READY registers the vehicle with the order's country. Success makes it REGISTERED (deliverable);
+   failure DELIVERY_BLOCKED with an operations alert, until a manual retry registers it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from caas_core.adapters.admin import Owner
+from caas_core.adapters.calls import Trace
+from caas_core.adapters.factory import FactoryStatus, VehicleSpec
+from caas_core.domain import orders
+from caas_core.domain.lifecycle import next_state
+from caas_core.domain.records import Order
+from caas_core.effects import NOW, Flow, Sleep
+from caas_core.errors import IllegalTransition, IntegrationError, MalformedResponse
+
+if TYPE_CHECKING:
+    from caas_core.service import CaasCore
+
+
+def place(core: CaasCore, order_id: str) -> Flow[None]:
+    order = _get(core, order_id)
+    spec = VehicleSpec.model_validate_json(order.spec)
+    try:
+        placed = yield from core.factory.place(spec, order.id, order.id, Trace(order.trace_id))
+    except IntegrationError as error:
+        now = yield NOW
+        with core.store.transaction():
+            _move(core, order, "failed", now, reason=f"factory order failed: {error}")
+            core.store.alert("ops", f"order:{order.id}", f"Factory did not take the order: {error}", now)
+        return
+    now = yield NOW
+    with core.store.transaction():
+        order = _move(
+            core,
+            order,
+            "accepted",
+            now,
+            factory_order_id=placed.order_id,
+            factory_sequence=1,
+            factory_news_at=now,
+            reason=None,
+        )
+        core.store.resolve_alerts(f"order:{order.id}", now)
+
+
+def apply_factory_status(core: CaasCore, update: FactoryStatus, now: float) -> str:
+    """Apply one Factory update inside the caller's transaction: 'applied', 'stale' or 'unknown'."""
+    order = core.order_by_factory_id(update.order_id)
+    if order is None:
+        return "unknown"
+    if update.sequence <= order.factory_sequence:
+        core.store.update(Order, order.id, factory_news_at=now)
+        return "stale"
+    try:
+        new = next_state("order", orders.TRANSITIONS, order.status, f"factory:{update.status}")
+    except IllegalTransition:
+        # A newer sequence that names no new state (e.g. READY again): note the news, change nothing.
+        core.store.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
+        return "stale"
+    changes = {"factory_sequence": update.sequence, "factory_news_at": now}
+    if update.vin:
+        changes["vin"] = update.vin
+    _set(core, order, new, now, **changes)
+    if new == orders.READY:
+        core.runtime.spawn(register(core, order.id))
+    return "applied"
+
+
+def register(core: CaasCore, order_id: str) -> Flow[None]:
+    order = _get(core, order_id)
+    owner = Owner.model_validate_json(order.owner)
+    trace = Trace(order.trace_id)
+    try:
+        vin = order.vin or (yield from _vin_from_factory(core, order, trace))
+        registration = yield from core.admin.register(order.country, vin, order.id, owner, trace)
+    except IntegrationError as error:
+        now = yield NOW
+        with core.store.transaction():
+            _move(core, order, "registration_failed", now, reason=f"registration failed: {error}")
+            core.store.alert(
+                "ops", f"order:{order.id}", f"delivery blocked, registration failed: {error}", now
+            )
+        return
+    now = yield NOW
+    with core.store.transaction():
+        _move(
+            core,
+            order,
+            "registered",
+            now,
+            plate=registration.plate,
+            registration_id=registration.registration_id,
+            reason=None,
+        )
+        core.store.resolve_alerts(f"order:{order.id}", now)
+
+
+def _vin_from_factory(core: CaasCore, order: Order, trace: Trace) -> Flow[str]:
+    """A status webhook need not carry the VIN: ask Factory for the order, and keep what it says."""
+    update = yield from core.factory.status(order.factory_order_id or "", trace)
+    if not update.vin:
+        raise MissingVin(f"Factory reports order {update.order_id} {update.status} without a VIN")
+    with core.store.transaction():
+        core.store.update(Order, order.id, vin=update.vin)
+    return update.vin
+
+
+def watch_silence(core: CaasCore) -> Flow[None]:
+    """For ever: poll Factory about each order in production it has not mentioned for too long."""
+    silence = core.policies.webhook_receipt.silence_poll_after_s
+    while True:
+        yield Sleep(core.config.silence_sweep_s)
+        now = yield NOW
+        for order in core.orders_in_production():
+            if order.factory_news_at is None or now - order.factory_news_at < silence:
+                continue
+            try:
+                update = yield from core.factory.status(order.factory_order_id or "", Trace(order.trace_id))
+            except IntegrationError:
+                continue  # the next sweep tries again; the breaker keeps a dead Factory from being hammered
+            polled_at = yield NOW
+            with core.store.transaction():
+                apply_factory_status(core, update, polled_at)
+
+
+class MissingVin(MalformedResponse):
+    def __init__(self, detail: str) -> None:
+        super().__init__(200, detail)
+
+
+def _get(core: CaasCore, order_id: str) -> Order:
+    order = core.store.get(Order, order_id)
+    if order is None:
+        raise KeyError(order_id)
+    return order
+
+
+def _move(core: CaasCore, order: Order, event: str, now: float, **changes: object) -> Order:
+    return _set(core, order, next_state("order", orders.TRANSITIONS, order.status, event), now, **changes)
+
+
+def _set(core: CaasCore, order: Order, status: str, now: float, **changes: object) -> Order:
+    updated = core.store.update(Order, order.id, status=status, updated_at=now, **changes)
+    core.tell_customer(
+        order.customer_email, f"order:{order.id}", status, f"Your order {order.id} is {status}", now
+    )
+    return updated
+
+
+def spec_json(spec: VehicleSpec) -> str:
+    return json.dumps(spec.model_dump(), sort_keys=True)

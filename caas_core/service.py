@@ -1,0 +1,218 @@
+"""CaasCore: the integration layer as one object. Adapters, breakers, store and telemetry, wired from the
+policies and the config; commands that start flows; and the receipt of webhooks.
+
+Commands are plain calls made under the runtime's lock (an API request, a test): they record the request
+and spawn its flow, which then runs on the runtime. Nothing here touches a clock, a thread or a socket.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ValidationError
+
+from caas_core.adapters.admin import AdminRegistrationAdapter, Owner, country_breakers
+from caas_core.adapters.factory import FactoryOrderAdapter, FactoryStatus, VehicleSpec
+from caas_core.adapters.iot import IotCredentials, IotGatewayAdapter
+from caas_core.adapters.payment import PaymentGatewayAdapter
+from caas_core.adapters.vss import VssCredentials, VssMaintenanceAdapter
+from caas_core.config import CoreConfig
+from caas_core.domain import orders, purchases
+from caas_core.domain.records import Order, Purchase
+from caas_core.flows import orders as order_flow
+from caas_core.flows import purchases as purchase_flow
+from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.policies.models import Policies
+from caas_core.resilience.breaker import breaker_for
+from caas_core.runtime import Runtime
+from caas_core.store import Store
+from caas_core.telemetry import Telemetry
+from caas_core.web.problems import problem_for, validation_detail
+from caas_core.webhooks import WebhookReceiver, WebhookSource
+
+
+class FactoryStatusEvent(BaseModel):
+    orderId: str
+    status: str
+    sequence: int
+    vin: str | None = None
+
+
+class SettlementEvent(BaseModel):
+    authorizationId: str
+    status: str
+    failureReason: str | None = None
+
+
+class CommandRefused(Exception):
+    """A command that does not apply to the entity's current state (e.g. retrying an active order)."""
+
+
+class CaasCore:
+    def __init__(self, runtime: Runtime, policies: Policies, config: CoreConfig | None = None) -> None:
+        self.runtime = runtime
+        self.policies = policies
+        self.config = config = config or CoreConfig()
+        self.store = Store(config.database)
+        self.telemetry = telemetry = Telemetry()
+        breakers = {name: breaker_for(name, policy, telemetry.circuit) for name, policy in policies.breakers}
+        self.vss = VssMaintenanceAdapter(
+            policies.vss_query,
+            VssCredentials(config.vss_client_id, config.vss_client_secret),
+            telemetry,
+            breakers["vss"],
+        )
+        self.factory = FactoryOrderAdapter(
+            policies.factory_order, config.factory_api_key, telemetry, breakers["factory"]
+        )
+        self.iot = IotGatewayAdapter(
+            policies.ota_activation,
+            IotCredentials(config.iot_key_id, config.iot_psk),
+            telemetry,
+            breakers["iot"],
+            epoch=runtime.epoch,
+        )
+        self.payment = PaymentGatewayAdapter(
+            policies.payment, config.payment_api_key, telemetry, breakers["payment"]
+        )
+        admin_breakers = country_breakers(config.admin_tokens, policies.breakers.admin, telemetry.circuit)
+        self.admin = AdminRegistrationAdapter(
+            policies.admin_registration, config.admin_tokens, telemetry, admin_breakers
+        )
+        self.receiver = WebhookReceiver(
+            {
+                "factory": WebhookSource(
+                    "factory", config.factory_webhook_secret, config.webhook_allowlist["factory"]
+                ),
+                "payment": WebhookSource(
+                    "payment", config.payment_webhook_secret, config.webhook_allowlist["payment"]
+                ),
+            },
+            policies.webhook_receipt,
+            self.store,
+            runtime.epoch,
+        )
+        self._traces = runtime.stream("core.traces")
+
+    def start(self) -> None:
+        """Start the background work: the sweep that polls Factory about silent orders."""
+        self.runtime.spawn(order_flow.watch_silence(self))
+
+    # -- commands ---------------------------------------------------------------------------------
+    def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
+        now = self.runtime.now()
+        with self.store.transaction():
+            order_id = f"ord_{self.store.count('SELECT COUNT(*) FROM orders') + 1:06d}"
+            order = Order(
+                order_id,
+                customer_email,
+                country,
+                order_flow.spec_json(spec),
+                owner.model_dump_json(by_alias=True),
+                orders.PLACED,
+                self._trace_id(),
+                now,
+                now,
+            )
+            self.store.insert(order)
+        self.runtime.spawn(order_flow.place(self, order_id))
+        return order
+
+    def retry_order(self, order_id: str) -> Order:
+        """The manual retry: place a failed order again, or register a blocked one again."""
+        order = self.store.get(Order, order_id)
+        if order is None:
+            raise KeyError(order_id)
+        if order.status == orders.ORDER_FAILED:
+            self.runtime.spawn(order_flow.place(self, order_id))
+        elif order.status == orders.DELIVERY_BLOCKED:
+            self.runtime.spawn(order_flow.register(self, order_id))
+        else:
+            raise CommandRefused(
+                f"order {order_id} is {order.status}: only ORDER_FAILED or DELIVERY_BLOCKED retry"
+            )
+        return order
+
+    def request_purchase(self, vin: str, service_id: str, card_token: str) -> Purchase:
+        price = self.config.services.get(service_id)
+        if price is None:
+            raise CommandRefused(f"no service {service_id!r}; on sale: {', '.join(self.config.services)}")
+        now = self.runtime.now()
+        with self.store.transaction():
+            purchase_id = f"pur_{self.store.count('SELECT COUNT(*) FROM purchases') + 1:06d}"
+            record = Purchase(
+                purchase_id,
+                vin,
+                service_id,
+                card_token,
+                price,
+                self.config.currency,
+                purchases.REQUESTED,
+                self._trace_id(),
+                now,
+                now,
+            )
+            self.store.insert(record)
+        self.runtime.spawn(purchase_flow.purchase(self, purchase_id))
+        return record
+
+    # -- webhooks ----------------------------------------------------------------------------------
+    def receive_webhook(self, source: str, request: HttpRequest) -> HttpResponse:
+        """Check and apply one webhook. A rejected or duplicate one changes nothing; one about an order or
+        payment the core does not know (yet) is refused with 404 and not remembered, so a retry can land."""
+        now = self.runtime.now()
+        verdict = self.receiver.check(source, request, now)
+        if not verdict.accepted:
+            answer = problem_for(verdict.status, verdict.problem or "webhook refused")
+            if verdict.retry_after:
+                answer.headers["Retry-After"] = str(verdict.retry_after)
+            return answer
+        if verdict.duplicate:
+            return json_response(200, {"status": "duplicate"})
+        data = (verdict.payload or {}).get("data")
+        try:
+            event: FactoryStatusEvent | SettlementEvent = (
+                FactoryStatusEvent.model_validate(data)
+                if source == "factory"
+                else SettlementEvent.model_validate(data)
+            )
+        except ValidationError as exc:
+            return problem_for(422, f"webhook data: {validation_detail(exc)}")
+        try:
+            with self.store.transaction():
+                if not self.receiver.remember(verdict, source, now):
+                    return json_response(200, {"status": "duplicate"})
+                outcome = self._apply(event, now)
+                if outcome == "unknown":
+                    raise _NotOurs
+        except _NotOurs:
+            return problem_for(404, f"no {source} entity named in this webhook is known here")
+        return json_response(200, {"status": outcome})
+
+    def _apply(self, event: FactoryStatusEvent | SettlementEvent, now: float) -> str:
+        if isinstance(event, FactoryStatusEvent):
+            update = FactoryStatus(
+                order_id=event.orderId, status=event.status, sequence=event.sequence, vin=event.vin
+            )
+            return order_flow.apply_factory_status(self, update, now)
+        return purchase_flow.apply_settlement(
+            self, event.authorizationId, event.status, event.failureReason, now
+        )
+
+    # -- reads --------------------------------------------------------------------------------------
+    def order_by_factory_id(self, factory_order_id: str) -> Order | None:
+        found = self.store.all(Order, factory_order_id=factory_order_id)
+        return found[0] if found else None
+
+    def orders_in_production(self) -> list[Order]:
+        return [o for status in orders.IN_PRODUCTION for o in self.store.all(Order, status=status)]
+
+    def tell_customer(self, recipient: str, entity: str, event: str, subject: str, now: float) -> None:
+        """One status change, told once by email and once by push, in the caller's transaction."""
+        for channel in ("email", "push"):
+            self.store.notify(channel, recipient, subject, entity, event, now)
+
+    def _trace_id(self) -> str:
+        return f"{self._traces.getrandbits(128):032x}"
+
+
+class _NotOurs(Exception):
+    """Rolls back the webhook id of an update about something the core does not know."""

@@ -1,0 +1,267 @@
+"""Incoming webhooks: who may send, how often, whether a message is genuine and fresh, and whether it is new.
+
+Rules, checked in this order; the first that fails decides the answer:
+1. The source must be known (404) and the peer's address in its allowlist (403). An empty allowlist admits
+   any address; otherwise a request whose address is missing or unparsable is refused.
+2. At most `rate_limit_per_minute` webhooks per source in any rolling minute (429, `Retry-After` in whole
+   seconds, at least 1, until the oldest counted webhook leaves the window). Every request that gets this
+   far takes a slot, whatever its later verdict, so a flood of forgeries cannot bypass the limit by failing
+   the signature check; a request refused here takes none.
+3. The three Standard Webhooks headers must be present (400); the timestamp, Unix seconds, at most
+   `max_age_s` before or after `epoch + now` (400, stale); one `v1` signature in the header must equal the
+   HMAC of "{id}.{timestamp}.{body}" under the source's secret, compared in constant time (401); the body
+   must be a JSON object (400). The body is `HttpRequest.body_bytes()`, the compact sorted-key JSON that
+   the senders sign.
+4. A webhook id processed before is a duplicate: accepted, 200, and never applied again. `check` only
+   reads the store. The caller applies an accepted payload and calls `remember` in ONE transaction, and
+   discards its changes when `remember` answers False (a concurrent delivery of the same id won).
+5. A rejected webhook changes nothing and never reaches the payload handler; rejections and duplicates
+   are counted in `rejected[(source, reason)]`.
+
+The receiver is not thread-safe, like the store it reads: the core runs on one thread at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import ipaddress
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pyrate_limiter import AbstractClock, BucketFactory, Duration, InMemoryBucket, Limiter, Rate, RateItem
+from standardwebhooks import Webhook
+
+from caas_core.errors import ConfigError
+from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.policies.models import WebhookReceiptPolicy
+from caas_core.store.sqlite import Store
+from caas_core.web.problems import Problem
+
+ID_HEADER = "webhook-id"
+TIMESTAMP_HEADER = "webhook-timestamp"
+SIGNATURE_HEADER = "webhook-signature"
+HEADERS = (ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER)
+
+# The reasons counted in `WebhookReceiver.rejected`.
+UNKNOWN_SOURCE = "unknown_source"
+IP_NOT_ALLOWED = "ip_not_allowed"
+RATE_LIMITED = "rate_limited"
+MISSING_HEADERS = "missing_headers"
+BAD_TIMESTAMP = "bad_timestamp"
+STALE = "stale"
+BAD_SIGNATURE = "bad_signature"
+NOT_AN_OBJECT = "not_an_object"
+DUPLICATE = "duplicate"
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSource:
+    name: str
+    secret: str  # "whsec_" + base64, the Standard Webhooks form
+    allowed_ips: tuple[str, ...] = ()  # addresses or CIDR networks; empty means any address
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    accepted: bool
+    duplicate: bool
+    status: int
+    problem: str | None = None  # the problem+json detail of a rejection
+    retry_after: int | None = None
+    payload: dict[str, Any] | None = None  # only on a new accepted webhook: a duplicate is never applied
+    webhook_id: str | None = None
+
+    def response(self) -> HttpResponse:
+        """The answer to send: a small JSON acknowledgement, or a problem document."""
+        if self.accepted:
+            return json_response(self.status, {"webhookId": self.webhook_id, "duplicate": self.duplicate})
+        headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+        return Problem(self.status, self.problem or "rejected", headers=headers).response()
+
+
+class _RuntimeClock(AbstractClock):
+    """The runtime's time in milliseconds, set by the receiver before each use of the limiter.
+
+    pyrate-limiter stamps items with its own clock, monotonic wall time by default. The core also runs in
+    simulated time, where a minute passes in a few microseconds of wall time (and in tests in none), and it
+    must never read a clock itself; so the limiter is handed the `now` the runtime gave us.
+    """
+
+    def __init__(self) -> None:
+        self.ms = 0
+
+    def now(self) -> int:
+        return self.ms
+
+
+class _BucketPerSource(BucketFactory):
+    """One in-memory sliding-window log per source, so each source has its own limit."""
+
+    def __init__(self, rate: Rate, clock: _RuntimeClock) -> None:
+        self.rate = rate
+        self.clock = clock
+        self.buckets: dict[str, InMemoryBucket] = {}
+
+    def wrap_item(self, name: str, weight: int = 1) -> RateItem:
+        return RateItem(name, self.clock.now(), weight=weight)
+
+    def get(self, item: RateItem) -> InMemoryBucket:
+        bucket = self.buckets.get(item.name)
+        if bucket is None:
+            bucket = self.buckets[item.name] = InMemoryBucket([self.rate])
+        # The library leaks buckets from a background thread on a wall-clock schedule; we never start it.
+        # Dropping the entries that left the window on each arrival keeps the log one window long instead.
+        bucket.leak(item.timestamp)
+        return bucket
+
+
+class WebhookReceiver:
+    def __init__(
+        self, sources: dict[str, WebhookSource], policy: WebhookReceiptPolicy, store: Store, epoch: float
+    ) -> None:
+        self.sources = dict(sources)
+        self.policy = policy
+        self.store = store
+        self.epoch = epoch
+        self.rejected: Counter[tuple[str, str]] = Counter()
+        # Parsed once, so a bad secret or address in the configuration fails at start-up, not per request.
+        self._signers = {name: _signer(source) for name, source in self.sources.items()}
+        self._networks = {name: _networks(source) for name, source in self.sources.items()}
+        self._clock = _RuntimeClock()
+        self._buckets = _BucketPerSource(Rate(policy.rate_limit_per_minute, Duration.MINUTE), self._clock)
+        self._limiter = Limiter(self._buckets)
+
+    def check(self, source: str, request: HttpRequest, now: float) -> Verdict:
+        """The verdict on one delivery. Writes nothing to the store; see `remember`."""
+        if source not in self.sources:
+            return self._reject(source, 404, UNKNOWN_SOURCE, f"there is no webhook source {source!r}")
+        if not self._address_allowed(source, request.remote_addr):
+            who = request.remote_addr or "an unknown address"
+            return self._reject(source, 403, IP_NOT_ALLOWED, f"{who} may not send {source} webhooks")
+        wait_s = self._take_slot(source, now)
+        if wait_s is not None:
+            limit = self.policy.rate_limit_per_minute
+            detail = f"more than {limit} {source} webhooks in a minute; retry in {wait_s} s"
+            return self._reject(source, 429, RATE_LIMITED, detail, retry_after=wait_s)
+
+        msg_id, stamp, signatures = (request.header(name) or "" for name in HEADERS)
+        missing = [
+            name for name, value in zip(HEADERS, (msg_id, stamp, signatures), strict=True) if not value
+        ]
+        if missing:
+            detail = f"missing webhook header(s): {', '.join(missing)}"
+            return self._reject(source, 400, MISSING_HEADERS, detail)
+        # Bounded length: int() of thousands of digits raises, and no honest clock needs more than 12.
+        if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 15):
+            return self._reject(source, 400, BAD_TIMESTAMP, f"{TIMESTAMP_HEADER} must be Unix seconds")
+        age = self.epoch + now - int(stamp)
+        if abs(age) > self.policy.max_age_s:
+            when = f"{age:g} s old" if age > 0 else f"{-age:g} s in the future"
+            detail = f"stale webhook: its timestamp is {when}, at most {self.policy.max_age_s:g} s allowed"
+            return self._reject(source, 400, STALE, detail)
+        body = request.body_bytes().decode()
+        if not self._signature_ok(source, msg_id, int(stamp), body, signatures):
+            return self._reject(source, 401, BAD_SIGNATURE, "no webhook signature matches")
+        if request.form is not None or not isinstance(request.json, dict):
+            return self._reject(source, 400, NOT_AN_OBJECT, "the webhook body must be a JSON object")
+
+        if self.store.webhook_seen(msg_id):
+            self.rejected[(source, DUPLICATE)] += 1
+            return Verdict(accepted=True, duplicate=True, status=200, webhook_id=msg_id)
+        return Verdict(accepted=True, duplicate=False, status=200, payload=request.json, webhook_id=msg_id)
+
+    def remember(self, verdict: Verdict, source: str, now: float) -> bool:
+        """Record an accepted webhook's id; call it in the transaction that applies the payload.
+
+        False when the id was processed before: the caller must then apply nothing (roll back).
+        """
+        if not verdict.accepted or verdict.webhook_id is None:
+            raise ValueError("only an accepted webhook can be remembered")
+        if verdict.duplicate:
+            return False  # counted by check already
+        if self.store.remember_webhook(verdict.webhook_id, source, now):
+            return True
+        # Another delivery of the same id was remembered between our check and this call.
+        self.rejected[(source, DUPLICATE)] += 1
+        return False
+
+    # -- the rules --------------------------------------------------------------------------------
+    def _address_allowed(self, source: str, remote_addr: str | None) -> bool:
+        networks = self._networks[source]
+        if not networks:
+            return True
+        if remote_addr is None:
+            return False
+        try:
+            address = ipaddress.ip_address(remote_addr)
+        except ValueError:
+            return False
+        # A dual-stack server reports an IPv4 peer as ::ffff:a.b.c.d; match it against IPv4 networks.
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in networks)
+
+    def _take_slot(self, source: str, now: float) -> int | None:
+        """None when the webhook fits in the source's window (and now counts in it); else the seconds
+        to wait for a free slot."""
+        self._clock.ms = round(now * 1000)
+        if self._limiter.try_acquire(source, blocking=False):
+            return None
+        # The refused put recorded its wait on the bucket: the entry `limit` places back from the newest,
+        # the oldest one still counted, leaves the window at its timestamp + 60,000 ms + 1 ms (the window's
+        # lower bound is inclusive). waiting() reads that back; whole seconds round up, so a retry after
+        # Retry-After seconds always finds the slot free.
+        wait_ms = self._buckets.buckets[source].waiting(RateItem(source, self._clock.ms))
+        assert isinstance(wait_ms, int)  # an in-memory bucket answers synchronously
+        return max(1, math.ceil(wait_ms / 1000))
+
+    def _signature_ok(self, source: str, msg_id: str, stamp: int, body: str, signatures: str) -> bool:
+        expected = self._signers[source].sign(msg_id, datetime.fromtimestamp(stamp, UTC), body)
+        expected_sig = expected.partition(",")[2].encode()
+        # Every candidate is compared, so the time taken does not tell which one came close.
+        matched = False
+        for candidate in signatures.split():
+            version, _, signature = candidate.partition(",")
+            if version == "v1":
+                # Bytes, so a header with non-ASCII characters is a mismatch rather than a TypeError.
+                matched |= hmac.compare_digest(expected_sig, signature.encode("utf-8", "replace"))
+        return matched
+
+    def _reject(
+        self, source: str, status: int, reason: str, detail: str, retry_after: int | None = None
+    ) -> Verdict:
+        self.rejected[(source, reason)] += 1
+        return Verdict(
+            accepted=False, duplicate=False, status=status, problem=detail, retry_after=retry_after
+        )
+
+
+def _signer(source: WebhookSource) -> Webhook:
+    # Checked here because the library decodes leniently: it drops stray characters and pads, so a
+    # mangled secret would quietly become a different key.
+    prefix, _, encoded = source.secret.partition("_")
+    try:
+        key = base64.b64decode(encoded, validate=True) if prefix == "whsec" else b""
+    except binascii.Error:
+        key = b""
+    if not key:
+        raise ConfigError(f"webhook source {source.name!r}: the secret must be 'whsec_' and base64")
+    return Webhook(key)
+
+
+def _networks(source: WebhookSource) -> tuple[Network, ...]:
+    networks = []
+    for spec in source.allowed_ips:
+        try:
+            # strict: "10.0.0.5/24" (host bits set) is more likely a typo than a network.
+            networks.append(ipaddress.ip_network(spec, strict=True))
+        except ValueError as error:
+            raise ConfigError(f"webhook source {source.name!r}: allowed_ips: {error}") from None
+    return tuple(networks)
