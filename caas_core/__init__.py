@@ -3,6 +3,7 @@ its own; it yields effects to whichever runtime drives it (see `caas_core.runtim
 
 from caas_core.effects import NOW, Draw, Effect, Flow, Now, Send, Sleep
 from caas_core.errors import (
+    ActivationFailed,
     AttemptTimeout,
     CallTimeout,
     CircuitOpen,
@@ -12,6 +13,9 @@ from caas_core.errors import (
     IllegalTransition,
     IntegrationError,
     MalformedResponse,
+    OrderRejected,
+    PaymentUnavailable,
+    RegistrationRejected,
     RemoteError,
     SandboxError,
     ServerError,
@@ -23,6 +27,7 @@ from caas_core.telemetry import Event, Telemetry
 
 __all__ = [
     "NOW",
+    "ActivationFailed",
     "AttemptTimeout",
     "CallTimeout",
     "CircuitOpen",
@@ -39,6 +44,9 @@ __all__ = [
     "IntegrationError",
     "MalformedResponse",
     "Now",
+    "OrderRejected",
+    "PaymentUnavailable",
+    "RegistrationRejected",
     "RemoteError",
     "Runtime",
     "SandboxError",

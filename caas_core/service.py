@@ -160,13 +160,8 @@ class CaasCore:
         payment the core does not know (yet) is refused with 404 and not remembered, so a retry can land."""
         now = self.runtime.now()
         verdict = self.receiver.check(source, request, now)
-        if not verdict.accepted:
-            answer = problem_for(verdict.status, verdict.problem or "webhook refused")
-            if verdict.retry_after:
-                answer.headers["Retry-After"] = str(verdict.retry_after)
-            return answer
-        if verdict.duplicate:
-            return json_response(200, {"status": "duplicate"})
+        if not verdict.accepted or verdict.duplicate:
+            return verdict.response()
         data = (verdict.payload or {}).get("data")
         try:
             event: FactoryStatusEvent | SettlementEvent = (
@@ -179,13 +174,13 @@ class CaasCore:
         try:
             with self.store.transaction():
                 if not self.receiver.remember(verdict, source, now):
-                    return json_response(200, {"status": "duplicate"})
+                    return json_response(200, {"webhookId": verdict.webhook_id, "duplicate": True})
                 outcome = self._apply(event, now)
                 if outcome == "unknown":
                     raise _NotOurs
         except _NotOurs:
             return problem_for(404, f"no {source} entity named in this webhook is known here")
-        return json_response(200, {"status": outcome})
+        return json_response(200, {"webhookId": verdict.webhook_id, "duplicate": False, "outcome": outcome})
 
     def _apply(self, event: FactoryStatusEvent | SettlementEvent, now: float) -> str:
         if isinstance(event, FactoryStatusEvent):

@@ -9,6 +9,10 @@ import pytest
 PUBLIC = {
     "caas_core": [
         "NOW",
+        "ActivationFailed",
+        "OrderRejected",
+        "PaymentUnavailable",
+        "RegistrationRejected",
         "AttemptTimeout",
         "CallTimeout",
         "CircuitOpen",
@@ -74,6 +78,7 @@ PUBLIC = {
         "WireTransport",
         "stream_seed",
     ],
+    "caas_core.webhooks": ["Verdict", "WebhookReceiver", "WebhookSource"],
     "simulators.vss": ["VssConfig", "VssModel", "create_app", "create_simulator"],
 }
 

@@ -121,8 +121,12 @@ def _vin_from_factory(core: CaasCore, order: Order, trace: Trace) -> Flow[str]:
 def watch_silence(core: CaasCore) -> Flow[None]:
     """For ever: poll Factory about each order in production it has not mentioned for too long."""
     silence = core.policies.webhook_receipt.silence_poll_after_s
+    sweep = core.config.silence_sweep_s
+    next_sweep = (yield NOW) + sweep
     while True:
-        yield Sleep(core.config.silence_sweep_s)
+        now = yield NOW
+        yield Sleep(max(0.0, next_sweep - now))  # on a fixed grid: the polls themselves take time
+        next_sweep += sweep
         now = yield NOW
         for order in core.orders_in_production():
             if order.factory_news_at is None or now - order.factory_news_at < silence:

@@ -1,0 +1,162 @@
+"""The business invariants, checked against a finished run: the core's store, and what the simulators
+saw. Each reads evidence from both sides where it can, so a bug in the core's bookkeeping cannot hide
+a breach. They hold in every scenario and need no listing in a scenario file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from caas_core.domain import orders, purchases
+from caas_core.domain.records import Order, Payment, Purchase
+from scenarios.world import World
+
+# How long a purchase may stay in flight before it counts as lost: the worst cases of the VSS check, the
+# payment call and the OTA policy, with room for a queue behind an open IoT breaker.
+PURCHASE_GRACE_S = 3_600.0
+# An order may wait this long for its placing or its registration before it counts as lost.
+ORDER_GRACE_S = 3_600.0
+
+
+@dataclass(frozen=True)
+class InvariantResult:
+    name: str
+    statement: str
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def holds(self) -> bool:
+        return not self.violations
+
+
+def check_all(world: World, now: float) -> list[InvariantResult]:
+    return [check(world, now) for check in INVARIANTS]
+
+
+def never_charged_without_activation(world: World, now: float) -> InvariantResult:
+    """1. A customer is never charged (captured) for a service that did not activate."""
+    store, model = world.core.store, world.simulators["payment"].model
+    bad = []
+    for capture in model.captures.values():  # type: ignore[attr-defined]
+        authorization = model.authorizations[capture.authorization_id]  # type: ignore[attr-defined]
+        purchase = store.get(Purchase, authorization.purchase_id)
+        if purchase is None or purchase.status != purchases.ACTIVE:
+            state = purchase.status if purchase else "unknown"
+            bad.append(f"{authorization.purchase_id} captured while {state}")
+    for payment in store.all(Payment, status="CAPTURED"):
+        purchase = store.get(Purchase, payment.purchase_id)
+        if purchase is None or purchase.status != purchases.ACTIVE:
+            bad.append(f"{payment.purchase_id} recorded as captured while not active")
+    return InvariantResult("no_charge_without_activation", _doc(never_charged_without_activation), bad)
+
+
+def never_twice(world: World, now: float) -> InvariantResult:
+    """2. No payment is authorised or captured twice for one purchase."""
+    model = world.simulators["payment"].model
+    authorised = Counter(
+        a.purchase_id
+        for a in model.authorizations.values()  # type: ignore[attr-defined]
+        if a.status != "DECLINED"
+    )
+    captured = Counter(
+        model.authorizations[c.authorization_id].purchase_id  # type: ignore[attr-defined]
+        for c in model.captures.values()  # type: ignore[attr-defined]
+    )
+    bad = [f"{p} authorised {n} times" for p, n in authorised.items() if n > 1]
+    bad += [f"{p} captured {n} times" for p, n in captured.items() if n > 1]
+    return InvariantResult("no_double_payment", _doc(never_twice), bad)
+
+
+def notified_once(world: World, now: float) -> InvariantResult:
+    """3. Every status change is applied and notified exactly once (an email and a push each)."""
+    counts = Counter((n.entity, n.event, n.channel) for n in world.core.store.notifications())
+    bad = [
+        f"{entity} {event} by {channel} sent {n} times"
+        for (entity, event, channel), n in counts.items()
+        if n > 1
+    ]
+    for order in world.core.store.all(Order):
+        if (f"order:{order.id}", order.status, "email") not in counts:
+            bad.append(f"order {order.id} is {order.status} but the customer was never told")
+    return InvariantResult("notified_exactly_once", _doc(notified_once), bad)
+
+
+def delivered_registered(world: World, now: float) -> InvariantResult:
+    """4. No vehicle is delivered unregistered; a blocked delivery always raises an operations alert."""
+    store = world.core.store
+    alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
+    bad = []
+    for order in store.all(Order, status=orders.REGISTERED):
+        registry = world.simulators[f"admin-{order.country.lower()}"].model
+        if order.vin is None or registry.registration(order.vin) is None:  # type: ignore[attr-defined]
+            bad.append(f"order {order.id} deliverable but {order.vin} is not registered in {order.country}")
+    for order in store.all(Order, status=orders.DELIVERY_BLOCKED):
+        if f"order:{order.id}" not in alerted:
+            bad.append(f"order {order.id} blocked without an open operations alert")
+    return InvariantResult("delivered_only_registered", _doc(delivered_registered), bad)
+
+
+def blocked_when_unsafe(world: World, now: float) -> InvariantResult:
+    """5. A purchase goes ahead only with maintenance not overdue, as VSS (or a recent cached answer) says."""
+    vss = world.simulators["vss"].model
+    bad = []
+    for purchase in world.core.store.all(Purchase):
+        if purchase.status in (purchases.ACTIVATING, purchases.ACTIVE, purchases.ACTIVATION_FAILED):
+            record = vss.maintenance(purchase.vin)  # type: ignore[attr-defined]
+            if record is None or record["status"] == "OVERDUE":
+                status = record["status"] if record else "unknown"
+                bad.append(f"purchase {purchase.id} went ahead on {purchase.vin}, maintenance {status}")
+    return InvariantResult("blocked_when_maintenance_unsafe", _doc(blocked_when_unsafe), bad)
+
+
+def nothing_lost(world: World, now: float) -> InvariantResult:
+    """6. No order or purchase is lost: each ends in a terminal state, is still tracked, or has an open
+    operations alert."""
+    store = world.core.store
+    alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
+    bad = []
+    for purchase in store.all(Purchase):
+        in_flight = purchase.status in (purchases.REQUESTED, purchases.ACTIVATING)
+        if (
+            in_flight
+            and now - purchase.created_at > PURCHASE_GRACE_S
+            and f"purchase:{purchase.id}" not in alerted
+        ):
+            bad.append(
+                f"purchase {purchase.id} still {purchase.status} after {now - purchase.created_at:.0f}s"
+            )
+    for order in store.all(Order):
+        waiting = order.status in (orders.PLACED, orders.READY) and now - order.updated_at > ORDER_GRACE_S
+        if waiting and f"order:{order.id}" not in alerted:
+            bad.append(f"order {order.id} stuck in {order.status}")
+        if order.status == orders.ORDER_FAILED and f"order:{order.id}" not in alerted:
+            bad.append(f"order {order.id} failed without an open operations alert")
+    return InvariantResult("nothing_lost", _doc(nothing_lost), bad)
+
+
+def forgeries_change_nothing(world: World, now: float) -> InvariantResult:
+    """7. A forged, stale or replayed webhook changes nothing."""
+    store = world.core.store
+    bad = []
+    for name in ("factory", "payment"):
+        sender = world.simulators[name].model.webhooks  # type: ignore[attr-defined]
+        for record in sender.log if sender else ():
+            if record.fault == "bad_signature" and store.webhook_seen(record.message_id):
+                bad.append(f"forged {name} webhook {record.message_id} was applied")
+    return InvariantResult("forgeries_change_nothing", _doc(forgeries_change_nothing), bad)
+
+
+def _doc(function: Callable[..., object]) -> str:
+    return " ".join((function.__doc__ or "").split()).split(". ", 1)[-1]
+
+
+INVARIANTS: tuple[Callable[[World, float], InvariantResult], ...] = (
+    never_charged_without_activation,
+    never_twice,
+    notified_once,
+    delivered_registered,
+    blocked_when_unsafe,
+    nothing_lost,
+    forgeries_change_nothing,
+)

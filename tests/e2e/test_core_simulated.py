@@ -1,0 +1,261 @@
+"""The core end to end in simulated time, against every simulator: the flows, their exact outcomes, and
+the business invariants after each run."""
+
+from __future__ import annotations
+
+import pytest
+
+from caas_core.config import SANDBOX_FACTORY_SECRET
+from caas_core.domain.records import Order, Payment, Purchase
+from scenarios.invariants import check_all
+from scenarios.world import build_world
+from simulators.kit.faults import Fault
+from tests.helpers.world import CONFIGS, HOUR, call, order_body, signed_webhook
+
+PAYMENT_ROUTES = ("POST /api/payments/authorize", "POST /api/payments/capture", "POST /api/payments/void")
+
+
+def world(transport="fast", seed=5):
+    return build_world(seed, transport, configs=CONFIGS)
+
+
+def invariants_hold(w, now):
+    broken = [(r.name, r.violations) for r in check_all(w, now) if not r.holds]
+    assert broken == []
+
+
+def payment_calls(w):
+    return [e.route for e in w.simulators["payment"].journal.entries]
+
+
+def events(w, entity):
+    return [(n.event, n.channel) for n in w.core.store.notifications(entity)]
+
+
+@pytest.mark.parametrize("transport", ["fast", "wire"])
+def test_order_to_deliverable(transport):
+    w = world(transport)
+    placed = call(w, "POST", "/api/orders", order_body("ES"))
+    assert (placed.status, placed.json()) == (201, {"orderId": "ord_000001", "status": "PLACED"})
+    w.run(until=4 * HOUR)
+    view = call(w, "GET", "/api/orders/ord_000001").json()
+    assert (view["status"], view["factoryOrderId"]) == ("REGISTERED", "ord_000001")
+    assert view["vin"] and view["plate"]
+    statuses = ["ACCEPTED", "MANUFACTURING", "READY", "REGISTERED"]
+    assert events(w, "order:ord_000001") == [(s, c) for s in statuses for c in ("email", "push")]
+    invariants_hold(w, 4 * HOUR)
+
+
+def test_purchase_activates_and_captures_once():
+    w = world()
+    accepted = call(
+        w,
+        "POST",
+        "/api/purchases",
+        {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_success"},
+    )
+    assert (accepted.status, accepted.json()) == (202, {"purchaseId": "pur_000001", "status": "REQUESTED"})
+    w.run(until=HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert (purchase.status, purchase.amount) == ("ACTIVE", 4900)
+    assert payment_calls(w) == ["POST /api/payments/authorize", "POST /api/payments/capture"]
+    payment = w.core.store.get(Payment, purchase.authorization_id)
+    assert (payment.status, payment.settlement, payment.captures) == ("CAPTURED", "SETTLED", 1)
+    invariants_hold(w, HOUR)
+
+
+def test_a_faulty_vehicle_fails_every_attempt_is_voided_ticketed_and_never_charged():
+    w = world()
+    call(
+        w,
+        "POST",
+        "/api/purchases",
+        {"vin": "SBXFAULTY00000001", "serviceId": "track-mode", "cardToken": "tok_success"},
+    )
+    w.run(until=HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert purchase.status == "ACTIVATION_FAILED"
+    configure = [e.t for e in w.simulators["iot"].journal.select("POST /api/iot/vehicles/{vin}/configure")]
+    assert len(configure) == 6
+    assert payment_calls(w) == ["POST /api/payments/authorize", "POST /api/payments/void"]
+    assert w.core.store.get(Payment, purchase.authorization_id).status == "VOIDED"
+    assert [(a.kind, a.entity) for a in w.core.store.alerts()] == [("tech_support", "purchase:pur_000001")]
+    invariants_hold(w, HOUR)
+
+
+def test_overdue_maintenance_blocks_before_any_payment_call():
+    w = world()
+    call(
+        w,
+        "POST",
+        "/api/purchases",
+        {"vin": "SBXLAPSED00000001", "serviceId": "enhanced-power", "cardToken": "tok_success"},
+    )
+    w.run(until=HOUR)
+    assert w.core.store.get(Purchase, "pur_000001").status == "BLOCKED_MAINTENANCE"
+    assert payment_calls(w) == []
+
+
+@pytest.mark.parametrize(
+    ("token", "status", "calls"),
+    [
+        ("tok_declined", "PAYMENT_DECLINED", ["POST /api/payments/authorize"]),
+        ("tok_network_error", "PAYMENT_FAILED", ["POST /api/payments/authorize"] * 2),
+    ],
+)
+def test_payment_refusals_end_the_purchase(token, status, calls):
+    w = world()
+    call(
+        w,
+        "POST",
+        "/api/purchases",
+        {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": token},
+    )
+    w.run(until=HOUR)
+    assert w.core.store.get(Purchase, "pur_000001").status == status
+    assert payment_calls(w) == calls
+    assert w.simulators["iot"].journal.entries == []
+
+
+def test_a_failed_settlement_records_the_money_at_risk_and_leaves_the_service():
+    w = world()
+    call(
+        w,
+        "POST",
+        "/api/purchases",
+        {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_settlement_fails"},
+    )
+    w.run(until=2 * HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert purchase.status == "ACTIVE"
+    assert w.core.store.get(Payment, purchase.authorization_id).settlement == "FAILED"
+    [alert] = w.core.store.alerts("ops")
+    assert alert.reason == "settlement failed (issuer_rejected): 4900 EUR at risk"
+
+
+def test_duplicate_and_reordered_factory_webhooks_notify_once_per_status():
+    w = world()
+    w.simulators["factory"].faults.add(Fault.model_validate({"webhook": {"duplicate": 1.0, "reorder": 1.0}}))
+    call(w, "POST", "/api/orders", order_body("ES"))
+    w.run(until=5 * HOUR)
+    assert w.core.store.get(Order, "ord_000001").status == "REGISTERED"
+    notified = events(w, "order:ord_000001")
+    assert len(notified) == len(set(notified))
+    deliveries = [r for r in w.simulators["factory"].model.webhooks.log if r.outcome.startswith("delivered")]
+    assert len(deliveries) == 4  # two status changes, each delivered twice
+    invariants_hold(w, 5 * HOUR)
+
+
+def test_dropped_webhooks_are_recovered_by_polling_after_the_silence_period():
+    w = world()
+    w.simulators["factory"].faults.add(Fault.model_validate({"webhook": {"drop": 1.0}}))
+    call(w, "POST", "/api/orders", order_body("FR"))
+    w.run(until=6 * HOUR)
+    order = w.core.store.get(Order, "ord_000001")
+    assert order.status == "REGISTERED"
+    polls = [e.t for e in w.simulators["factory"].journal.select("GET /api/v1/orders/{orderId}")]
+    # Silent since acceptance at 0.05 s: the sweep at 7,800 s polls (MANUFACTURING, news at 7,800.05 s);
+    # 7,200 s later the sweep at 15,600 s polls again (READY, with the VIN the registration needs).
+    assert polls == [7800, 15600]
+
+
+def test_factory_down_fails_the_order_with_an_alert_and_a_manual_retry_places_it_once():
+    w = world()
+    w.simulators["factory"].faults.add(
+        Fault.model_validate({"route": "POST /api/v1/orders", "error": {"status": 503}, "until_s": 60})
+    )
+    call(w, "POST", "/api/orders", order_body("DE"))
+    w.run(until=120)
+    assert w.core.store.get(Order, "ord_000001").status == "ORDER_FAILED"
+    assert [(a.kind, a.resolved_at) for a in w.core.store.alerts()] == [("ops", None)]
+    assert len(w.simulators["factory"].journal.entries) == 1  # no automatic retry
+    retried = call(w, "POST", "/api/orders/ord_000001/retry")
+    assert retried.status == 202
+    w.run(until=200)
+    assert w.core.store.get(Order, "ord_000001").status == "ACCEPTED"
+    assert w.core.store.alerts()[0].resolved_at is not None
+    assert w.simulators["factory"].model.state()["orders"] == 1
+    assert call(w, "POST", "/api/orders/ord_000001/retry").status == 409
+
+
+def test_one_country_registry_down_blocks_its_deliveries_only():
+    w = world()
+    w.simulators["admin-es"].faults.add(Fault.model_validate({"error": {"status": 503}}))
+    call(w, "POST", "/api/orders", order_body("ES"))
+    call(w, "POST", "/api/orders", order_body("PT"))
+    w.run(until=4 * HOUR)
+    assert w.core.store.get(Order, "ord_000001").status == "DELIVERY_BLOCKED"
+    assert w.core.store.get(Order, "ord_000002").status == "REGISTERED"
+    registrations = w.simulators["admin-es"].journal.entries
+    assert [round(e.t - registrations[0].t, 2) for e in registrations] == [0, 10.05, 20.1]
+    assert [a.entity for a in w.core.store.alerts("ops")] == ["order:ord_000001"]
+    invariants_hold(w, 4 * HOUR)
+    w.simulators["admin-es"].faults.clear()
+    assert call(w, "POST", "/api/orders/ord_000001/retry").status == 202
+    w.run(until=5 * HOUR)
+    assert w.core.store.get(Order, "ord_000001").status == "REGISTERED"
+
+
+def test_forged_stale_and_replayed_webhooks_change_nothing():
+    w = world()
+    call(w, "POST", "/api/orders", order_body("ES"))
+    w.run(until=60)
+    epoch = w.runtime.epoch
+    update = {"orderId": "ord_000001", "status": "READY", "previousStatus": "ACCEPTED", "sequence": 9}
+    core = w.runtime.transports["core"]
+    forged = signed_webhook(
+        "whsec_" + "Zm9yZ2VkLXNlY3JldC1mb3Itc2FuZGJveA==", "msg_forged", update, epoch + 60
+    )
+    stale = signed_webhook(SANDBOX_FACTORY_SECRET, "msg_stale", update, epoch + 60 - 301)
+    answers = [core.exchange(r).response.status for r in (forged, stale)]
+    assert answers == [401, 400]
+    assert w.core.store.get(Order, "ord_000001").status == "ACCEPTED"
+    genuine = signed_webhook(
+        SANDBOX_FACTORY_SECRET, "msg_real", {**update, "status": "MANUFACTURING", "sequence": 2}, epoch + 60
+    )
+    assert core.exchange(genuine).response.json() == {
+        "webhookId": "msg_real",
+        "duplicate": False,
+        "outcome": "applied",
+    }
+    replay = core.exchange(genuine).response
+    assert (replay.status, replay.json()["duplicate"]) == (200, True)
+    assert events(w, "order:ord_000001").count(("MANUFACTURING", "email")) == 1
+
+
+def test_the_101st_webhook_in_a_minute_from_one_source_is_429():
+    w = world()
+    core = w.runtime.transports["core"]
+    epoch = w.runtime.epoch
+    update = {"orderId": "ord_nope", "status": "MANUFACTURING", "previousStatus": "ACCEPTED", "sequence": 2}
+    statuses = [
+        core.exchange(signed_webhook(SANDBOX_FACTORY_SECRET, f"msg_{i}", update, epoch)).response.status
+        for i in range(101)
+    ]
+    assert statuses == [404] * 100 + [429]
+    refused = core.exchange(signed_webhook(SANDBOX_FACTORY_SECRET, "msg_x", update, epoch)).response
+    # All 100 arrived at second 0 and the window includes its edge: a slot frees just after 60 s.
+    assert refused.header("Retry-After") == "61"
+
+
+def test_fast_and_wire_end_in_the_same_state():
+    def run(transport):
+        w = world(transport, seed=11)
+        for country in ("ES", "IT"):
+            call(w, "POST", "/api/orders", order_body(country))
+        for vin, token in (
+            ("SBXHEALTHY0000001", "tok_success"),
+            ("SBXFAULTY00000001", "tok_success"),
+            ("SBXASLEEP00000001", "tok_insufficient_funds"),
+        ):
+            call(w, "POST", "/api/purchases", {"vin": vin, "serviceId": "remote-climate", "cardToken": token})
+        w.run(until=5 * HOUR)
+        store = w.core.store
+        return (
+            [o.as_dict() for o in store.all(Order)],
+            [p.as_dict() for p in store.all(Purchase)],
+            [n.as_dict() for n in store.notifications()],
+            [a.as_dict() for a in store.alerts()],
+        )
+
+    assert run("fast") == run("wire")

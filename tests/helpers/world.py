@@ -1,0 +1,78 @@
+"""A deterministic world for end-to-end tests: fixed latencies and timelines, so times are exact."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from standardwebhooks import Webhook
+
+from caas_core.http import HttpRequest, HttpResponse
+from simulators.admin import AdminConfig
+from simulators.factory import FactoryConfig
+from simulators.iot import IotConfig
+from simulators.kit import durations
+from simulators.kit.latency import Fixed
+from simulators.payment import PaymentConfig
+from simulators.vss import VssConfig
+
+LATENCY = Fixed(dist="fixed", ms=50)
+HOUR = 3600.0
+CONFIGS: dict[str, Any] = {
+    "factory": FactoryConfig(
+        latency=LATENCY,
+        queue_time=durations.Fixed(s=HOUR),
+        build_time=durations.Fixed(s=2 * HOUR),
+        delay_probability=0.0,
+    ),
+    "vss": VssConfig(latency=LATENCY),
+    "iot": IotConfig(
+        latency=LATENCY, transit=durations.Fixed(s=2), processing=durations.Fixed(s=10), failure_rate=0.0
+    ),
+    "payment": PaymentConfig(latency=LATENCY, settlement_delay=durations.Fixed(s=1800)),
+    "admin": AdminConfig(latency=LATENCY),
+}
+SPEC = {"model": "CITY", "trim": "BASE", "colour": "RED", "options": [], "country": "ES"}
+OWNERS = {
+    "ES": {"name": "Ana García", "nationalId": "12345678Z"},
+    "FR": {"name": "Luc Martin", "dateOfBirth": "1980-02-01", "postalCode": "75001"},
+    "DE": {"name": "Jonas Weber", "postalCode": "10115", "city": "Berlin"},
+    "IT": {"name": "Giulia Rossi", "codiceFiscale": "RSSGLI80A41H501X"},
+    "PT": {"name": "João Silva", "nif": "123456789"},
+}
+
+
+def call(world, method: str, path: str, body: Any = None) -> HttpResponse:
+    """A client's request to the core's API, through the world's transport."""
+    response = world.runtime.transports["core"].exchange(HttpRequest(method, path, json=body)).response
+    assert response is not None
+    return response
+
+
+def order_body(country: str = "ES") -> dict[str, Any]:
+    return {
+        "customerEmail": "ana@example.com",
+        "country": country,
+        "vehicleSpec": {**SPEC, "country": country},
+        "owner": OWNERS[country],
+    }
+
+
+def signed_webhook(
+    secret: str,
+    message_id: str,
+    data: dict[str, Any],
+    sent_at: float,
+    event_type: str = "order.status_changed",
+) -> HttpRequest:
+    """A webhook as a Standard Webhooks sender would sign it, stamped with Unix time `sent_at`."""
+    payload = {"type": event_type, "timestamp": "2026-01-01T00:00:00Z", "data": data}
+    body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
+    stamp = datetime.fromtimestamp(sent_at, UTC)
+    headers = {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(int(sent_at)),
+        "webhook-signature": Webhook(secret).sign(message_id, stamp, body),
+    }
+    return HttpRequest("POST", "/webhooks/factory/status", headers=headers, json=payload)
