@@ -41,8 +41,13 @@ class PurchaseRequest(BaseModel):
     cardToken: str = Field(pattern=r"^tok_[A-Za-z0-9_]{1,64}$")
 
 
-class Accepted(BaseModel):
-    id: str
+class OrderAccepted(BaseModel):
+    orderId: str
+    status: str
+
+
+class PurchaseAccepted(BaseModel):
+    purchaseId: str
     status: str
 
 
@@ -187,7 +192,7 @@ ROUTES = [
         summary="order a vehicle",
         body=OrderRequest,
         answers=(
-            Answer(201, "placed; Factory is being asked", Accepted),
+            Answer(201, "placed; Factory is being asked", OrderAccepted),
             Answer(400, "a card number, or no body"),
             Answer(422, "a field is not valid"),
         ),
@@ -205,7 +210,7 @@ ROUTES = [
         retry_order,
         summary="retry a failed order or a blocked delivery",
         answers=(
-            Answer(202, "retrying", Accepted),
+            Answer(202, "retrying", OrderAccepted),
             Answer(404, "no such order"),
             Answer(409, "the order is not waiting for a manual retry"),
         ),
@@ -217,7 +222,7 @@ ROUTES = [
         summary="buy an over-the-air service",
         body=PurchaseRequest,
         answers=(
-            Answer(202, "accepted; maintenance, payment and activation follow", Accepted),
+            Answer(202, "accepted; maintenance, payment and activation follow", PurchaseAccepted),
             Answer(400, "a card number, or no body"),
             Answer(422, "a field is not valid"),
         ),

@@ -1,0 +1,187 @@
+"""The core end to end over real loopback sockets: the whole sandbox as `serve` starts it, at a high
+speed factor, driven through the core's HTTP API like the web platform would."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from caas_core.config import SANDBOX_FACTORY_SECRET
+from caas_sandbox.sandbox import LiveSandbox
+from simulators.factory import FactoryConfig
+from simulators.kit import durations
+from simulators.payment import PaymentConfig
+from tests.helpers.world import CONFIGS, order_body, signed_webhook
+
+pytestmark = pytest.mark.live
+
+SPEED = 100
+LIVE_CONFIGS = {
+    **CONFIGS,
+    "factory": FactoryConfig(
+        latency=CONFIGS["factory"].latency,
+        queue_time=durations.Fixed(s=60),
+        build_time=durations.Fixed(s=120),
+        delay_probability=0.0,
+    ),
+    "payment": PaymentConfig(latency=CONFIGS["payment"].latency, settlement_delay=durations.Fixed(s=60)),
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    box = LiveSandbox(seed=3, port_base=0, speed=SPEED, configs=LIVE_CONFIGS).start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="module")
+def client(sandbox):
+    with httpx.Client(base_url=sandbox.servers["core"].url, timeout=30) as http:
+        yield http
+
+
+def wait_for(read, done, timeout_s=60.0):
+    """Poll the API until `done(read())`; the sandbox runs SPEED times faster than the wall clock."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def journal(sandbox, system):
+    return [e.route for e in sandbox.simulators[system].journal.entries]
+
+
+def test_order_is_manufactured_registered_and_deliverable(sandbox, client):
+    placed = client.post("/api/orders", json=order_body("IT"))
+    assert placed.status_code == 201
+    order_id = placed.json()["orderId"]
+    order = wait_for(
+        lambda: client.get(f"/api/orders/{order_id}").json(), lambda o: o["status"] == "REGISTERED"
+    )
+    assert order["status"] == "REGISTERED" and order["plate"]
+    events = [
+        (n["event"], n["channel"])
+        for n in client.get("/api/notifications", params={"entity": f"order:{order_id}"}).json()["items"]
+    ]
+    assert events == [
+        (s, c) for s in ("ACCEPTED", "MANUFACTURING", "READY", "REGISTERED") for c in ("email", "push")
+    ]
+
+
+def test_purchase_activates_and_captures(sandbox, client):
+    accepted = client.post(
+        "/api/purchases",
+        json={"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_success"},
+    )
+    assert accepted.status_code == 202
+    purchase_id = accepted.json()["purchaseId"]
+    purchase = wait_for(
+        lambda: client.get(f"/api/purchases/{purchase_id}").json(), lambda p: p["status"] == "ACTIVE"
+    )
+    assert purchase["status"] == "ACTIVE"
+    assert journal(sandbox, "payment").count("POST /api/payments/capture") >= 1
+
+
+def test_a_faulty_vehicle_is_voided_and_never_captured(sandbox, client):
+    before = journal(sandbox, "payment").count("POST /api/payments/capture")
+    accepted = client.post(
+        "/api/purchases",
+        json={"vin": "SBXFAULTY00000001", "serviceId": "track-mode", "cardToken": "tok_success"},
+    )
+    purchase_id = accepted.json()["purchaseId"]
+    purchase = wait_for(
+        lambda: client.get(f"/api/purchases/{purchase_id}").json(),
+        lambda p: p["status"] == "ACTIVATION_FAILED",
+    )
+    assert purchase["status"] == "ACTIVATION_FAILED"
+    assert journal(sandbox, "payment").count("POST /api/payments/capture") == before
+    assert "POST /api/payments/void" in journal(sandbox, "payment")
+    tickets = client.get("/api/alerts", params={"kind": "tech_support"}).json()["items"]
+    assert [t["entity"] for t in tickets] == [f"purchase:{purchase_id}"]
+
+
+def test_overdue_maintenance_blocks_without_a_payment_call(sandbox, client):
+    before = len(journal(sandbox, "payment"))
+    accepted = client.post(
+        "/api/purchases",
+        json={"vin": "SBXLAPSED00000001", "serviceId": "enhanced-power", "cardToken": "tok_success"},
+    )
+    purchase_id = accepted.json()["purchaseId"]
+    purchase = wait_for(
+        lambda: client.get(f"/api/purchases/{purchase_id}").json(), lambda p: p["status"] != "REQUESTED"
+    )
+    assert purchase["status"] == "BLOCKED_MAINTENANCE"
+    assert len(journal(sandbox, "payment")) == before
+
+
+def test_duplicate_and_reordered_webhooks_notify_once_per_status(sandbox, client):
+    fault = {"webhook": {"duplicate": 1.0, "reorder": 1.0}}
+    factory_url = sandbox.servers["factory"].url
+    assert httpx.post(f"{factory_url}/__sandbox/faults", json=fault).status_code == 201
+    try:
+        order_id = client.post("/api/orders", json=order_body("DE")).json()["orderId"]
+        order = wait_for(
+            lambda: client.get(f"/api/orders/{order_id}").json(), lambda o: o["status"] == "REGISTERED"
+        )
+    finally:
+        httpx.delete(f"{factory_url}/__sandbox/faults")
+    assert order["status"] == "REGISTERED"
+    notified = [
+        (n["event"], n["channel"])
+        for n in client.get("/api/notifications", params={"entity": f"order:{order_id}"}).json()["items"]
+    ]
+    assert len(notified) == len(set(notified)) == 8
+
+
+def test_forged_stale_and_replayed_webhooks_are_refused_and_change_nothing(sandbox, client):
+    runtime = sandbox.runtime
+    update = {"orderId": "ord_nothing", "status": "READY", "previousStatus": "MANUFACTURING", "sequence": 7}
+    now = runtime.epoch + runtime.now()
+    forged = signed_webhook("whsec_Zm9yZ2VkLXNlY3JldC1mb3Itc2FuZGJveA==", "msg_live_forged", update, now)
+    stale = signed_webhook(SANDBOX_FACTORY_SECRET, "msg_live_stale", update, now - 400)
+    for request, status in ((forged, 401), (stale, 400)):
+        answer = client.post(
+            request.path,
+            content=request.body_bytes(),
+            headers={**request.headers, "Content-Type": "application/json"},
+        )
+        assert (answer.status_code, answer.headers["content-type"]) == (status, "application/problem+json")
+    assert not sandbox.core.store.webhook_seen("msg_live_forged")
+    assert not sandbox.core.store.webhook_seen("msg_live_stale")
+
+
+def test_metrics_are_exposed_for_prometheus(sandbox, client):
+    text = client.get("/metrics").text
+    assert 'integration_request_count_total{route="POST /api/v1/orders",system="factory"}' in text
+    assert "integration_circuit_state" in text and "caas_purchases{status=" in text
+
+
+def test_the_101st_webhook_in_a_minute_is_429():
+    # At wall-clock speed, so that 101 requests over loopback surely fall within one runtime minute.
+    box = LiveSandbox(seed=4, port_base=0, speed=1, configs=LIVE_CONFIGS).start()
+    try:
+        runtime = box.runtime
+        update = {
+            "orderId": "ord_flood",
+            "status": "MANUFACTURING",
+            "previousStatus": "ACCEPTED",
+            "sequence": 2,
+        }
+        now = runtime.epoch + runtime.now()
+        statuses = []
+        with httpx.Client(base_url=box.servers["core"].url, timeout=30) as http:
+            for i in range(101):
+                request = signed_webhook(SANDBOX_FACTORY_SECRET, f"msg_flood_{i}", update, now)
+                headers = {**request.headers, "Content-Type": "application/json"}
+                answer = http.post(request.path, content=request.body_bytes(), headers=headers)
+                statuses.append(answer.status_code)
+    finally:
+        box.stop()
+    assert statuses == [404] * 100 + [429]  # the order is unknown, but each webhook counted
+    assert 1 <= int(answer.headers["retry-after"]) <= 61
