@@ -1,0 +1,175 @@
+"""The metric catalogue: what a finished run measured, by name. Probes and reports read only these.
+
+Counts are plain numbers; durations are seconds; money is in minor units of the core's currency.
+`purchases.active_ratio` is ACTIVE over the purchases that could have activated: every purchase except
+those refused for the customer's own reasons (overdue maintenance, a declined card).
+`calls.<system>.attempts` counts retry-loop attempts (an OTA attempt is one, however many polls);
+`calls.<system>.requests` counts HTTP requests; `calls.<system>.amplification` is attempts per logical call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from caas_core.domain.records import Order, Payment, Purchase
+from caas_core.resilience.breaker import CLOSED
+
+if TYPE_CHECKING:
+    from scenarios.world import World
+
+SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
+
+CATALOGUE: dict[str, str] = {
+    "orders.placed": "orders taken by the core",
+    "orders.registered": "orders registered: deliverable",
+    "orders.delivery_blocked": "orders whose registration failed",
+    "orders.failed": "orders Factory did not take",
+    "purchases.requested": "purchases taken by the core",
+    "purchases.active": "purchases whose service is active",
+    "purchases.activation_failed": "purchases whose activation failed every attempt",
+    "purchases.blocked_maintenance": "purchases refused for overdue maintenance",
+    "purchases.blocked_vss_unavailable": "purchases refused because VSS could not answer",
+    "purchases.payment_declined": "purchases whose card was declined",
+    "purchases.payment_failed": "purchases the gateway could not be reached for",
+    "purchases.in_flight": "purchases still running at the end",
+    "purchases.active_ratio": "ACTIVE / purchases not refused for the customer's own reasons",
+    "activation.duration_s.p50": "request to active, median, seconds",
+    "activation.duration_s.p95": "request to active, 95th percentile, seconds",
+    "activation.duration_s.p99": "request to active, 99th percentile, seconds",
+    "payments.authorized": "authorisations granted",
+    "payments.captured": "authorisations captured",
+    "payments.voided": "authorisations voided",
+    "payments.captured_without_activation": "captures for purchases not ACTIVE (must be 0)",
+    "payments.double_captures": "purchases captured more than once (must be 0)",
+    "money.at_risk": "amount of failed settlements, minor units",
+    "queue.iot.max_depth": "deepest IoT command queue",
+    "alerts.ops": "operations alerts raised",
+    "tickets.tech_support": "tech-support tickets opened",
+    "notifications.sent": "customer notifications (email and push)",
+    "notifications.duplicates": "notifications sent more than once for one change (must be 0)",
+    "webhooks.rejected": "webhooks refused: forged, stale, from elsewhere or over the rate",
+    **{f"circuit.{s}.opened_count": f"times the {s} breaker opened" for s in SYSTEMS},
+    **{f"circuit.{s}.open_s": f"seconds the {s} breaker was not closed" for s in SYSTEMS},
+    **{f"calls.{s}.attempts": f"attempts at calls to {s}" for s in SYSTEMS},
+    **{f"calls.{s}.requests": f"HTTP requests to {s}" for s in SYSTEMS},
+    **{f"calls.{s}.amplification": f"attempts per logical call to {s}" for s in SYSTEMS},
+    **{
+        f"latency.{s}.p{q}": f"{s} request latency, {q}th percentile, seconds"
+        for s in SYSTEMS
+        for q in (50, 95, 99)
+    },
+}
+
+
+def collect(world: World, end: float) -> dict[str, float]:
+    store, telemetry = world.core.store, world.core.telemetry
+    orders = Counter(o.status for o in store.all(Order))
+    purchases_ = store.all(Purchase)
+    states = Counter(p.status for p in purchases_)
+    payments = store.all(Payment)
+    metrics: dict[str, float] = {
+        "orders.placed": sum(orders.values()),
+        "orders.registered": orders["REGISTERED"],
+        "orders.delivery_blocked": orders["DELIVERY_BLOCKED"],
+        "orders.failed": orders["ORDER_FAILED"],
+        "purchases.requested": len(purchases_),
+        "purchases.active": states["ACTIVE"],
+        "purchases.activation_failed": states["ACTIVATION_FAILED"],
+        "purchases.blocked_maintenance": states["BLOCKED_MAINTENANCE"],
+        "purchases.blocked_vss_unavailable": states["BLOCKED_VSS_UNAVAILABLE"],
+        "purchases.payment_declined": states["PAYMENT_DECLINED"],
+        "purchases.payment_failed": states["PAYMENT_FAILED"],
+        "purchases.in_flight": states["REQUESTED"] + states["ACTIVATING"],
+    }
+    eligible = len(purchases_) - states["BLOCKED_MAINTENANCE"] - states["PAYMENT_DECLINED"]
+    metrics["purchases.active_ratio"] = states["ACTIVE"] / eligible if eligible else 1.0
+    durations = sorted(p.activated_at - p.created_at for p in purchases_ if p.activated_at is not None)
+    for q in (50, 95, 99):
+        metrics[f"activation.duration_s.p{q}"] = _quantile(durations, q)
+    metrics.update(_payments(world, payments))
+    metrics.update(_circuits(telemetry.events, end))
+    metrics.update(_calls(telemetry))
+    depths = [dict(e.data).get("depth", 0) for e in telemetry.of_kind("queue", "iot")]
+    metrics["queue.iot.max_depth"] = max(depths, default=0)
+    alerts = Counter(a.kind for a in store.alerts())
+    metrics["alerts.ops"] = alerts["ops"]
+    metrics["tickets.tech_support"] = alerts["tech_support"]
+    sent = Counter((n.entity, n.event, n.channel) for n in store.notifications())
+    metrics["notifications.sent"] = sum(sent.values())
+    metrics["notifications.duplicates"] = sum(n - 1 for n in sent.values())
+    rejected = world.core.receiver.rejected
+    metrics["webhooks.rejected"] = sum(n for (_, reason), n in rejected.items() if reason != "duplicate")
+    return {name: float(metrics[name]) for name in CATALOGUE}
+
+
+def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
+    model = world.simulators["payment"].model
+    captured_purchases = Counter(
+        model.authorizations[c.authorization_id].purchase_id  # type: ignore[attr-defined]
+        for c in model.captures.values()  # type: ignore[attr-defined]
+    )
+    store = world.core.store
+    not_active = sum(
+        1
+        for purchase_id in captured_purchases
+        if (p := store.get(Purchase, purchase_id)) is None or p.status != "ACTIVE"
+    )
+    return {
+        "payments.authorized": len(payments),
+        "payments.captured": sum(1 for p in payments if p.status == "CAPTURED"),
+        "payments.voided": sum(1 for p in payments if p.status == "VOIDED"),
+        "payments.captured_without_activation": not_active,
+        "payments.double_captures": sum(1 for n in captured_purchases.values() if n > 1),
+        "money.at_risk": sum(p.amount for p in payments if p.settlement == "FAILED"),
+    }
+
+
+def _circuits(events: list, end: float) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for system in SYSTEMS:
+        changes = sorted(
+            (e.t, dict(e.data)["new"]) for e in events if e.kind == "circuit" and _system(e.subject) == system
+        )
+        metrics[f"circuit.{system}.opened_count"] = sum(1 for _, new in changes if new == "open")
+        open_s, opened_at = 0.0, None
+        for t, new in changes:
+            if new != CLOSED and opened_at is None:
+                opened_at = t
+            elif new == CLOSED and opened_at is not None:
+                open_s, opened_at = open_s + t - opened_at, None
+        metrics[f"circuit.{system}.open_s"] = open_s + (end - opened_at if opened_at is not None else 0.0)
+    return metrics
+
+
+def _calls(telemetry) -> dict[str, float]:
+    attempts = Counter(_system(e.subject.split(" ", 1)[0]) for e in telemetry.of_kind("attempt"))
+    retries: Counter[str] = Counter()
+    for (system, _), n in telemetry.metrics.retry_count.items():
+        retries[_system(system)] += n
+    requests: Counter[str] = Counter()
+    for (system, _), n in telemetry.metrics.request_count.items():
+        requests[_system(system)] += n
+    metrics: dict[str, float] = {}
+    durations: dict[str, list[float]] = {s: [] for s in SYSTEMS}
+    for (system, _), samples in telemetry.metrics.request_duration.items():
+        durations[_system(system)].extend(samples)
+    for system in SYSTEMS:
+        ordered = sorted(durations[system])
+        for q in (50, 95, 99):
+            metrics[f"latency.{system}.p{q}"] = _quantile(ordered, q)
+        logical = attempts[system] - retries[system]
+        metrics[f"calls.{system}.attempts"] = attempts[system]
+        metrics[f"calls.{system}.requests"] = requests[system]
+        metrics[f"calls.{system}.amplification"] = attempts[system] / logical if logical > 0 else 0.0
+    return metrics
+
+
+def _system(name: str) -> str:
+    return "admin" if name.startswith("admin-") else name
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, int(q / 100 * len(values)))]

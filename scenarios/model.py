@@ -1,0 +1,202 @@
+"""The scenario file: what a QA engineer writes. YAML, validated here; a bad file is one clear line.
+
+Vocabulary borrowed from Chaos Toolkit where it fits: a *steady state* of *probes* that must hold, and a
+*method* here called `faults`, a timeline of actions on the systems. The invariants of the business
+always hold and are never listed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from caas_core.errors import ConfigError
+from caas_core.validation import first_error_line
+from simulators.kit.faults import Fault
+
+SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
+COUNTRIES = ("ES", "FR", "DE", "IT", "PT")
+TEST_CARDS = (
+    "tok_success",
+    "tok_declined",
+    "tok_insufficient_funds",
+    "tok_network_error",
+    "tok_settlement_fails",
+)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, None: 1}
+
+
+def parse_duration(value: Any) -> float:
+    """'24h', '90m', '30s', '1.5d' or a number of seconds."""
+    if isinstance(value, bool):
+        raise ValueError("a duration is a number of seconds or a string such as '90m'")
+    if isinstance(value, int | float):
+        return float(value)
+    match = _DURATION.match(str(value))
+    if match is None:
+        raise ValueError(f"{value!r} is not a duration: use seconds or '30s', '90m', '24h', '2d'")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+Seconds = Annotated[float, BeforeValidator(parse_duration), Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Fleet(_Strict):
+    size: int = Field(default=1_000, ge=4, le=1_000_000)
+    countries: tuple[Literal["ES", "FR", "DE", "IT", "PT"], ...] = COUNTRIES
+
+
+class RateStep(_Strict):
+    at: Seconds
+    rate: float = Field(ge=0, le=1_000_000)
+
+
+def _steps(value: Any) -> Any:
+    """A plain number is one step from time 0."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [{"at": 0, "rate": value}]
+    return value
+
+
+Rate = Annotated[tuple[RateStep, ...], BeforeValidator(_steps)]
+
+
+class Workload(_Strict):
+    """Arrivals are Poisson at the rate in force; a rate is per hour and changes at each step's `at`."""
+
+    orders_per_hour: Rate = ()
+    purchases_per_hour: Rate = ()
+    # What purchases draw, by weight: card tokens, vehicles ("fleet" means any fleet vehicle) and services.
+    cards: dict[str, float] = Field(default_factory=lambda: {"tok_success": 1.0})
+    vehicles: dict[str, float] = Field(default_factory=lambda: {"fleet": 1.0})
+    services: dict[str, float] = Field(default_factory=lambda: {"enhanced-power": 1.0})
+
+    @field_validator("orders_per_hour", "purchases_per_hour")
+    @classmethod
+    def _ordered(cls, steps: tuple[RateStep, ...]) -> tuple[RateStep, ...]:
+        if [s.at for s in steps] != sorted(s.at for s in steps):
+            raise ValueError("rate steps must be in time order")
+        return steps
+
+    @field_validator("cards")
+    @classmethod
+    def _known_cards(cls, cards: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(cards) - set(TEST_CARDS))
+        if unknown:
+            raise ValueError(f"unknown card token {unknown[0]}; test cards: {', '.join(TEST_CARDS)}")
+        return _weights(cards)
+
+    @field_validator("vehicles", "services")
+    @classmethod
+    def _positive(cls, weights: dict[str, float]) -> dict[str, float]:
+        return _weights(weights)
+
+
+def _weights(weights: dict[str, float]) -> dict[str, float]:
+    if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise ValueError("weights must be non-negative and not all zero")
+    return weights
+
+
+class FaultStep(_Strict):
+    at: Seconds
+    duration: Seconds | None = None  # None: until the end
+    system: str
+    fault: Fault
+
+    @field_validator("system")
+    @classmethod
+    def _known_system(cls, system: str) -> str:
+        countries = tuple(f"admin-{c.lower()}" for c in COUNTRIES)
+        if system not in SYSTEMS + countries:
+            raise ValueError(f"unknown system {system!r}; one of {', '.join(SYSTEMS + countries)}")
+        return system
+
+    @model_validator(mode="after")
+    def _window_in_step(self) -> FaultStep:
+        if self.fault.from_s or self.fault.until_s is not None:
+            raise ValueError("give the window with at/duration, not inside the fault")
+        return self
+
+    def windowed(self) -> Fault:
+        until = None if self.duration is None else self.at + self.duration
+        return self.fault.model_copy(update={"from_s": self.at, "until_s": until})
+
+
+class Probe(_Strict):
+    metric: str
+    min: float | None = None
+    max: float | None = None
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Probe:
+        if self.min is None and self.max is None:
+            raise ValueError("a probe needs min, max or both")
+        return self
+
+    @property
+    def label(self) -> str:
+        bounds = [
+            f">= {self.min:g}" if self.min is not None else "",
+            f"<= {self.max:g}" if self.max is not None else "",
+        ]
+        return self.name or f"{self.metric} {' and '.join(b for b in bounds if b)}"
+
+
+class Scenario(_Strict):
+    title: str
+    description: str = ""
+    seed: int = 0
+    duration: Seconds
+    fleet: Fleet = Fleet()
+    workload: Workload = Workload()
+    faults: tuple[FaultStep, ...] = ()
+    policies: dict[str, Any] = Field(default_factory=dict)
+    # Settings of the simulators themselves (their configs), e.g. a faster factory timeline.
+    simulators: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    steady_state: tuple[Probe, ...] = ()
+    replications: int = Field(default=1, ge=1, le=1_000)
+    name: str = ""  # filled from the file name
+
+    @field_validator("simulators")
+    @classmethod
+    def _known_simulators(cls, configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        unknown = sorted(set(configs) - set(SYSTEMS))
+        if unknown:
+            raise ValueError(f"unknown simulator {unknown[0]!r}; one of {', '.join(SYSTEMS)}")
+        return configs
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the scenario ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a scenario is a mapping of keys such as title, duration, workload")
+    try:
+        return Scenario.model_validate({**data, "name": data.get("name") or path.stem})
+    except ValidationError as exc:
+        raise ConfigError(first_error_line(exc, str(path), Scenario)) from None
