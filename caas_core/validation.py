@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 import annotated_types as at
 from pydantic import BaseModel, ValidationError
@@ -26,9 +26,19 @@ def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) 
         return f"{source}: {key} = {value!r} is not allowed; allowed: {err['ctx']['expected']}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         return f"{source}: {key} = {value!r} is out of range; allowed: {allowed}"
-    hint = f"; allowed: {allowed}" if allowed else ""
-    shown = f" = {value!r}" if not isinstance(value, dict) else ""
-    return f"{source}: {key}{shown}: {_strip(err['msg'])}{hint}"
+    shown = f" = {value!r}" if not isinstance(value, dict | list) else ""
+    return f"{source}: {key}{shown}: {_strip(err['msg'])}"
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds: itself, or inside list[...], tuple[...], X | None, Annotated[...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _strip(message: str) -> str:
@@ -36,11 +46,14 @@ def _strip(message: str) -> str:
 
 
 def _allowed(model: type[BaseModel], loc: list[Any]) -> str:
-    """The bounds declared on the field at `loc`, as 'x >= 0 and x <= 20'."""
+    """The bounds declared on the field at `loc`, as '>= 0 and <= 20'."""
     current: Any = model
     field = None
     for part in loc:
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        if isinstance(part, int):
+            continue  # an index into a list or tuple: the items' model is already `current`
+        current = _model_in(current)
+        if current is None:
             return ""
         field = current.model_fields.get(str(part))
         if field is None:

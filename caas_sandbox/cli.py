@@ -10,6 +10,7 @@ from caas_core.errors import SandboxError
 from caas_sandbox import __version__
 from caas_sandbox.demo_cmd import demo
 from caas_sandbox.policy_cmd import policy
+from caas_sandbox.scenario_cmd import scenario
 from caas_sandbox.serve_cmd import serve
 
 
@@ -31,6 +32,7 @@ def cli() -> None:
 cli.add_command(policy)
 cli.add_command(demo)
 cli.add_command(serve)
+cli.add_command(scenario)
 
 
 def main() -> None:

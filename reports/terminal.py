@@ -32,7 +32,7 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def console() -> Console:
+def console(stderr: bool = False) -> Console:
     """A console that does not wrap tables when piped (CI logs, files)."""
-    probe = Console()
-    return Console(width=None if probe.is_terminal else 160)
+    probe = Console(stderr=stderr)
+    return Console(stderr=stderr, width=None if probe.is_terminal else 160)

@@ -44,6 +44,7 @@ CATALOGUE: dict[str, str] = {
     "payments.double_captures": "purchases captured more than once (must be 0)",
     "money.at_risk": "amount of failed settlements, minor units",
     "queue.iot.max_depth": "deepest IoT command queue",
+    "queue.iot.final_depth": "IoT commands still queued at the end",
     "alerts.ops": "operations alerts raised",
     "tickets.tech_support": "tech-support tickets opened",
     "notifications.sent": "customer notifications (email and push)",
@@ -92,6 +93,7 @@ def collect(world: World, end: float) -> dict[str, float]:
     metrics.update(_calls(telemetry))
     depths = [dict(e.data).get("depth", 0) for e in telemetry.of_kind("queue", "iot")]
     metrics["queue.iot.max_depth"] = max(depths, default=0)
+    metrics["queue.iot.final_depth"] = depths[-1] if depths else 0
     alerts = Counter(a.kind for a in store.alerts())
     metrics["alerts.ops"] = alerts["ops"]
     metrics["tickets.tech_support"] = alerts["tech_support"]

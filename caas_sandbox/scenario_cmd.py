@@ -1,0 +1,134 @@
+"""`caas-sandbox scenario`: list the built-in scenarios; run scenarios and write their reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from caas_sandbox.options import policies_option
+
+DEFAULT_OUT = Path("out/scenarios")
+
+
+@click.group()
+def scenario() -> None:
+    """Failure scenarios in simulated time: a day in seconds, a verdict per scenario, reports."""
+
+
+@scenario.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def list_scenarios(as_json: bool) -> None:
+    """The built-in scenarios."""
+    from scenarios.catalog import builtin
+
+    rows = [
+        {
+            "name": s.name,
+            "title": s.title,
+            "duration_s": s.duration,
+            "replications": s.replications,
+            "probes": len(s.steady_state),
+            "description": s.description.strip(),
+        }
+        for s in builtin()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    from reports.terminal import console, render_table
+
+    render_table(
+        "Built-in scenarios",
+        ["name", "title", "simulated", "probes"],
+        [[r["name"], r["title"], _hours(r["duration_s"]), r["probes"]] for r in rows],
+        console(),
+    )
+
+
+@scenario.command("run")
+@click.argument("names", nargs=-1)
+@click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
+@click.option("--seed", type=int, default=None, help="Override each scenario's seed.")
+@click.option(
+    "--replications", type=click.IntRange(1, 1000), default=None, help="Override each scenario's count."
+)
+@click.option("--transport", type=click.Choice(["fast", "wire"]), default="fast", show_default=True)
+@policies_option
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True
+)
+def run_scenarios(
+    names: tuple[str, ...],
+    run_all: bool,
+    seed: int | None,
+    replications: int | None,
+    transport: str,
+    policies_file: Path | None,
+    out: Path,
+) -> None:
+    """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from reports import write_all
+    from reports.terminal import console, render_table
+    from scenarios.catalog import builtin, resolve
+    from scenarios.runner import run, scenario_policies
+
+    if not names and not run_all:
+        raise click.UsageError("name a scenario (or a scenario file), or use --all")
+    chosen = builtin() if run_all else [resolve(name) for name in names]
+    for item in chosen:
+        scenario_policies(item, policies_file)  # a bad policy file fails before anything runs
+    jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
+    records = []
+    err = console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("scenarios", total=len(jobs))
+        for item, replication in jobs:
+            progress.update(task, description=f"{item.name} #{replication}")
+            records.append(
+                run(
+                    item,
+                    replication=replication,
+                    seed=seed,
+                    transport=transport,  # type: ignore[arg-type]
+                    policies_file=policies_file,
+                )
+            )
+            progress.advance(task)
+    paths = write_all([r.as_dict() for r in records], out)
+    out_console = console()
+    render_table(
+        f"Scenario verdicts ({transport} transport)",
+        ["scenario", "seed", "verdict", "active ratio", "ops alerts", "failed checks"],
+        [
+            [
+                r.scenario,
+                r.seed,
+                "PASS" if r.passed else "FAIL",
+                round(r.metrics["purchases.active_ratio"], 3),
+                int(r.metrics["alerts.ops"]),
+                ", ".join(c.name for c in r.checks if not c.holds) or "-",
+            ]
+            for r in records
+        ],
+        out_console,
+    )
+    out_console.print(f"HTML report: {paths['html'].resolve()}")
+    out_console.print(f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}")
+    failed = sum(1 for r in records if not r.passed)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:g}h" if seconds >= 3600 else f"{seconds / 60:g}m"

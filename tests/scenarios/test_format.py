@@ -1,0 +1,102 @@
+"""The scenario file format: the README's example is valid and complete; mistakes are one clear line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from caas_core.errors import ConfigError
+from scenarios.catalog import builtin, resolve
+from scenarios.metrics import CATALOGUE
+from scenarios.model import Scenario, load_scenario, parse_duration
+
+README = Path(__file__).resolve().parents[2] / "scenarios" / "README.md"
+
+
+def readme_example() -> str:
+    return re.search(r"## A complete example\n\n```yaml\n(.*?)```", README.read_text(), re.S).group(1)
+
+
+def test_the_readme_example_is_a_valid_scenario_using_every_top_level_key(tmp_path):
+    path = tmp_path / "example.yaml"
+    path.write_text(readme_example())
+    scenario = load_scenario(path)
+    assert scenario.duration == 4 * 3600
+    assert [(s.at, s.rate) for s in scenario.workload.purchases_per_hour] == [
+        (0, 60),
+        (3600, 240),
+        (7200, 60),
+    ]
+    assert scenario.faults[0].windowed().until_s == 3600 + 1200
+    top_level = set(yaml.safe_load(readme_example()))
+    assert top_level == set(Scenario.model_fields) - {"name"}
+
+
+def test_the_readme_documents_every_metric_in_the_catalogue():
+    text = README.read_text()
+    for name in CATALOGUE:
+        family = re.sub(r"^(circuit|calls|latency)\.\w+\.", r"\1.<system>.", name)
+        family = re.sub(r"\.p(95|99)$", ".p50", family) if family.startswith("latency") else family
+        assert f"`{name}`" in text or f"`{family}`" in text, name
+
+
+def test_at_least_twelve_built_in_scenarios_each_with_probes():
+    scenarios = builtin()
+    assert len(scenarios) >= 12
+    assert all(s.steady_state and s.description for s in scenarios)
+    assert resolve("iot-blackout").title == "IoT blackout"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("title: x\n", "missing key duration"),
+        (
+            "title: x\nduration: 1 week\n",
+            "duration = '1 week': '1 week' is not a duration: use seconds or '30s', '90m', '24h', '2d'",
+        ),
+        (
+            "title: x\nduration: 1h\nworkload: {purchases_per_hour: -5}\n",
+            "workload.purchases_per_hour.0.rate = -5 is out of range; allowed: >= 0 and <= 1000000",
+        ),
+        (
+            "title: x\nduration: 1h\nworkload: {cards: {tok_gold: 1}}\n",
+            "workload.cards: unknown card token tok_gold; test cards: tok_success, tok_declined, tok_insufficient_funds, tok_network_error, tok_settlement_fails",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: mainframe, fault: {}}]\n",
+            "faults.0.system = 'mainframe': unknown system 'mainframe'; one of factory, vss, iot, payment, admin, admin-es, admin-fr, admin-de, admin-it, admin-pt",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: iot, fault: {hang: {rate: 3}}}]\n",
+            "faults.0.fault.hang.rate = 3 is out of range; allowed: >= 0 and <= 1",
+        ),
+        (
+            "title: x\nduration: 1h\nsteady_state: [{metric: alerts.ops}]\n",
+            "steady_state.0: a probe needs min, max or both",
+        ),
+        ("title: x\nduration: 1h\ncolour: blue\n", "unknown key colour"),
+        ("title: [unclosed\n", "not valid YAML (line 2): expected ',' or ']', but got '<stream end>'"),
+    ],
+)
+def test_a_bad_file_is_one_line_naming_the_field(tmp_path, text, error):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}: {error}"
+
+
+def test_an_unknown_name_lists_the_built_ins():
+    with pytest.raises(ConfigError, match="no scenario 'nope': give a file path or a built-in name"):
+        resolve("nope")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("30s", 30), ("90m", 5400), ("24h", 86400), ("1.5d", 129600), (45, 45)]
+)
+def test_durations(text, seconds):
+    assert parse_duration(text) == seconds

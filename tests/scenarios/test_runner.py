@@ -1,0 +1,93 @@
+"""The runner: deterministic records, the same outcomes on both transports, common random numbers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scenarios.model import Scenario
+from scenarios.runner import run
+
+SMALL = Scenario.model_validate(
+    {
+        "title": "small",
+        "name": "small",
+        "seed": 9,
+        "duration": "3h",
+        "fleet": {"size": 300, "countries": ["ES", "PT"]},
+        "workload": {
+            "orders_per_hour": 4,
+            "purchases_per_hour": [{"at": 0, "rate": 60}, {"at": "1h", "rate": 120}],
+            "cards": {"tok_success": 0.8, "tok_declined": 0.1, "tok_network_error": 0.1},
+            "vehicles": {"fleet": 0.9, "SBXFAULTY00000001": 0.05, "SBXLAPSED00000001": 0.05},
+        },
+        "simulators": {
+            "factory": {
+                "queue_time": {"dist": "fixed", "s": 1800},
+                "build_time": {"dist": "fixed", "s": 3600},
+            }
+        },
+        "faults": [{"at": "1h", "duration": "10m", "system": "iot", "fault": {"error": {"status": 503}}}],
+        "steady_state": [
+            {"metric": "purchases.requested", "min": 100},
+            {"metric": "alerts.ops", "max": -1, "name": "impossible"},
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def fast():
+    return run(SMALL)
+
+
+def test_the_same_scenario_and_seed_give_a_byte_identical_record(fast):
+    again = run(SMALL)
+    first = json.dumps(fast.as_dict(wall_clock=False), sort_keys=True)
+    assert json.dumps(again.as_dict(wall_clock=False), sort_keys=True) == first
+    assert "run" not in fast.as_dict(wall_clock=False) and fast.run["wall_s"] > 0
+
+
+def test_fast_and_wire_give_the_same_outcomes(fast):
+    wire = run(SMALL, transport="wire")
+    assert wire.metrics == fast.metrics
+    assert [(c.name, c.holds) for c in wire.checks] == [(c.name, c.holds) for c in fast.checks]
+    assert wire.events == fast.events
+
+
+def test_the_run_exercises_what_it_claims(fast):
+    m = fast.metrics
+    assert 200 <= m["purchases.requested"] <= 400
+    assert m["orders.registered"] >= 5
+    assert m["purchases.blocked_maintenance"] >= 1 and m["purchases.payment_declined"] >= 1
+    assert m["circuit.iot.opened_count"] >= 1
+    assert m["payments.captured_without_activation"] == 0
+
+
+def test_probes_and_invariants_give_the_verdict(fast):
+    checks = {c.name: c for c in fast.checks}
+    assert checks["purchases.requested >= 100"].holds
+    assert not checks["impossible"].holds and checks["impossible"].detail.startswith("alerts.ops = ")
+    assert [c.kind for c in fast.checks].count("invariant") == 7
+    assert all(c.holds for c in fast.checks if c.kind == "invariant")
+    assert not fast.passed
+
+
+def test_replication_k_runs_with_seed_plus_k_whatever_the_policies(fast, tmp_path):
+    second = run(SMALL, replication=1)
+    assert (second.seed, second.replication) == (10, 1)
+    assert second.metrics != fast.metrics
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[ota_activation]\nmax_retries = 0\n")
+    other_policy = run(SMALL, policies_file=strict)
+    assert other_policy.seed == fast.seed
+    # The same customers arrive: the workload does not depend on the policies.
+    assert other_policy.metrics["purchases.requested"] == fast.metrics["purchases.requested"]
+    assert other_policy.metrics["calls.iot.amplification"] < fast.metrics["calls.iot.amplification"]
+    assert other_policy.policies["ota_activation"]["max_retries"] == 0
+
+
+def test_a_scenario_overrides_policies_and_simulator_settings():
+    tuned = SMALL.model_copy(update={"policies": {"breakers": {"iot": {"enabled": False}}}})
+    assert run(tuned).metrics["circuit.iot.opened_count"] == 0
