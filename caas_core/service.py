@@ -197,9 +197,6 @@ class CaasCore:
         found = self.store.all(Order, factory_order_id=factory_order_id)
         return found[0] if found else None
 
-    def orders_in_production(self) -> list[Order]:
-        return [o for status in orders.IN_PRODUCTION for o in self.store.all(Order, status=status)]
-
     def tell_customer(self, recipient: str, entity: str, event: str, subject: str, now: float) -> None:
         """One status change, told once by email and once by push, in the caller's transaction."""
         for channel in ("email", "push"):

@@ -28,13 +28,16 @@ class Service(Protocol):
 
 
 class FastTransport:
-    def __init__(self, service: Service) -> None:
+    """`peer` is the caller's address the service sees, where it looks (the core's webhook allowlist):
+    in-process callers are on this machine, as the wire transport's WSGI peer is."""
+
+    def __init__(self, service: Service, peer: str | None = None) -> None:
         self.service = service
+        self.peer = peer
 
     def exchange(self, request: HttpRequest) -> Exchange:
-        if request.remote_addr is None:
-            # In-process callers are on this machine, as the wire transport's WSGI peer is.
-            request = replace(request, remote_addr="127.0.0.1")
+        if self.peer is not None and request.remote_addr is None:
+            request = replace(request, remote_addr=self.peer)
         return self.service.handle(request)
 
 

@@ -49,7 +49,9 @@ def build_world(
     core = CaasCore(runtime, policies or load_policies(), core_config)
     api = CoreApi(core)
     runtime.transports["core"] = (
-        FastTransport(api) if transport == "fast" else WireTransport(create_app(core, "report"))
+        FastTransport(api, peer="127.0.0.1")
+        if transport == "fast"
+        else WireTransport(create_app(core, "report"))
     )
     core.start()
     return World(runtime, simulators, core, api)

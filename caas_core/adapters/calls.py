@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from caas_core.effects import NOW, Draw, Flow, Send
 from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, ServerError
@@ -37,7 +37,8 @@ def send(
     the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
     span = yield Draw("trace", "getrandbits", (64,))
     traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{span:016x}"}
-    request = replace(request, headers=traced)
+    # NOTE: built directly rather than with dataclasses.replace, which is several times slower: every call.
+    request = HttpRequest(request.method, request.path, traced, request.query, request.json, request.form)
     start = yield NOW
     try:
         response = yield Send(system, request, deadline.cap(start, timeout))

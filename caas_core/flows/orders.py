@@ -128,9 +128,7 @@ def watch_silence(core: CaasCore) -> Flow[None]:
         yield Sleep(max(0.0, next_sweep - now))  # on a fixed grid: the polls themselves take time
         next_sweep += sweep
         now = yield NOW
-        for order in core.orders_in_production():
-            if order.factory_news_at is None or now - order.factory_news_at < silence:
-                continue
+        for order in core.store.silent_orders(tuple(orders.IN_PRODUCTION), now - silence):
             try:
                 update = yield from core.factory.status(order.factory_order_id or "", Trace(order.trace_id))
             except IntegrationError:
@@ -157,7 +155,7 @@ def _move(core: CaasCore, order: Order, event: str, now: float, **changes: objec
 
 
 def _set(core: CaasCore, order: Order, status: str, now: float, **changes: object) -> Order:
-    updated = core.store.update(Order, order.id, status=status, updated_at=now, **changes)
+    updated = core.store.revise(order, status=status, updated_at=now, **changes)
     core.tell_customer(
         order.customer_email, f"order:{order.id}", status, f"Your order {order.id} is {status}", now
     )

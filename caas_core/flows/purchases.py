@@ -152,7 +152,7 @@ def _get(core: CaasCore, purchase_id: str) -> Purchase:
 
 def _move(core: CaasCore, record: Purchase, event: str, now: float, **changes: object) -> Purchase:
     status = next_state("purchase", purchases.TRANSITIONS, record.status, event)
-    updated = core.store.update(Purchase, record.id, status=status, updated_at=now, **changes)
+    updated = core.store.revise(record, status=status, updated_at=now, **changes)
     recipient = f"owner-of:{record.vin}"
     core.tell_customer(recipient, f"purchase:{record.id}", status, f"{record.service_id}: {status}", now)
     return updated

@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS orders (
     factory_news_at REAL             -- when Factory last told us anything: the silence poll reads it
 );
 CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status);
+CREATE INDEX IF NOT EXISTS orders_by_factory_id ON orders (factory_order_id);
 
 CREATE TABLE IF NOT EXISTS purchases (
     id TEXT PRIMARY KEY,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -66,14 +66,20 @@ class Store:
             f"INSERT INTO {table} ({columns}) VALUES ({marks})", [getattr(record, n) for n in names]
         )
 
-    def update(self, kind: type[R], key: str, **changes: Any) -> R:
-        table, column = _TABLES[kind], _KEYS[kind]  # type: ignore[index]
+    def update(self, kind: type[Any], key: str, **changes: Any) -> None:
+        table, column = _TABLES[kind], _KEYS[kind]
         assignments = ", ".join(f"{name} = ?" for name in changes)
-        self.db.execute(f"UPDATE {table} SET {assignments} WHERE {column} = ?", [*changes.values(), key])
-        found = self.get(kind, key)
-        if found is None:
+        cursor = self.db.execute(
+            f"UPDATE {table} SET {assignments} WHERE {column} = ?", [*changes.values(), key]
+        )
+        if cursor.rowcount != 1:
             raise KeyError(f"no {table} row {key!r}")
-        return found
+
+    def revise(self, record: R, **changes: Any) -> R:
+        """Write `changes` to the record's row and hand back the record as it now is, without reading it."""
+        kind = type(record)
+        self.update(kind, getattr(record, _KEYS[kind]), **changes)  # type: ignore[index]
+        return replace(record, **changes)  # type: ignore[type-var]
 
     def get(self, kind: type[R], key: str) -> R | None:
         table, column = _TABLES[kind], _KEYS[kind]  # type: ignore[index]
@@ -131,6 +137,15 @@ class Store:
         if kind is not None:
             query, args = query + " WHERE kind = ?", (kind,)
         return [Alert(**dict(row)) for row in self.db.execute(query + " ORDER BY id", args)]
+
+    def silent_orders(self, statuses: tuple[str, ...], news_before: float) -> list[Order]:
+        """Orders in one of `statuses` that Factory has said nothing about since `news_before`."""
+        marks = ", ".join("?" for _ in statuses)
+        rows = self.db.execute(
+            f"SELECT * FROM orders WHERE status IN ({marks}) AND factory_news_at <= ? ORDER BY rowid",
+            (*statuses, news_before),
+        )
+        return [Order(**dict(row)) for row in rows]
 
     def count(self, sql: str, *args: Any) -> int:
         return int(self.db.execute(sql, args).fetchone()[0])

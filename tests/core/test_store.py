@@ -38,7 +38,10 @@ def test_records_round_trip_and_filter():
     with store.transaction():
         store.insert(order())
         store.insert(order(id="ord_2", status="ACCEPTED"))
-    assert store.update(Order, "ord_2", vin="SBXHEALTHY0000001").vin == "SBXHEALTHY0000001"
+    revised = store.revise(store.get(Order, "ord_2"), vin="SBXHEALTHY0000001")
+    assert revised == store.get(Order, "ord_2") and revised.vin == "SBXHEALTHY0000001"
+    with pytest.raises(KeyError):
+        store.update(Order, "nope", status="READY")
     assert [o.id for o in store.all(Order, status="ACCEPTED")] == ["ord_2"]
     assert store.get(Order, "nope") is None
 

@@ -1,0 +1,133 @@
+"""A fleet day in simulated time (figures in bench/README.md).
+
+    .venv/bin/python bench/bench_fleet_day.py [--profile]
+
+100,000 vehicles, 50,000 purchases and 5,000 orders over 24 simulated hours with faults, on the fast
+transport. Reports the wall time, simulated calls per second, and the ratio against a bare-SimPy model
+of the same call pattern: every call the real run made, at the same simulated start, waiting the same
+min(latency, timeout), with no core or simulator logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import simpy
+
+from runtimes.transports import FastTransport
+from scenarios.model import Scenario
+from scenarios.runner import run
+
+FLEET_DAY = Scenario.model_validate(
+    {
+        "title": "A fleet day",
+        "name": "fleet-day",
+        "seed": 2026,
+        "duration": "24h",
+        "fleet": {"size": 100_000},
+        "workload": {
+            "orders_per_hour": 5000 / 24,
+            "purchases_per_hour": 50_000 / 24,
+            "cards": {
+                "tok_success": 0.93,
+                "tok_declined": 0.03,
+                "tok_network_error": 0.02,
+                "tok_settlement_fails": 0.02,
+            },
+        },
+        "simulators": {
+            "factory": {
+                "queue_time": {"dist": "fixed", "s": 3600},
+                "build_time": {"dist": "lognormal", "p50_s": 14400, "p99_s": 43200},
+            }
+        },
+        "faults": [
+            {"at": "6h", "duration": "20m", "system": "iot", "fault": {"error": {"status": 503}}},
+            {"at": "12h", "duration": "30m", "system": "vss", "fault": {"error": {"status": 503}}},
+            {"at": 0, "system": "factory", "fault": {"webhook": {"duplicate": 0.1, "reorder": 0.1}}},
+        ],
+    }
+)
+
+
+class Recorder:
+    """Wraps every transport's exchange to note (start, latency, timeout-free wait) of each call."""
+
+    calls: list[tuple[float, float]] = []
+
+    @classmethod
+    def install(cls) -> None:
+        original = FastTransport.exchange
+
+        def exchange(self, request):  # type: ignore[no-untyped-def]
+            answer = original(self, request)
+            cls.calls.append((cls.now(), answer.latency))
+            return answer
+
+        FastTransport.exchange = exchange  # type: ignore[method-assign]
+
+
+def bare_simpy(calls: list[tuple[float, float]]) -> float:
+    """The same call pattern with no logic: one process per call, waiting its latency (capped at 60 s)."""
+    env = simpy.Environment()
+
+    def call(start: float, wait: float):
+        yield env.timeout(start)
+        yield env.timeout(min(wait, 60.0))
+
+    started = time.perf_counter()
+    for start, wait in calls:
+        env.process(call(start, wait))
+    env.run()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    Recorder.install()
+    import runtimes.simulated as simulated
+
+    original_init = simulated.SimulatedRuntime.__init__
+
+    def init(self, *a, **k):  # type: ignore[no-untyped-def]
+        original_init(self, *a, **k)
+        Recorder.now = staticmethod(lambda: self.env.now)  # type: ignore[attr-defined]
+
+    simulated.SimulatedRuntime.__init__ = init  # type: ignore[method-assign]
+    profiler = cProfile.Profile() if args.profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    record = run(FLEET_DAY)
+    if profiler:
+        profiler.disable()
+    wall = time.perf_counter() - started
+    bare = bare_simpy(Recorder.calls)
+    calls = len(Recorder.calls)
+    result = {
+        "wall_s": round(wall, 2),
+        "simulated_calls": calls,
+        "calls_per_s": round(calls / wall),
+        "bare_simpy_wall_s": round(bare, 2),
+        "speed_vs_bare": round(bare / wall, 3),
+        "purchases": record.metrics["purchases.requested"],
+        "orders": record.metrics["orders.placed"],
+        "passed_invariants": all(c.holds for c in record.checks if c.kind == "invariant"),
+    }
+    print(json.dumps(result, indent=2))
+    if profiler:
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    main()

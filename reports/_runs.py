@@ -1,0 +1,211 @@
+"""What every renderer needs from a list of run records: the runs grouped by scenario, each metric's mean
+and range over replications, and the words and numbers people read.
+
+A record is a plain dict, `RunRecord.as_dict()`, or the same read back from `report.json`; nothing here
+touches a live run, so a report can be rebuilt from the JSON alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any
+
+Record = dict[str, Any]
+
+# The numbers a reader looks at first; the HTML shows every metric, these go in the summaries.
+KEY_METRICS = (
+    "purchases.requested",
+    "purchases.active_ratio",
+    "activation.duration_s.p95",
+    "orders.placed",
+    "orders.registered",
+    "orders.delivery_blocked",
+    "payments.captured_without_activation",
+    "money.at_risk",
+    "alerts.ops",
+    "tickets.tech_support",
+    "queue.iot.max_depth",
+)
+SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
+DASH = "\u2013"  # an en dash, as typeset ranges use; spelt as an escape to keep the source ASCII
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Stat:
+    mean: float
+    lo: float
+    hi: float
+    n: int
+
+    def text(self) -> str:
+        """The mean, and the min-max range when there are several replications that differ."""
+        if self.n > 1 and self.lo != self.hi:
+            return f"{number(self.mean)} ({number(self.lo)}{DASH}{number(self.hi)})"
+        return number(self.mean)
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    kind: str
+    name: str
+    held: int  # replications in which it held
+    total: int
+    detail: str
+
+    @property
+    def holds(self) -> bool:
+        return self.held == self.total
+
+
+@dataclass(frozen=True)
+class ScenarioRuns:
+    """Every replication of one scenario, in replication order."""
+
+    name: str
+    records: tuple[Record, ...]
+
+    @property
+    def first(self) -> Record:
+        return self.records[0]
+
+    @property
+    def title(self) -> str:
+        return str(self.first.get("title") or self.name)
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.first.get("duration_s", 0.0))
+
+    @property
+    def passed(self) -> bool:
+        return all(passed(r) for r in self.records)
+
+    @property
+    def faults(self) -> list[dict[str, Any]]:
+        # The fault timeline comes from the scenario file, so it is the same in every replication.
+        return list(self.first.get("faults", []))
+
+    def values(self, metric: str) -> list[float]:
+        return [float(r["metrics"][metric]) for r in self.records if metric in r.get("metrics", {})]
+
+    def stat(self, metric: str) -> Stat | None:
+        values = self.values(metric)
+        if not values:
+            return None  # a record from an older catalogue: say nothing rather than a false zero
+        return Stat(fmean(values), min(values), max(values), len(values))
+
+    def mean(self, metric: str) -> float:
+        stat = self.stat(metric)
+        return stat.mean if stat else 0.0
+
+    def checks(self) -> list[CheckRow]:
+        """Each probe and invariant once, with how many replications it held in."""
+        seen: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        for record in self.records:
+            for check in record.get("checks", []):
+                key = (check["kind"], check["name"])
+                seen.setdefault(key, []).append((record.get("replication", 0), check))
+        rows = []
+        for (kind, name), results in seen.items():
+            details = {c["detail"] for _, c in results}
+            if len(details) == 1:
+                detail = details.pop()
+            else:
+                detail = "; ".join(f"r{k}: {c['detail']}" for k, c in results)
+            held = sum(1 for _, c in results if c["holds"])
+            rows.append(CheckRow(kind, name, held, len(results), detail))
+        return rows
+
+    def seeds(self) -> str:
+        seeds = [int(r.get("seed", 0)) for r in self.records]
+        return str(seeds[0]) if len(seeds) == 1 else f"{min(seeds)}{DASH}{max(seeds)}"
+
+    def wall_s(self) -> float:
+        return sum(float(r.get("run", {}).get("wall_s", 0.0)) for r in self.records)
+
+
+def passed(record: Record) -> bool:
+    return all(c["holds"] for c in record.get("checks", []))
+
+
+def group(records: list[Record]) -> list[ScenarioRuns]:
+    """Scenarios in the order they first appear; replications sorted within each."""
+    by_name: dict[str, list[Record]] = {}
+    for record in records:
+        by_name.setdefault(record["scenario"], []).append(record)
+    return [
+        ScenarioRuns(name, tuple(sorted(runs, key=lambda r: r.get("replication", 0))))
+        for name, runs in by_name.items()
+    ]
+
+
+def safe_name(name: str) -> str:
+    """A scenario name fit for a file name or an HTML id: a name comes from the user's file."""
+    return _UNSAFE.sub("_", name).strip("._") or "scenario"
+
+
+def number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.4g}"
+
+
+def clock(seconds: float) -> str:
+    """Simulated time as h:mm:ss from the start of the run."""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def span(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:g}h"
+    if seconds >= 60:
+        return f"{seconds / 60:g}m"
+    return f"{seconds:g}s"
+
+
+def fault_until(fault: dict[str, Any], duration_s: float) -> float:
+    until = fault.get("until_s")
+    return duration_s if until is None else float(until)
+
+
+def fault_text(fault: dict[str, Any]) -> str:
+    """The fault object without its window, e.g. `error(rate=1, status=503)`."""
+    parts = []
+    for key, value in fault.items():
+        if key in ("system", "from_s", "until_s", "id"):
+            continue
+        if isinstance(value, dict):
+            inner = ", ".join(f"{k}={_scalar(v)}" for k, v in value.items())
+            parts.append(f"{key}({inner})")
+        else:
+            parts.append(f"{key}={_scalar(value)}")
+    return " ".join(parts) or "-"
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str | int | bool) or value is None:
+        return str(value)
+    return json.dumps(value, sort_keys=True)
+
+
+def system_of(subject: str) -> str:
+    """Breakers and faults are per country for Admin bodies (`admin-es`); policies are per system."""
+    return "admin" if subject.startswith("admin-") else subject
+
+
+def fault_hits(fault_system: str, subject: str) -> bool:
+    """Whether a fault on `fault_system` acts on the breaker or queue named `subject`."""
+    if fault_system == subject:
+        return True
+    return system_of(fault_system) == system_of(subject) and "admin" in (fault_system, subject)

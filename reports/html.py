@@ -1,0 +1,144 @@
+"""The HTML report (`index.html`): one self-contained file that opens offline, with no external CSS, fonts
+or scripts, and its plots embedded as `data:` PNGs.
+
+The template is package data (`reports/templates/report.html.j2`), rendered with Jinja2 and autoescaping,
+because check details and titles come from users' files. Jinja2 and matplotlib are imported only when a
+report is written.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from reports._runs import (
+    DASH,
+    KEY_METRICS,
+    Record,
+    ScenarioRuns,
+    Stat,
+    clock,
+    fault_text,
+    fault_until,
+    group,
+    number,
+    safe_name,
+    span,
+)
+
+TEMPLATE = "report.html.j2"
+
+
+def _descriptions() -> dict[str, str]:
+    # The catalogue describes each metric; it is static text, so reading it does not touch a run.
+    try:
+        from scenarios.metrics import CATALOGUE
+    except ImportError:  # a report rebuilt from JSON where the scenarios package is not installed
+        return {}
+    return dict(CATALOGUE)
+
+
+def _stat_cells(stat: Stat | None) -> dict[str, str]:
+    if stat is None:
+        return {"mean": "-", "range": ""}
+    spread = f"{number(stat.lo)}{DASH}{number(stat.hi)}" if stat.n > 1 and stat.lo != stat.hi else ""
+    return {"mean": number(stat.mean), "range": spread}
+
+
+def _faults(runs: ScenarioRuns) -> list[dict[str, str]]:
+    rows = []
+    for fault in runs.faults:
+        start = float(fault.get("from_s", 0.0))
+        end = fault_until(fault, runs.duration_s)
+        rows.append(
+            {
+                "system": fault["system"],
+                "from": clock(start),
+                "until": clock(end) if fault.get("until_s") is not None else "end of run",
+                "length": span(end - start),
+                "fault": fault_text(fault),
+            }
+        )
+    return rows
+
+
+def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[str, Any]:
+    from reports.plots import scenario_plots
+
+    metrics = sorted({m for r in runs.records for m in r.get("metrics", {})})
+    checks = runs.checks()
+    return {
+        "id": "s-" + safe_name(runs.name),
+        "name": runs.name,
+        "title": runs.title,
+        "passed": runs.passed,
+        "replications": len(runs.records),
+        "seeds": runs.seeds(),
+        "transport": runs.first.get("transport", "?"),
+        "duration": span(runs.duration_s),
+        "wall_s": f"{runs.wall_s():.1f}",
+        "checks": checks,
+        "failed_checks": sum(1 for c in checks if not c.holds),
+        "faults": _faults(runs),
+        "plots": scenario_plots(runs),
+        "key_metrics": [
+            {"name": m, **_stat_cells(runs.stat(m)), "description": descriptions.get(m, "")}
+            for m in KEY_METRICS
+            if runs.stat(m) is not None
+        ],
+        "metrics": [
+            {"name": m, **_stat_cells(runs.stat(m)), "description": descriptions.get(m, "")} for m in metrics
+        ],
+        "policies": json.dumps(runs.first.get("policies", {}), indent=2, sort_keys=True),
+    }
+
+
+def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
+    checks = runs.checks()
+    opened = sum(runs.mean(m) for m in runs.first.get("metrics", {}) if m.endswith(".opened_count"))
+
+    def cell(metric: str) -> str:
+        stat = runs.stat(metric)
+        return stat.text() if stat else "-"
+
+    return {
+        "id": "s-" + safe_name(runs.name),
+        "name": runs.name,
+        "title": runs.title,
+        "passed": runs.passed,
+        "runs": len(runs.records),
+        "checks": f"{sum(c.holds for c in checks)}/{len(checks)}",
+        "active_ratio": cell("purchases.active_ratio"),
+        "money_at_risk": cell("money.at_risk"),
+        "breaker_opens": f"{opened:,.4g}",
+        "max_queue": cell("queue.iot.max_depth"),
+        "alerts": cell("alerts.ops"),
+    }
+
+
+def render(records: list[Record]) -> str:
+    from jinja2 import Environment, StrictUndefined, select_autoescape
+
+    scenarios = group(records)
+    descriptions = _descriptions()
+    # StrictUndefined: a misspelt name in the template fails loudly instead of rendering an empty cell.
+    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+    template = env.from_string(files("reports").joinpath("templates", TEMPLATE).read_text(encoding="utf-8"))
+    return template.render(
+        passed=all(s.passed for s in scenarios),
+        failed=sum(1 for s in scenarios if not s.passed),
+        runs=len(records),
+        wall_s=f"{sum(s.wall_s() for s in scenarios):.1f}",
+        summary=[_summary_row(s) for s in scenarios],
+        scenarios=[scenario_context(s, descriptions) for s in scenarios],
+    )
+
+
+def write_html(records: list[Record], out_dir: Path) -> Path:
+    """Write `index.html` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "index.html"
+    path.write_text(render(records), encoding="utf-8")
+    return path

@@ -1,0 +1,115 @@
+"""A Markdown summary (`summary.md`): what a reviewer pastes into a pull request or reads on a CI page.
+
+One table of all scenarios, then per scenario a table of its checks and one of its key metrics. With
+several replications a number is the mean, with the min-max range in brackets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reports._runs import DASH, KEY_METRICS, SYSTEMS, Record, ScenarioRuns, clock, fault_text, group, span
+
+
+def _cell(value: object) -> str:
+    # A pipe would end the cell and a newline the row; details are free text from the checks.
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _verdict(ok: bool) -> str:
+    return "✅ PASS" if ok else "❌ FAIL"
+
+
+def key_metrics(runs: ScenarioRuns) -> list[str]:
+    """The key metrics, plus each breaker that opened: the reason a scenario exists is often a breaker."""
+    opened = [f"circuit.{s}.opened_count" for s in SYSTEMS if runs.mean(f"circuit.{s}.opened_count") > 0]
+    return [m for m in (*KEY_METRICS, *opened) if runs.stat(m) is not None]
+
+
+def render(records: list[Record]) -> str:
+    scenarios = group(records)
+    lines = ["# Scenario report", ""]
+    failed = sum(1 for s in scenarios if not s.passed)
+    lines.append(
+        f"{_count(len(scenarios), 'scenario')}, {_count(len(records), 'run')}: "
+        + ("every probe and invariant holds." if not failed else f"{failed} failed.")
+    )
+    lines.append("")
+    summary_rows = []
+    for runs in scenarios:
+        checks = runs.checks()
+        ratio = runs.stat("purchases.active_ratio")
+        summary_rows.append(
+            [
+                runs.name,
+                runs.title,
+                _verdict(runs.passed),
+                len(runs.records),
+                f"{sum(c.holds for c in checks)}/{len(checks)}",
+                ratio.text() if ratio else "-",
+            ]
+        )
+    lines += _table(
+        ["scenario", "title", "verdict", "runs", "checks holding", "active ratio"],
+        summary_rows,
+    )
+    for runs in scenarios:
+        lines += ["", f"## {runs.title} (`{runs.name}`): {_verdict(runs.passed)}", ""]
+        first = runs.first
+        lines.append(
+            f"Seed {runs.seeds()}, {_count(len(runs.records), 'replication')}, "
+            f"{span(runs.duration_s)} simulated, {first.get('transport', '?')} transport."
+        )
+        lines.append("")
+        lines += _table(
+            ["kind", "check", "holds", "detail"],
+            [
+                [
+                    c.kind,
+                    c.name,
+                    ("yes" if c.holds else "**no**") + (f" ({c.held}/{c.total})" if c.total > 1 else ""),
+                    c.detail,
+                ]
+                for c in runs.checks()
+            ],
+        )
+        if runs.faults:
+            lines += ["", "Faults:", ""]
+            lines += _table(
+                ["system", "from", "until", "fault"],
+                [
+                    [
+                        f["system"],
+                        clock(f.get("from_s", 0.0)),
+                        clock(f["until_s"]) if f.get("until_s") is not None else "end",
+                        fault_text(f),
+                    ]
+                    for f in runs.faults
+                ],
+            )
+        lines.append("")
+        stat_rows = []
+        for metric in key_metrics(runs):
+            stat = runs.stat(metric)
+            assert stat is not None  # key_metrics kept only metrics the records have
+            stat_rows.append([metric, stat.text()])
+        lines += _table(["metric", f"mean (min{DASH}max)" if len(runs.records) > 1 else "value"], stat_rows)
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(records: list[Record], out_dir: Path) -> Path:
+    """Write `summary.md` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "summary.md"
+    path.write_text(render(records), encoding="utf-8")
+    return path

@@ -1,0 +1,265 @@
+"""The HTML report's plots, one function each, from a scenario's records to a `Plot` with a PNG `data:`
+URI, so the report opens offline and is one file. A plot with nothing to show returns no image and a
+caption that says why, rather than an empty chart.
+
+With several replications the time series draw one line per replication and the bars show the mean with
+a min-max whisker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reports._figures import Plot, grouped, hbars, new_figure, png_uri, style, time_scale, top_legend
+from reports._runs import DASH, SYSTEMS, Record, ScenarioRuns, fault_hits, fault_until, system_of
+
+STATE_LEVEL = {"closed": 0, "half_open": 1, "open": 2}
+MAX_LINES = 8  # beyond this many replications a time series is a smear; the caption says how many show
+ORDER_FUNNEL = (
+    ("placed", "orders.placed", "#5b7db1"),
+    ("registered", "orders.registered", "#2e7d32"),
+    ("delivery blocked", "orders.delivery_blocked", "#e08e0b"),
+    ("failed", "orders.failed", "#c62828"),
+)
+PURCHASE_FUNNEL = (
+    ("requested", "purchases.requested", "#5b7db1"),
+    ("active", "purchases.active", "#2e7d32"),
+    ("activation failed", "purchases.activation_failed", "#c62828"),
+    ("blocked: maintenance", "purchases.blocked_maintenance", "#e08e0b"),
+    ("blocked: VSS unavailable", "purchases.blocked_vss_unavailable", "#e08e0b"),
+    ("declined", "purchases.payment_declined", "#8d6e63"),
+    ("payment failed", "purchases.payment_failed", "#c62828"),
+    ("still in flight", "purchases.in_flight", "#9e9e9e"),
+)
+FAULT_COLOUR = "#fbe0b0"  # amber, apart from the breaker's red, so "fault" and "open" never blend
+# Fault parts that act on the calls the core makes; webhook faults never touch a breaker or the queue.
+CALL_FAULTS = ("latency", "error", "hang", "reset", "malformed")
+
+
+def _call_faults(runs: ScenarioRuns) -> list[dict[str, Any]]:
+    return [f for f in runs.faults if any(f.get(key) for key in CALL_FAULTS)]
+
+
+def _shade_faults(ax: Any, runs: ScenarioRuns, subject: str, scale: float) -> None:
+    for fault in _call_faults(runs):
+        if fault_hits(fault["system"], subject):
+            start, end = float(fault.get("from_s", 0.0)), fault_until(fault, runs.duration_s)
+            ax.axvspan(start / scale, end / scale, color=FAULT_COLOUR, lw=0, zorder=0, label="fault window")
+
+
+def _series(record: Record, kind: str, subject: str, value: Callable[[dict[str, Any]], float]) -> tuple:
+    """Step-plot points from a record's events: the start value at 0, then each change, held to the end."""
+    events = sorted(
+        (e for e in record.get("events", []) if e["kind"] == kind and e["subject"] == subject),
+        key=lambda e: e["t"],
+    )
+    xs, ys = [0.0], [0.0]
+    for event in events:
+        xs.append(float(event["t"]))
+        ys.append(value(event))
+    xs.append(float(record.get("duration_s", xs[-1])))
+    ys.append(ys[-1])
+    return xs, ys
+
+
+def _line_label(runs: ScenarioRuns, record: Record) -> str:
+    # One run needs no key; matplotlib leaves labels starting with "_" out of legends.
+    return f"seed {record.get('seed')}" if len(runs.records) > 1 else "_run"
+
+
+def _lines_caption(runs: ScenarioRuns) -> str:
+    n = len(runs.records)
+    if n == 1:
+        return ""
+    shown = min(n, MAX_LINES)
+    return f" One line per replication ({shown} of {n} shown)." if n > shown else " One line per replication."
+
+
+def breaker_subjects(runs: ScenarioRuns) -> list[str]:
+    """Breakers that changed state, and guarded systems under a fault (a breaker that held is news too)."""
+    subjects = {e["subject"] for r in runs.records for e in r.get("events", []) if e["kind"] == "circuit"}
+    breakers = runs.first.get("policies", {}).get("breakers", {})
+    for fault in _call_faults(runs):
+        guarded = breakers.get(system_of(fault["system"]), {}).get("enabled")
+        if guarded and not any(fault_hits(fault["system"], s) for s in subjects):
+            subjects.add(fault["system"])
+    order = {s: i for i, s in enumerate(SYSTEMS)}
+    return sorted(subjects, key=lambda s: (order.get(system_of(s), len(order)), s))
+
+
+def breaker_plot(runs: ScenarioRuns) -> Plot:
+    title = "Circuit breaker state"
+    subjects = breaker_subjects(runs)
+    if not subjects:
+        return Plot(title, "No breaker changed state, and no system guarded by a breaker had a fault.")
+    scale, xlabel = time_scale(runs.duration_s)
+    with style():
+        figure, axes = new_figure(10, 0.4 + 1.05 * len(subjects), nrows=len(subjects), sharex=True)
+        for ax, subject in zip(axes[:, 0], subjects, strict=True):
+            _shade_faults(ax, runs, subject, scale)
+            shown = runs.records[:MAX_LINES]
+            for k, record in enumerate(shown):
+                xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e["new"], 0))
+                xs = [x / scale for x in xs]
+                # Nudge each replication a little, or identical stretches hide all lines but the last.
+                nudge = (k - (len(shown) - 1) / 2) * 0.07
+                ys = [y + nudge for y in ys]
+                ax.step(xs, ys, where="post", lw=1.2, color=f"C{k}", label=_line_label(runs, record))
+                if len(runs.records) == 1:
+                    ax.fill_between(xs, ys, step="post", color="#c62828", alpha=0.25, lw=0)
+            ax.set_yticks([0, 1, 2], ["closed", "half-open", "open"])
+            ax.set_ylim(-0.35, 2.35)
+            ax.set_xlim(0, runs.duration_s / scale)
+            ax.set_ylabel(subject, rotation=0, ha="right", va="center", fontweight="bold")
+            ax.grid(axis="y", alpha=0)
+        axes[-1, 0].set_xlabel(xlabel)
+        top_legend(axes[0, 0], list(axes[:, 0]))
+        uri = png_uri(figure)
+    caption = "Breaker state over simulated time, with the windows of faults on that system's calls."
+    return Plot(title, caption + _lines_caption(runs), uri)
+
+
+def queue_plot(runs: ScenarioRuns) -> Plot:
+    title = "IoT command queue depth"
+    if not any(e["kind"] == "queue" for r in runs.records for e in r.get("events", [])):
+        return Plot(title, "The IoT command queue stayed empty: no command waited for the breaker.")
+    scale, xlabel = time_scale(runs.duration_s)
+    with style():
+        figure, axes = new_figure(10, 2.6)
+        ax = axes[0, 0]
+        _shade_faults(ax, runs, "iot", scale)
+        for k, record in enumerate(runs.records[:MAX_LINES]):
+            xs, ys = _series(record, "queue", "iot", lambda e: float(e.get("depth", 0)))
+            label = _line_label(runs, record)
+            ax.step([x / scale for x in xs], ys, where="post", lw=1.2, color=f"C{k}", label=label)
+        ax.set_xlim(0, runs.duration_s / scale)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("queued commands")
+        top_legend(ax, [ax])
+        uri = png_uri(figure)
+    caption = "Commands waiting while the IoT breaker is not closed, with the IoT fault windows."
+    return Plot(title, caption + _lines_caption(runs), uri)
+
+
+def funnel_plot(runs: ScenarioRuns) -> Plot:
+    title = "Outcomes per flow"
+    flows = [
+        (name, rows)
+        for name, rows in (("Orders", ORDER_FUNNEL), ("Service purchases", PURCHASE_FUNNEL))
+        if runs.mean(rows[0][1]) > 0
+    ]
+    if not flows:
+        return Plot(title, "No orders and no purchases in this scenario.")
+    with style():
+        figure, axes = new_figure(10, 3.0, ncols=len(flows))
+        for ax, (name, rows) in zip(axes[0], flows, strict=True):
+            hbars(ax, runs, rows)
+            ax.set_title(name, loc="left", fontweight="bold")
+            ax.set_xlabel("count")
+        uri = png_uri(figure)
+    what = f"mean over replications, whiskers min{DASH}max" if len(runs.records) > 1 else "counts at the end"
+    return Plot(title, f"Where each order and purchase ended ({what}).", uri)
+
+
+def _called(runs: ScenarioRuns) -> list[str]:
+    return [
+        s for s in SYSTEMS if runs.mean(f"calls.{s}.requests") > 0 or runs.mean(f"calls.{s}.attempts") > 0
+    ]
+
+
+def latency_plot(runs: ScenarioRuns) -> Plot:
+    title = "Request latency per system"
+    systems = _called(runs)
+    if not systems:
+        return Plot(title, "No system was called.")
+    with style():
+        figure, axes = new_figure(5.2, 3.0)
+        ax = axes[0, 0]
+        series = [("p50", "latency.{s}.p50", "#9ecae1"), ("p95", "latency.{s}.p95", "#4292c6")]
+        grouped(ax, runs, systems, [*series, ("p99", "latency.{s}.p99", "#08519c")])
+        values = [v for s in systems for q in (50, 99) for v in runs.values(f"latency.{s}.p{q}") if v > 0]
+        if values and max(values) / min(values) > 50:
+            from matplotlib.ticker import FuncFormatter
+
+            ax.set_yscale("log")  # a timed-out system next to a healthy one would flatten the others
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.set_ylabel("seconds")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=8)  # above: bars reach the top
+        uri = png_uri(figure)
+    caption = "Percentiles of HTTP request latency as the core saw it, timeouts included."
+    return Plot(title, caption, uri, wide=False)
+
+
+def amplification_plot(runs: ScenarioRuns) -> Plot:
+    title = "Attempts per logical call"
+    systems = _called(runs)
+    if not systems:
+        return Plot(title, "No system was called.")
+    with style():
+        figure, axes = new_figure(5.2, 3.0)
+        ax = axes[0, 0]
+        grouped(ax, runs, systems, [("attempts per call", "calls.{s}.amplification", "#7e57c2")])
+        ax.axhline(1.0, color="#555", lw=0.8, ls="--")
+        ax.set_ylim(bottom=0)
+        top = ax.get_ylim()[1]
+        for x, system in enumerate(systems):
+            attempts = runs.mean(f"calls.{system}.attempts")
+            stat = runs.stat(f"calls.{system}.amplification")
+            above = stat.hi if stat else 0.0  # above the whisker, not through it
+            ax.text(x, above + top * 0.02, f"{attempts:,.0f}\nattempts", ha="center", fontsize=7)
+        ax.set_ylim(0, top * 1.25)
+        ax.set_ylabel("attempts / logical call")
+        uri = png_uri(figure)
+    caption = "Retry amplification: 1.0 (dashed) means no retries; the count is the attempts made."
+    return Plot(title, caption, uri, wide=False)
+
+
+def money_plot(runs: ScenarioRuns) -> Plot:
+    title = "Payments and money at risk"
+    if runs.mean("payments.authorized") == 0 and runs.mean("money.at_risk") == 0:
+        return Plot(title, "No payment was authorised, so no money was at risk.")
+    payments = (
+        ("authorised", "payments.authorized", "#5b7db1"),
+        ("captured", "payments.captured", "#2e7d32"),
+        ("voided", "payments.voided", "#9e9e9e"),
+        ("captured, not active", "payments.captured_without_activation", "#c62828"),
+        ("captured twice", "payments.double_captures", "#c62828"),
+    )
+    with style():
+        figure, axes = new_figure(10, 2.6, ncols=2, width_ratios=[3, 2])
+        hbars(axes[0, 0], runs, payments)
+        axes[0, 0].set_title("Payments", loc="left", fontweight="bold")
+        axes[0, 0].set_xlabel("count")
+        ax = axes[0, 1]
+        values = [float(r.get("metrics", {}).get("money.at_risk", 0.0)) for r in runs.records]
+        labels = [f"seed {r.get('seed')}" for r in runs.records]
+        from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+        ax.bar(range(len(values)), values, color="#c62828", width=0.6)
+        ax.set_xticks(range(len(values)), labels, rotation=30 if len(values) > 4 else 0)
+        ax.set_xlim(-0.5 - 0.5 * max(0, 3 - len(values)), len(values) - 0.5 + 0.5 * max(0, 3 - len(values)))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # minor units are whole numbers
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+        if not any(values):
+            ax.text(0.5, 0.5, "no failed settlement", transform=ax.transAxes, ha="center", color="#555")
+        ax.set_ylim(0, max([*values, 1.0]) * 1.2)
+        for x, value in enumerate(values):
+            ax.text(x, value, f"{value:,.0f}", ha="center", va="bottom", fontsize=8)
+        ax.set_title("Money at risk (failed settlements)", loc="left", fontweight="bold")
+        ax.set_ylabel("minor currency units")
+        ax.grid(axis="x", alpha=0)
+        uri = png_uri(figure)
+    return Plot(title, "Money at risk: the amount of the payments whose settlement failed.", uri)
+
+
+def scenario_plots(runs: ScenarioRuns) -> list[Plot]:
+    return [
+        breaker_plot(runs),
+        funnel_plot(runs),
+        latency_plot(runs),
+        amplification_plot(runs),
+        queue_plot(runs),
+        money_plot(runs),
+    ]
