@@ -25,7 +25,7 @@ test: lint
 	$(BIN)/pytest
 
 demo: $(STAMP)
-	$(BIN)/caas-sandbox demo
+	$(BIN)/caas-sandbox scenario run --all
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .ruff_cache

@@ -1,0 +1,64 @@
+"""`caas-sandbox scenario` as QA runs it: the whole built-in suite passes and writes every report form."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+
+def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caas_sandbox", "scenario", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+    )
+
+
+def test_list_json_names_every_built_in_scenario():
+    result = cli("list", "--json")
+    assert result.returncode == 0, result.stderr
+    names = {row["name"] for row in json.loads(result.stdout)}
+    assert {"normal-day", "iot-blackout", "purchase-peak", "forged-webhooks"} <= names and len(names) >= 12
+
+
+def test_the_whole_built_in_suite_passes_and_writes_four_report_forms(tmp_path):
+    result = cli("run", "--all", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"HTML report: {tmp_path / 'index.html'}" in result.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["passed"] is True and len(report["records"]) >= 12
+    suites = ET.parse(tmp_path / "junit.xml").getroot()
+    assert int(suites.get("failures")) == 0 and int(suites.get("tests")) >= 12 * 8
+    assert (tmp_path / "summary.md").read_text().count("PASS") >= 12
+    assert "<img" in (tmp_path / "index.html").read_text()
+
+
+def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
+    scenario = tmp_path / "strict.yaml"
+    scenario.write_text(
+        "title: strict\nduration: 1h\nworkload: {purchases_per_hour: 30}\n"
+        "steady_state: [{metric: purchases.requested, max: 0}]\n"
+    )
+    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "FAIL" in result.stdout and "purchases.requested <= 0" in result.stdout
+
+
+def test_a_bad_scenario_file_is_one_line(tmp_path):
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("title: bad\nduration: soon\n")
+    result = cli("run", str(scenario))
+    assert result.returncode == 1
+    assert (
+        result.stderr
+        == f"Error: {scenario}: duration = 'soon': 'soon' is not a duration: use seconds or '30s', '90m', '24h', '2d'\n"
+    )
+
+
+def test_nothing_to_run_is_a_usage_error():
+    result = cli("run")
+    assert result.returncode == 2 and "name a scenario" in result.stderr
