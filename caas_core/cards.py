@@ -33,7 +33,13 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Thirteen digits, maybe separated: nothing shorter can hold a PAN. A cheap first look for most strings.
+_LONG_ENOUGH = re.compile(r"[0-9](?:[ -]?[0-9]){12}")
+
+
 def contains_card_number(text: str) -> bool:
+    if _LONG_ENOUGH.search(text) is None:
+        return False
     for run in _RUN.finditer(text):
         groups = _SEPARATOR.split(run.group())
         for start in range(len(groups)):

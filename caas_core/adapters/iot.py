@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -188,15 +188,14 @@ class IotGatewayAdapter:
         cap: float,
     ) -> Flow[HttpResponse]:
         now = yield NOW
-        request = HttpRequest(method, path, json=body)
+        unsigned = HttpRequest(method, path, json=body)
         key_id, psk = self.credentials.key_id, self.credentials.psk
-        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, request.body_bytes())
+        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, unsigned.body_bytes())
+        request = HttpRequest(
+            method, path, headers, json=body
+        )  # not dataclasses.replace: every poll passes here
         timeout = min(self.policy.ack_timeout_s, cap)
-        return (
-            yield from send(
-                SYSTEM, route, replace(request, headers=headers), deadline, self.telemetry, trace, timeout
-            )
-        )
+        return (yield from send(SYSTEM, route, request, deadline, self.telemetry, trace, timeout))
 
     # -- the queue (rules 4 and 5) --------------------------------------------------------------
     def _queued(self, deadline: Deadline, call: Call) -> Flow[HttpResponse]:

@@ -79,11 +79,16 @@ class Match:
 class Router:
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
+        # Each route's literal prefix (up to its first parameter): a cheap test before the regex.
+        self._prefixes = [(route, route.template.split("{", 1)[0]) for route in routes]
 
     def match(self, request: HttpRequest) -> Match:
         allowed: list[str] = []
-        for route in self.routes:
-            found = route.pattern.match(request.path)
+        path = request.path
+        for route, prefix in self._prefixes:
+            if not path.startswith(prefix):
+                continue
+            found = route.pattern.match(path)
             if found is None:
                 continue
             if route.method == request.method:
