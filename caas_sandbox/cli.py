@@ -8,6 +8,7 @@ import click
 
 from caas_core.errors import SandboxError
 from caas_sandbox import __version__
+from caas_sandbox.contracts_cmd import contracts
 from caas_sandbox.demo_cmd import demo
 from caas_sandbox.policy_cmd import policy
 from caas_sandbox.scenario_cmd import scenario
@@ -32,6 +33,7 @@ def cli() -> None:
 cli.add_command(policy)
 cli.add_command(demo)
 cli.add_command(serve)
+cli.add_command(contracts)
 cli.add_command(scenario)
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 
 if TYPE_CHECKING:
@@ -114,6 +115,22 @@ class AdminModel:
                 for r in self._by_vin.values()
             ],
         }
+
+    def provider_states(self) -> ProviderStates:
+        """The contracts' provider states, by name; see `states.py`."""
+        from simulators.admin.states import provider_states  # that module builds on this one
+
+        return provider_states(self)
+
+    def hold(self, registration: Registration) -> None:
+        """Keep `registration` as if this registry had made it (a contract's provider state)."""
+        self._by_vin[registration.vin] = registration
+        self._plates.add(registration.plate)
+
+    def forget(self, vin: str) -> None:
+        registration = self._by_vin.pop(vin, None)
+        if registration is not None:
+            self._plates.discard(registration.plate)
 
     def reset(self) -> None:
         self._by_vin.clear()

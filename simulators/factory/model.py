@@ -33,6 +33,7 @@ from simulators.kit.credentials import same_secret
 from simulators.kit.durations import YEAR, Duration
 from simulators.kit.faults import FaultPlan
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
@@ -179,6 +180,12 @@ class FactoryModel:
             "webhooks_emitted": len(self._messages),
             "deliveries": self.deliveries(),
         }
+
+    def provider_states(self) -> ProviderStates:
+        """The contracts' provider states, by name; see `states.py`."""
+        from simulators.factory.states import provider_states  # that module builds on this one
+
+        return provider_states(self)
 
     def reset(self) -> None:
         self._generation += 1

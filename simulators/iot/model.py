@@ -31,6 +31,7 @@ from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.fleet import Fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 
 STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
@@ -184,6 +185,12 @@ class IotModel:
             "vehicles_tracked": self.network.tracked(),
             "auth_rejections": self.auth_rejections,
         }
+
+    def provider_states(self) -> ProviderStates:
+        """The contracts' provider states, by name; see `states.py`."""
+        from simulators.iot.states import provider_states  # that module builds on this one
+
+        return provider_states(self)
 
     def reset(self) -> None:
         # The network stays: vehicles' timelines are the world's, not the API's state.

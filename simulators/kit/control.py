@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, QueryParam, Route
 from simulators.kit.faults import Fault
+from simulators.kit.provider_states import ProviderStates
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
@@ -58,6 +59,26 @@ def openapi(sim: Simulator, request: HttpRequest) -> HttpResponse:
     return json_response(200, sim.openapi())
 
 
+def change_provider_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
+    """Pact's state-change call: set a contract's provider state up, or tear every state down."""
+    change = parse_json(ProviderStateChange, request)
+    if change.action == "teardown":
+        sim.model.reset()  # handlers only add (see kit.provider_states), so a reset undoes them all
+        return json_response(200, {})
+    if not change.state:
+        return json_response(200, {})  # Pact's generic set-up call, made without a state: nothing to do
+    states: ProviderStates = getattr(sim.model, "provider_states", dict)()
+    handler = states.get(change.state)
+    if handler is None:
+        known = "; ".join(sorted(states)) or "none"
+        raise Problem(404, f"{sim.name} has no provider state {change.state!r}; it knows: {known}")
+    try:
+        handler(change.params)
+    except ValueError as error:  # pydantic's ValidationError included
+        raise Problem(422, f"provider state {change.state!r}: {error}") from None
+    return json_response(200, {})
+
+
 def _dump(fault: Fault) -> dict[str, Any]:
     return fault.model_dump(exclude_none=True)
 
@@ -85,6 +106,22 @@ class OpenApiDocument(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     openapi: str
+
+
+class ProviderStateChange(BaseModel):
+    """The body a Pact verifier posts to a state-change URL."""
+
+    model_config = ConfigDict(extra="ignore")  # other verifiers may send more; these three are the call
+
+    state: str = Field(default="", max_length=1_000)
+    params: dict[str, Any] = Field(default_factory=dict)
+    action: Literal["setup", "teardown"] = "setup"
+
+
+class ProviderStateValues(BaseModel):
+    """Values for Pact's provider-state generators; the simulators offer none."""
+
+    model_config = ConfigDict(extra="allow")
 
 
 _JOURNAL_QUERY = (
@@ -139,6 +176,19 @@ CONTROL_ROUTES = [
     ),
     Route(
         "POST", "/__sandbox/reset", reset, True, "reset state, faults and journal", (Answer(204, "reset"),)
+    ),
+    Route(
+        "POST",
+        "/__sandbox/provider-states",
+        change_provider_state,
+        True,
+        "set up a contract's provider state, or tear the states down (Pact state-change call)",
+        (
+            Answer(200, "done", ProviderStateValues),
+            Answer(404, "this simulator has no such provider state"),
+            Answer(422, "the call, or a parameter of the state, is not valid"),
+        ),
+        body=ProviderStateChange,
     ),
     Route(
         "GET", "/openapi.json", openapi, True, "this document", (Answer(200, "OpenAPI 3.1", OpenApiDocument),)

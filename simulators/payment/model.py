@@ -25,6 +25,7 @@ from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.faults import FaultPlan
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 from simulators.payment.idempotency import IdempotencyStore
@@ -192,6 +193,12 @@ class PaymentModel:
             "idempotent_replays": self.idempotency.replays,
             "webhook_deliveries": len(self.webhooks.log) if self.webhooks else 0,
         }
+
+    def provider_states(self) -> ProviderStates:
+        """The contracts' provider states, by name; see `states.py`."""
+        from simulators.payment.states import provider_states  # that module builds on this one
+
+        return provider_states(self)
 
     def reset(self) -> None:
         self.authorizations.clear()

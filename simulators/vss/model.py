@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.runtime import Runtime
 from simulators.kit.fleet import Fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.provider_states import ProviderStates
 
 FIXED_RECORDS = {
     "SBXHEALTHY0000001": ("CURRENT", 95.0),
@@ -52,6 +53,8 @@ class VssModel:
         self.tokens: dict[str, Token] = {}
         self.tokens_issued = 0
         self.queries = 0
+        # Records a contract's provider state pinned: they win over the derived ones, and make a VIN known.
+        self.pinned: dict[str, tuple[str, float]] = {}
 
     def issue_token(self, client_id: str, client_secret: str) -> Token | None:
         if (client_id, client_secret) != (self.config.client_id, self.config.client_secret):
@@ -68,10 +71,10 @@ class VssModel:
         return token is not None and token.expires_at > self.runtime.now()
 
     def maintenance(self, vin: str) -> dict[str, Any] | None:
-        if vin not in self.fleet:
+        if vin not in self.fleet and vin not in self.pinned:
             return None
         self.queries += 1
-        status, percentage = FIXED_RECORDS.get(vin) or self._derived(vin)
+        status, percentage = self.pinned.get(vin) or FIXED_RECORDS.get(vin) or self._derived(vin)
         days_since = int(unit_hash(self.runtime.seed, f"vss.last-service:{vin}") * 300)
         today = datetime.fromtimestamp(self.runtime.epoch + self.runtime.now(), UTC)
         last_service = today - timedelta(days=days_since)
@@ -101,7 +104,14 @@ class VssModel:
             "queries": self.queries,
         }
 
+    def provider_states(self) -> ProviderStates:
+        """The contracts' provider states, by name; see `states.py`."""
+        from simulators.vss.states import provider_states  # that module builds on this one
+
+        return provider_states(self)
+
     def reset(self) -> None:
+        self.pinned.clear()
         self.tokens.clear()
         self.tokens_issued = 0
         self.queries = 0

@@ -407,6 +407,7 @@ OPENAPI_PATHS = {
     "/__sandbox/journal": ["get"],
     "/__sandbox/state": ["get"],
     "/__sandbox/reset": ["post"],
+    "/__sandbox/provider-states": ["post"],
     "/openapi.json": ["get"],
 }
 OWNER_FIELDS = {

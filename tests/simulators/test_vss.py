@@ -218,6 +218,7 @@ def test_openapi_document_lists_every_route():
         ("GET", "/__sandbox/journal"),
         ("GET", "/__sandbox/state"),
         ("POST", "/__sandbox/reset"),
+        ("POST", "/__sandbox/provider-states"),
         ("GET", "/openapi.json"),
     }
     assert set(document["paths"]["/api/v2/vehicles/{vin}/maintenance"]["get"]["responses"]) == {

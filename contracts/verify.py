@@ -1,0 +1,217 @@
+"""Verify a provider against the contracts with the Pact verifier: HTTP APIs, and webhook producers.
+
+Rules:
+1. An HTTP provider is verified against the HTTP pact files that name it, from a folder (the committed
+   pacts by default) or from a Pact Broker. Message pacts need a producer: see `verify_messages`.
+2. Provider states are set through the provider's state-change URL (Pact's JSON body form, with
+   tear-down after each interaction), when one is given.
+3. Headers given replace the header of that name on every request, the way a partner sends their own
+   credential. The interactions that deliberately send a wrong credential (`states.CREDENTIAL_REJECTED`)
+   would then send the right one, so they are replayed once more without those headers, and that replay
+   is their result.
+4. The verifier's own console output is kept in `Report.log`, never printed; the outcome is read from
+   its JSON results. A user's mistake (no such provider, nothing listening) is one ConfigError line.
+5. The Pact FFI loads on first use, never at import, and Pact's usage tracking is switched off.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from caas_core.errors import ConfigError
+from contracts.catalogue import Contract, for_provider, load_contracts
+from contracts.results import InteractionResult, Report, read_results
+from contracts.states import CREDENTIAL_REJECTED, WEBHOOK_CONSUMER
+
+if TYPE_CHECKING:
+    from pact import Verifier
+
+REQUEST_TIMEOUT_MS = 30_000
+MessageProducer = Callable[..., Mapping[str, Any]]  # (name, metadata) -> {contents, metadata, content_type}
+StateHandlers = Mapping[str, Callable[..., None]]  # state name -> (action, parameters) -> None
+
+
+def verify_provider(
+    provider: str,
+    base_url: str,
+    *,
+    state_url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    pact_dir: Path | None = None,
+    broker_url: str | None = None,
+) -> Report:
+    """Replay every HTTP interaction the contracts hold for `provider` against `base_url`."""
+    host = _host(base_url, "--base-url")
+    if state_url is not None:
+        _host(state_url, "--state-url")
+    headers = dict(headers or {})
+    notes: list[str] = []
+    if broker_url is not None:
+        _host(broker_url, "--broker-url")
+        files: list[Path] = []
+        sources = (f"broker {broker_url}",)
+        rejecting = True  # the broker's pacts are unknown until fetched: replay any such interaction
+    else:
+        contracts = for_provider(load_contracts(pact_dir), provider)
+        http = [c for c in contracts if any(i.kind == "http" for i in c.interactions)]
+        for contract in contracts:
+            if contract not in http:
+                notes.append(f"{contract.path.name} holds messages: verify them with a producer (see README)")
+        if not http:
+            raise ConfigError(f"no HTTP contract names provider {provider!r}; its contracts are messages")
+        files = [c.path for c in http]
+        sources = tuple(str(path) for path in files)
+        rejecting = any(_rejects_credentials(c) for c in http)
+    _reachable(base_url)
+
+    def run(custom: Mapping[str, str], state_filter: str | None) -> tuple[list[InteractionResult], str]:
+        verifier = _verifier(provider, host)
+        verifier.add_transport(url=base_url.rstrip("/"))
+        for path in files:
+            verifier.add_source(path)
+        if broker_url is not None:
+            verifier.broker_source(broker_url)
+        if state_url is not None:
+            verifier.state_handler(state_url, teardown=True, body=True)
+        if custom:
+            verifier.add_custom_headers(dict(custom))
+        if state_filter is not None:
+            verifier.filter(state=state_filter)
+        return _execute(verifier)
+
+    results, log = run(headers, None)
+    if headers and rejecting:
+        pattern = "^(" + "|".join(re.escape(name) for name in CREDENTIAL_REJECTED) + ")$"
+        replayed, replay_log = run({}, pattern)
+        if replayed:
+            by_key = {(r.consumer, r.description): r for r in replayed}
+            results = [by_key.get((r.consumer, r.description), r) for r in results]
+            notes.append(
+                f"{len(replayed)} interaction(s) sending a deliberately wrong credential were replayed "
+                "without --header, which would have replaced that credential"
+            )
+        log += replay_log
+    if not results:
+        raise ConfigError(f"nothing was verified for {provider}: {_reason(log)}")
+    return Report(provider, base_url, sources, tuple(results), tuple(notes), log)
+
+
+def verify_messages(
+    provider: str,
+    produce: MessageProducer,
+    states: StateHandlers,
+    *,
+    pact_dir: Path | None = None,
+    consumer: str = WEBHOOK_CONSUMER,
+) -> Report:
+    """Verify the message contracts `consumer` holds for `provider` against a producer function.
+
+    `produce(name, metadata)` returns the message for the interaction described `name`, as a mapping
+    with `contents` (bytes), `metadata` (the webhook headers) and `content_type`; `states` maps each
+    provider state to `handler(action, parameters)`, called with "setup" and "teardown".
+    """
+    contracts = [c for c in for_provider(load_contracts(pact_dir), provider) if c.consumer == consumer]
+    if not contracts:
+        raise ConfigError(f"no {consumer} contract names provider {provider!r}")
+    verifier = _verifier(provider, "127.0.0.1")
+    verifier.message_handler(produce)
+    verifier.state_handler(dict(states), teardown=True)
+    for contract in contracts:
+        verifier.add_source(contract.path)
+    results, log = _execute(verifier)
+    sources = tuple(str(c.path) for c in contracts)
+    return Report(provider, "message producer", sources, tuple(results), (), log)
+
+
+def _verifier(provider: str, host: str) -> Verifier:
+    os.environ.setdefault("PACT_DO_NOT_TRACK", "true")  # the verifier would otherwise report usage online
+    from pact import Verifier  # loads the Pact FFI: only when a verification runs
+
+    verifier = Verifier(provider, host=host)
+    verifier.set_coloured_output(enabled=False)
+    verifier.set_request_timeout(REQUEST_TIMEOUT_MS)
+    return verifier
+
+
+def _execute(verifier: Verifier) -> tuple[list[InteractionResult], str]:
+    # The FFI's own log arrives through `logging` (pact.logging re-emits it on "pact.ffi"): keep it too.
+    records = _Records()
+    ffi = logging.getLogger("pact.ffi")
+    ffi.addHandler(records)
+    try:
+        # Any failed interaction makes the FFI raise RuntimeError; the results say which and why.
+        with _captured() as printed, suppress(RuntimeError):
+            verifier.verify()
+    finally:
+        ffi.removeHandler(records)
+    log = printed[0] + "\n".join(records.lines)
+    return read_results(verifier.results, log), log
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[list[str]]:
+    """Swallow what the Rust verifier and its helper threads print, at the file-descriptor level."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    captured: list[str] = [""]
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield captured
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sink.seek(0)
+            captured[0] = sink.read().decode("utf-8", "replace")
+
+
+def _host(url: str, option: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{option} must be an http(s) URL with a host, got {url!r}")
+    return parts.hostname
+
+
+def _reachable(base_url: str) -> None:
+    import httpx  # only the verify command needs it, and it is slow to import
+
+    try:
+        httpx.get(base_url, timeout=10)
+    except httpx.HTTPError as error:
+        raise ConfigError(f"cannot reach {base_url}: {error or type(error).__name__}") from None
+
+
+def _rejects_credentials(contract: Contract) -> bool:
+    return any(s.name in CREDENTIAL_REJECTED for i in contract.interactions for s in i.states)
+
+
+def _reason(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in reversed(lines):
+        if any(word in line.lower() for word in ("error", "failed", "could not")):
+            return line[:300]
+    return lines[-1][:300] if lines else "the verifier gave no reason"

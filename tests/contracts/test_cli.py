@@ -1,0 +1,112 @@
+"""`caas-sandbox contracts` as a partner runs it: real processes against servers on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from contracts import states
+from tests.contracts.provider.broken import broken_factory
+from tests.contracts.provider.servers import STATE_PATH, served
+
+pytestmark = pytest.mark.live
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caas_sandbox", "contracts", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
+    )
+
+
+@pytest.fixture(scope="module")
+def urls() -> Iterator[dict[str, str]]:
+    with served({states.FACTORY: None, "broken": broken_factory}) as served_urls:
+        yield served_urls
+
+
+def test_list_shows_providers_interactions_and_states():
+    result = run("list")
+    assert result.returncode == 0, result.stderr
+    assert "factory-api  (to be built by a partner)" in result.stdout
+    assert "iot-api  (existing system)" in result.stdout
+    assert "GET /api/v1/orders/ord_000001 -> 200" in result.stdout
+    assert 'given order {orderId} exists in status {status}  (orderId="ord_000001"' in result.stdout
+    assert "[pending]" in result.stdout
+    assert "set up:    the registry holds a registration of `vin`" in result.stdout
+
+
+def test_list_json_is_one_object_of_providers_and_states():
+    result = run("list", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    providers = {p["name"]: p for p in data["providers"]}
+    assert set(providers) == set(states.SYSTEMS)
+    factory = providers["factory-api"]
+    assert factory["partnerBuilt"] and {c["consumer"] for c in factory["contracts"]} == {
+        "caas-core",
+        "caas-webhooks",
+    }
+    [exists] = [s for s in data["states"] if s["name"] == states.ORDER_EXISTS]
+    assert exists["params"] == {
+        "orderId": ["ord_000001"],
+        "sequence": [3],
+        "status": ["READY"],
+        "vin": ["VSXC1BFS5AM000001"],
+    }
+    assert exists["providers"] == ["factory-api"] and exists["setup"]
+
+
+def test_verify_passes_a_provider_that_honours_its_contracts(urls):
+    url = urls[states.FACTORY]
+    result = run(
+        "verify", "--provider", "factory-api", "--base-url", url, "--state-url", url + STATE_PATH,
+        "--header", "X-API-Key: factory-sandbox-key",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "factory-api: 5 passed, 0 failed" in result.stdout
+    assert "replayed without --header" in result.stdout
+
+
+def test_verify_shows_what_was_expected_and_what_came_back_and_exits_1(urls):
+    url = urls["broken"]
+    result = run("verify", "--provider", "factory-api", "--base-url", url, "--state-url", url + STATE_PATH)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "FAIL  a request for the status of a ready order  [caas-core]" in result.stdout
+    assert "body $.sequence: Expected '3' (String) to be an integer" in result.stdout
+    assert '        expected 3\n        got      "3"' in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--provider", "nobody", "--base-url", "http://127.0.0.1:9"), "no contract names provider 'nobody'"),
+        (("--provider", "factory-api", "--base-url", "ftp://x"), "--base-url must be an http(s) URL"),
+        (
+            ("--provider", "factory-api", "--base-url", "http://127.0.0.1:9"),
+            "cannot reach http://127.0.0.1:9",
+        ),
+        (
+            ("--provider", "factory-api", "--base-url", "http://127.0.0.1:9", "--header", "nocolon"),
+            "--header must",
+        ),
+        (
+            ("--provider", "factory-api", "--base-url", "http://x", "--pact-dir", "/nonexistent"),
+            "no pact folder",
+        ),
+    ],
+)
+def test_a_user_error_is_one_line_and_no_traceback(args, message):
+    result = run("verify", *args)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and message in result.stderr, result.stderr
