@@ -1,18 +1,23 @@
-"""`caas-sandbox policy show`: the retry matrix in force, with what it implies."""
+"""`caas-sandbox policy`: show the retry matrix in force; compare two policy files; sweep policy keys."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from caas_sandbox.options import policies_option
 
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
 
 @click.group()
 def policy() -> None:
-    """Inspect the resilience policies."""
+    """Inspect the resilience policies; compare two policy files; sweep policy keys over a grid."""
 
 
 @policy.command("show")
@@ -78,3 +83,180 @@ def show(policies_file: Path | None, as_json: bool) -> None:
 
 def _seconds(value: float | None) -> str | None:
     return None if value is None else f"{value:g}s"
+
+
+DEFAULT_LAB_OUT = Path("out/policy-lab")
+
+_scenario_option = click.option(
+    "--scenario",
+    "scenario_names",
+    multiple=True,
+    metavar="NAME",
+    help="A built-in scenario name or a scenario file; repeat for several.",
+)
+_replications_option = click.option(
+    "--replications",
+    type=click.IntRange(2, 1000),
+    default=10,
+    show_default=True,
+    help="Runs per scenario and policy; replication k runs with seed + k.",
+)
+_seed_option = click.option("--seed", type=int, default=None, help="Override each scenario's seed.")
+_workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    default=None,
+    help="Local worker processes [default: the number of cores]; 1 runs in this process.",
+)
+_dask_option = click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the jobs on this Dask scheduler (tcp://host:8786) instead of local processes.",
+)
+
+
+def _out_option(default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_LAB_OUT / default,
+        show_default=True,
+        help="Folder for the JSON and CSV tables, the plots and index.html.",
+    )
+
+
+def _progress_bar(total: int) -> tuple[Progress, Callable[[int], None]]:
+    """A bar across all runs on stderr, and the callback that advances it as jobs finish."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from reports.terminal import console
+
+    bar = Progress(
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=True,
+    )
+    task = bar.add_task("runs", total=total)
+    return bar, lambda n: bar.advance(task, n)
+
+
+@policy.command("compare", short_help="Compare two policy files on replicated scenario runs.")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
+@_scenario_option
+@_replications_option
+@_seed_option
+@_out_option("compare")
+@_workers_option
+@_dask_option
+def compare(
+    base: Path,
+    candidate: Path,
+    scenario_names: tuple[str, ...],
+    replications: int,
+    seed: int | None,
+    out: Path,
+    workers: int | None,
+    dask_address: str | None,
+) -> None:
+    """Run the same scenarios with the same seeds under BASE and CANDIDATE policy files; show each
+    outcome's mean and 95 % CI per file, and the paired difference with its significance.
+
+    Default scenarios: normal-day, flaky-iot, iot-blackout, vss-slow, payment-lost-response.
+    """
+    from reports.terminal import console
+    from scenarios.catalog import resolve
+    from scenarios.lab.compare import DEFAULT_SCENARIOS, compare_jobs, run_compare
+    from scenarios.lab.files import write_comparison
+    from scenarios.lab.jobs import PolicySet
+    from scenarios.lab.terminal import render_comparison
+
+    base_set = PolicySet.from_file(base)
+    candidate_set = PolicySet.from_file(candidate, _distinct(candidate, base))
+    chosen = [resolve(name) for name in scenario_names or DEFAULT_SCENARIOS]
+    total = len(compare_jobs(chosen, base_set, candidate_set, replications, seed))
+    bar, advance = _progress_bar(total)
+    with bar:
+        result = run_compare(
+            chosen,
+            base_set,
+            candidate_set,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            dask_address=dask_address,
+            progress=advance,
+        )
+    paths = write_comparison(result, out)
+    out_console = console()
+    render_comparison(result, out_console)
+    out_console.print(f"HTML report: {paths['html'].resolve()}")
+    out_console.print(f"JSON: {paths['json']}  CSV: {paths['csv']}")
+
+
+@policy.command("sweep", short_help="Sweep policy keys over a grid on one scenario.")
+@click.option("--scenario", "scenario_name", required=True, metavar="NAME", help="A built-in name or a file.")
+@click.option(
+    "--param",
+    "raw_params",
+    multiple=True,
+    required=True,
+    metavar="KEY=VALUES",
+    help="A dotted policy key and its values: a,b,c or an integer range 0..8. Repeat for a grid.",
+)
+@policies_option
+@_replications_option
+@_seed_option
+@_out_option("sweep")
+@_workers_option
+@_dask_option
+def sweep(
+    scenario_name: str,
+    raw_params: tuple[str, ...],
+    policies_file: Path | None,
+    replications: int,
+    seed: int | None,
+    out: Path,
+    workers: int | None,
+    dask_address: str | None,
+) -> None:
+    """Run one scenario over every combination of the --param values; write CSV and JSON tables, plots
+    of each outcome against each parameter, and the success / time-to-activate trade-off with its front."""
+    from reports.terminal import console
+    from scenarios.catalog import resolve
+    from scenarios.lab.files import write_sweep
+    from scenarios.lab.jobs import PolicySet
+    from scenarios.lab.sweep import grid, parse_param, run_sweep
+    from scenarios.lab.terminal import render_sweep
+
+    params = [parse_param(text) for text in raw_params]
+    points = grid(params)
+    policies = PolicySet.from_file(policies_file)
+    chosen = resolve(scenario_name)
+    bar, advance = _progress_bar(len(points) * replications)
+    with bar:
+        result = run_sweep(
+            chosen,
+            params,
+            policies=policies,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            dask_address=dask_address,
+            progress=advance,
+        )
+    paths = write_sweep(result, out)
+    out_console = console()
+    render_sweep(result, out_console)
+    out_console.print(f"HTML report: {paths['html'].resolve()}")
+    out_console.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
+
+
+def _distinct(candidate: Path, base: Path) -> str | None:
+    """The candidate's label: its file stem, or its path when both files share a stem (a/x.toml, b/x.toml)."""
+    return str(candidate) if candidate.stem == base.stem else None

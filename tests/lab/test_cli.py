@@ -1,0 +1,91 @@
+"""`caas-sandbox policy compare` and `policy sweep` as a user runs them: exit codes, files, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from tests.lab.conftest import FLAKY
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "caas_sandbox", "policy", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scenarios") / "lab-flaky.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in FLAKY.items() if k != "name"}), encoding="utf-8")
+    return path
+
+
+def test_compare_prints_the_table_and_writes_the_reports(scenario_file, policy_files, tmp_path):
+    base, candidate = policy_files
+    result = run(
+        "compare", str(base), str(candidate), "--scenario", str(scenario_file),
+        "--replications", "3", "--workers", "1", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "five-retries against no-retries: ota_activation.max_retries: 0 → 5" in result.stdout
+    success = next(line for line in result.stdout.splitlines() if "purchase success ratio" in line)
+    assert "yes, better" in success
+    assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html"}
+    data = json.loads((tmp_path / "compare.json").read_text())
+    assert data["scenarios"][0]["scenario"] == "lab-flaky" and data["replications"] == 3
+
+
+def test_sweep_writes_its_tables(scenario_file, tmp_path):
+    result = run(
+        "sweep", "--scenario", str(scenario_file), "--param", "ota_activation.max_retries=0..1",
+        "--replications", "2", "--workers", "2", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "sweep.csv").read_text().count("\n") == 3
+    assert {"sweep.csv", "sweep-runs.csv", "sweep.json", "index.html", "plots"} <= {
+        p.name for p in tmp_path.iterdir()
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["--param", "ota_activation.max_retriez=0..2"],
+            "--param ota_activation.max_retriez=0: unknown key ota_activation.max_retriez",
+        ),
+        (
+            ["--param", "ota_activation.jitter=none,wild"],
+            "--param ota_activation.jitter=wild: ota_activation.jitter = 'wild' is not allowed",
+        ),
+        (["--param", "ota_activation.max_retries"], "write KEY=VALUES"),
+        (["--param", "retries=1,2"], "'retries' is not a policy key"),
+    ],
+)
+def test_a_bad_param_is_one_line_and_exit_1(scenario_file, tmp_path, args, line):
+    result = run("sweep", "--scenario", str(scenario_file), *args, "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert line in result.stderr
+    assert not any(tmp_path.iterdir())  # nothing ran, nothing written
+
+
+def test_compare_errors_are_one_line(policy_files, tmp_path):
+    base, _ = policy_files
+    missing = run("compare", str(base), str(tmp_path / "nope.toml"), "--out", str(tmp_path))
+    assert missing.returncode == 1 and "nope.toml: cannot read the policy file" in missing.stderr
+    unknown = run("compare", str(base), str(base), "--scenario", "no-such-scenario", "--out", str(tmp_path))
+    assert unknown.returncode == 1 and "no scenario 'no-such-scenario'" in unknown.stderr
+    assert "Traceback" not in missing.stderr + unknown.stderr
+    too_few = run("compare", str(base), str(base), "--replications", "1")
+    assert too_few.returncode == 2  # a usage error: an interval needs two replications
