@@ -11,7 +11,7 @@ from caas_core.service import CaasCore
 from caas_core.web.exchange import Exchange
 from caas_core.web.openapi import build_document
 from caas_core.web.problems import Problem
-from caas_core.web.routing import Answer, Route, Router, unrouted
+from caas_core.web.routing import Answer, Route, Router, dispatch
 
 TITLE = "CaaS core API"
 DESCRIPTION = (
@@ -34,10 +34,7 @@ class CoreApi:
         self.router = Router(self.routes)
 
     def handle(self, request: HttpRequest) -> Exchange:
-        match = self.router.match(request)
-        if match.route is None:
-            return Exchange(0.0, unrouted(match, request))
-        return self.handle_route(match.route, match.params, request)
+        return dispatch(self.router, request, self.handle_route)
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
         owner: Any = self if route.control else self.core

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 
 def place(core: CaasCore, order_id: str) -> Flow[None]:
-    order = _get(core, order_id)
+    order = core.store.require(Order, order_id)
     spec = VehicleSpec.model_validate_json(order.spec)
     try:
         placed = yield from core.factory.place(spec, order.id, order.id, Trace(order.trace_id))
@@ -80,7 +80,7 @@ def apply_factory_status(core: CaasCore, update: FactoryStatus, now: float) -> s
 
 
 def register(core: CaasCore, order_id: str) -> Flow[None]:
-    order = _get(core, order_id)
+    order = core.store.require(Order, order_id)
     owner = Owner.model_validate_json(order.owner)
     trace = Trace(order.trace_id)
     try:
@@ -141,13 +141,6 @@ def watch_silence(core: CaasCore) -> Flow[None]:
 class MissingVin(MalformedResponse):
     def __init__(self, detail: str) -> None:
         super().__init__(200, detail)
-
-
-def _get(core: CaasCore, order_id: str) -> Order:
-    order = core.store.get(Order, order_id)
-    if order is None:
-        raise KeyError(order_id)
-    return order
 
 
 def _move(core: CaasCore, order: Order, event: str, now: float, **changes: object) -> Order:

@@ -32,7 +32,7 @@ MAINTENANCE_EVENTS = {
 
 
 def purchase(core: CaasCore, purchase_id: str) -> Flow[None]:
-    record = _get(core, purchase_id)
+    record = core.store.require(Purchase, purchase_id)
     trace = Trace(record.trace_id)
     check = yield from core.vss.check(record.vin, trace)
     if not check.allowed:
@@ -83,7 +83,7 @@ def _charge(
     now = yield NOW
     with core.store.transaction():
         if captured:
-            captures = _payment(core, auth_id).captures + 1
+            captures = core.store.require(Payment, auth_id).captures + 1
             core.store.update(
                 Payment, auth_id, status="CAPTURED", settlement="PENDING", captures=captures, updated_at=now
             )
@@ -107,7 +107,7 @@ def _refund(
     entity = f"purchase:{record.id}"
     with core.store.transaction():
         if voided:
-            voids = _payment(core, auth_id).voids + 1
+            voids = core.store.require(Payment, auth_id).voids + 1
             core.store.update(Payment, auth_id, status="VOIDED", voids=voids, updated_at=now)
         else:
             core.store.alert(
@@ -134,20 +134,6 @@ def apply_settlement(
             now,
         )
     return "applied"
-
-
-def _payment(core: CaasCore, authorization_id: str) -> Payment:
-    payment = core.store.get(Payment, authorization_id)
-    if payment is None:
-        raise KeyError(authorization_id)
-    return payment
-
-
-def _get(core: CaasCore, purchase_id: str) -> Purchase:
-    record = core.store.get(Purchase, purchase_id)
-    if record is None:
-        raise KeyError(purchase_id)
-    return record
 
 
 def _move(core: CaasCore, record: Purchase, event: str, now: float, **changes: object) -> Purchase:

@@ -86,6 +86,13 @@ class Store:
         row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,)).fetchone()
         return None if row is None else kind(**dict(row))
 
+    def require(self, kind: type[R], key: str) -> R:
+        """The record, which must exist: its absence is the core's own bug."""
+        found = self.get(kind, key)
+        if found is None:
+            raise KeyError(f"no {_TABLES[kind]} row {key!r}")  # type: ignore[index]
+        return found
+
     def all(self, kind: type[R], **where: Any) -> list[R]:
         table = _TABLES[kind]  # type: ignore[index]
         clause = " AND ".join(f"{name} = ?" for name in where) or "1"

@@ -10,6 +10,7 @@ from functools import cache
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse
+from caas_core.web.exchange import Exchange
 from caas_core.web.problems import problem_for
 
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
@@ -105,3 +106,11 @@ def unrouted(match: Match, request: HttpRequest) -> HttpResponse:
         answer.headers["Allow"] = allowed
         return answer
     return problem_for(404, f"no route for {request.method} {request.path}")
+
+
+def dispatch(router: Router, request: HttpRequest, handle_route) -> Exchange:  # type: ignore[no-untyped-def]
+    """Route a request to `handle_route(route, params, request)`, or answer 404/405 at once."""
+    match = router.match(request)
+    if match.route is None:
+        return Exchange(0.0, unrouted(match, request))
+    return handle_route(match.route, match.params, request)

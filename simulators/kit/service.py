@@ -15,7 +15,7 @@ from caas_core.runtime import Runtime
 from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
 from caas_core.web.openapi import build_document
 from caas_core.web.problems import Problem, problem_for
-from caas_core.web.routing import Route, Router, unrouted
+from caas_core.web.routing import Route, Router, dispatch
 from simulators.kit.control import CONTROL_ROUTES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
@@ -55,10 +55,7 @@ class Simulator:
         self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
 
     def handle(self, request: HttpRequest) -> Exchange:
-        match = self.router.match(request)
-        if match.route is None:
-            return Exchange(0.0, unrouted(match, request))
-        return self.handle_route(match.route, match.params, request)
+        return dispatch(self.router, request, self.handle_route)
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
         if route.control:

@@ -7,18 +7,14 @@ below is exact.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from caas_core.adapters import AdminRegistrationAdapter, Owner, Registration, country_breakers
-from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import (
     CallTimeout,
     CircuitOpen,
     ConfigError,
-    IntegrationError,
     RegistrationRejected,
     ServerError,
 )
@@ -30,6 +26,7 @@ from scenarios.wiring import TRANSPORTS, attach
 from simulators.admin import COUNTRIES, AdminConfig, Outage, country, create_simulator
 from simulators.kit.faults import Fault
 from simulators.kit.latency import Fixed
+from tests.helpers.timed import run_at
 
 ROUTE = "POST /api/registration/vehicles"
 CONFIG = AdminConfig(latency=Fixed(dist="fixed", ms=500))
@@ -53,23 +50,6 @@ def world(transport="fast", countries=("ES",), configs=None, overrides=None):
     breakers = country_breakers(countries, policies.breakers.admin, telemetry.circuit)
     adapter = AdminRegistrationAdapter(policies.admin_registration, TOKENS, telemetry, breakers)
     return runtime, simulators, adapter, telemetry
-
-
-def run_at(runtime, plan: list[tuple[float, Callable[[], Flow[Any]]]]) -> list[tuple[float, Any]]:
-    """Start each flow at its time; (when it ended, its result or the IntegrationError it raised)."""
-
-    def at(t: float, make: Callable[[], Flow[Any]]) -> Flow[tuple[float, Any]]:
-        now = yield NOW
-        yield Sleep(t - now)
-        try:
-            outcome = yield from make()
-        except IntegrationError as error:
-            outcome = error
-        return (yield NOW), outcome
-
-    handles = [runtime.spawn(at(t, make)) for t, make in plan]
-    runtime.run()
-    return [h.result() for h in handles]
 
 
 def journal(simulator):

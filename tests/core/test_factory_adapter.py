@@ -6,18 +6,13 @@ Every request takes exactly 50 ms; timelines use fixed durations (MANUFACTURING 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 
 from caas_core.adapters import FactoryOrder, FactoryOrderAdapter, FactoryStatus, VehicleSpec
-from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import (
     CallTimeout,
     CircuitOpen,
     ClientError,
-    IntegrationError,
     OrderRejected,
     ServerError,
 )
@@ -33,6 +28,7 @@ from simulators.kit import durations
 from simulators.kit.faults import Fault
 from simulators.kit.latency import Fixed
 from tests.helpers.receiver import RecordingReceiver
+from tests.helpers.timed import run_at
 
 PLACE = "POST /api/v1/orders"
 SPEC = VehicleSpec(model="TOURER", trim="LUXURY", colour="BLUE", options=["SUNROOF", "TOW_BAR"], country="FR")
@@ -53,23 +49,6 @@ def world(transport="fast", overrides=None):
     breaker = breaker_for("factory", policies.breakers.factory, telemetry.circuit)
     adapter = FactoryOrderAdapter(policies.factory_order, "factory-sandbox-key", telemetry, breaker)
     return runtime, simulator, adapter, telemetry
-
-
-def run_at(runtime, plan: list[tuple[float, Callable[[], Flow[Any]]]]) -> list[tuple[float, Any]]:
-    """Start each flow at its time; (when it ended, its result or the IntegrationError it raised)."""
-
-    def at(t: float, make: Callable[[], Flow[Any]]) -> Flow[tuple[float, Any]]:
-        now = yield NOW
-        yield Sleep(t - now)
-        try:
-            outcome = yield from make()
-        except IntegrationError as error:
-            outcome = error
-        return (yield NOW), outcome
-
-    handles = [runtime.spawn(at(t, make)) for t, make in plan]
-    runtime.run()
-    return [h.result() for h in handles]
 
 
 def journal(simulator):
