@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from caas_core.effects import NOW, Draw, Flow, Send
 from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, ServerError
@@ -16,6 +18,8 @@ class Trace:
     """The trace a customer action started; every call under it carries the id and a fresh span."""
 
     trace_id: str
+    # Span ids count up within their trace: unique where they must be, and no random draw per call.
+    spans: Iterator[int] = field(default_factory=lambda: itertools.count(1), compare=False, repr=False)
 
 
 def new_trace() -> Flow[Trace]:
@@ -35,8 +39,7 @@ def send(
 ) -> Flow[HttpResponse]:
     """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx, except for
     the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
-    span = yield Draw("trace", "getrandbits", (64,))
-    traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{span:016x}"}
+    traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{next(trace.spans):016x}"}
     # NOTE: built directly rather than with dataclasses.replace, which is several times slower: every call.
     request = HttpRequest(request.method, request.path, traced, request.query, request.json, request.form)
     start = yield NOW
