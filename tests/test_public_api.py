@@ -56,7 +56,6 @@ PUBLIC = {
         "CLOSED",
         "HALF_OPEN",
         "OPEN",
-        "UNBOUNDED",
         "Cached",
         "CircuitBreaker",
         "Deadline",

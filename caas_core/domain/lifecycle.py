@@ -14,7 +14,3 @@ def next_state(machine: str, table: Table, state: str, event: str) -> str:
         return table[state][event]
     except KeyError:
         raise IllegalTransition(machine, state, event) from None
-
-
-def terminal_states(table: Table) -> frozenset[str]:
-    return frozenset(state for state, moves in table.items() if not moves)

@@ -12,22 +12,10 @@ Rules:
 
 from __future__ import annotations
 
-from typing import Literal
-
 PLACED, ORDER_FAILED = "PLACED", "ORDER_FAILED"
 ACCEPTED, MANUFACTURING, DELAYED, READY = "ACCEPTED", "MANUFACTURING", "DELAYED", "READY"
 REGISTERED, DELIVERY_BLOCKED = "REGISTERED", "DELIVERY_BLOCKED"
 
-OrderStatus = Literal[
-    "PLACED",
-    "ORDER_FAILED",
-    "ACCEPTED",
-    "MANUFACTURING",
-    "DELAYED",
-    "READY",
-    "REGISTERED",
-    "DELIVERY_BLOCKED",
-]
 FACTORY_STATUSES = (ACCEPTED, MANUFACTURING, DELAYED, READY)
 
 # Factory statuses are events too: "factory:MANUFACTURING" moves the order to MANUFACTURING. Any later
@@ -45,7 +33,5 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     REGISTERED: {},
 }
 
-# An order in one of these waits for nobody but a person (a manual retry) or is done.
-SETTLED = frozenset({ORDER_FAILED, REGISTERED, DELIVERY_BLOCKED})
 # Orders in these still expect news from Factory: the silence poll looks at them.
 IN_PRODUCTION = frozenset({ACCEPTED, MANUFACTURING, DELAYED})

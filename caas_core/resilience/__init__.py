@@ -15,14 +15,13 @@ from caas_core.resilience.breaker import (
     guarded,
 )
 from caas_core.resilience.cache import Cached, TtlCache
-from caas_core.resilience.deadline import UNBOUNDED, Deadline
+from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 
 __all__ = [
     "CLOSED",
     "HALF_OPEN",
     "OPEN",
-    "UNBOUNDED",
     "Cached",
     "CircuitBreaker",
     "Deadline",

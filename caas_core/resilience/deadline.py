@@ -39,6 +39,3 @@ class Deadline:
             yield Sleep(left)
             raise AttemptTimeout("the attempt ran out of time")
         yield Sleep(seconds)
-
-
-UNBOUNDED = Deadline(None)
