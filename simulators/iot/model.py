@@ -29,7 +29,7 @@ from caas_core.signing import iot_signature_valid
 from simulators.iot.network import ONLINE, LinkConfig, Network
 from simulators.kit import durations
 from simulators.kit.durations import Duration
-from simulators.kit.fleet import Fleet, unit_hash
+from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
@@ -78,7 +78,7 @@ class IotModel:
     def __init__(self, runtime: Runtime, config: IotConfig) -> None:
         self.runtime = runtime
         self.config = config
-        self.fleet = Fleet(runtime.seed, config.fleet_size)
+        self.fleet = shared_fleet(runtime.seed, config.fleet_size)
         self.network = Network(runtime, config.link)
         self._ids = runtime.stream("iot.command-ids")
         self._transit = runtime.stream("iot.transit")

@@ -65,3 +65,10 @@ class Fleet:
 
     def __len__(self) -> int:
         return self.size
+
+
+@lru_cache(maxsize=8)
+def shared_fleet(seed: int, size: int) -> Fleet:
+    """One fleet per (seed, size): VSS, IoT and the workload then derive each VIN once, not once each.
+    A fleet is a pure function of its seed and size, so sharing it shares nothing mutable that matters."""
+    return Fleet(seed, size)

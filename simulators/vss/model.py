@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.runtime import Runtime
-from simulators.kit.fleet import Fleet, unit_hash
+from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.provider_states import ProviderStates
 
@@ -48,7 +48,7 @@ class VssModel:
     def __init__(self, runtime: Runtime, config: VssConfig) -> None:
         self.runtime = runtime
         self.config = config
-        self.fleet = Fleet(runtime.seed, config.fleet_size)
+        self.fleet = shared_fleet(runtime.seed, config.fleet_size)
         self._tokens_rng = runtime.stream("vss.tokens")
         self.tokens: dict[str, Token] = {}
         self.tokens_issued = 0
