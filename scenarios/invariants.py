@@ -141,7 +141,7 @@ def forgeries_change_nothing(world: World, now: float) -> InvariantResult:
     bad = []
     for name in ("factory", "payment"):
         sender = world.simulators[name].model.webhooks  # type: ignore[attr-defined]
-        for record in sender.log if sender else ():
+        for record in sender.log:
             if record.fault == "bad_signature" and store.webhook_seen(record.message_id):
                 bad.append(f"forged {name} webhook {record.message_id} was applied")
     return InvariantResult("forgeries_change_nothing", _doc(forgeries_change_nothing), bad)

@@ -12,6 +12,7 @@ from caas_core.web.flask_app import create_app as _flask_app
 from caas_core.web.openapi import add_webhook
 from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, FactoryModel
 from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
+from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 
 
@@ -28,7 +29,8 @@ class FactorySimulator(Simulator):
 
 def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> Simulator:
     config = config or FactoryConfig()
-    model = FactoryModel(runtime, config)
+    faults = FaultPlan.for_simulator(runtime, "factory", config.latency)
+    model = FactoryModel(runtime, config, faults)
     simulator = FactorySimulator(
         "factory",
         runtime,
@@ -38,8 +40,8 @@ def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> S
         title="Factory simulator",
         description="Factory order management: orders by API key, status changes pushed as signed webhooks",
         security_schemes=SECURITY_SCHEMES,
+        faults=faults,
     )
-    model.connect(simulator.faults)
     return simulator
 
 

@@ -89,28 +89,19 @@ class IdempotencyMismatch(Exception):
 
 
 class FactoryModel:
-    def __init__(self, runtime: Runtime, config: FactoryConfig) -> None:
+    def __init__(self, runtime: Runtime, config: FactoryConfig, faults: FaultPlan) -> None:
+        """`faults` is the simulator's fault plan: its webhook faults apply to the status webhooks."""
         self.runtime = runtime
         self.config = config
         self._timeline_rng = runtime.stream("factory.timeline")
         self._delay_rng = runtime.stream("factory.delays")
-        self.webhooks: WebhookSender | None = None
+        self.webhooks = WebhookSender(
+            runtime, "factory", STATUS_WEBHOOK_PATH, config.webhook_secret, faults, config.delivery
+        )
         self.orders: dict[str, Order] = {}
         self._placed: dict[str, tuple[str, str]] = {}  # idempotency key -> (request fingerprint, order id)
         self._messages: dict[str, tuple[str, int]] = {}  # webhook message id -> (order id, sequence)
         self._generation = 0  # bumped by reset: timelines of forgotten orders recognise themselves by it
-
-    def connect(self, faults: FaultPlan) -> None:
-        """Create the webhook sender. It needs the simulator's fault plan, which exists only after the
-        simulator that holds this model, so the simulator's builder calls this second."""
-        self.webhooks = WebhookSender(
-            self.runtime,
-            "factory",
-            STATUS_WEBHOOK_PATH,
-            self.config.webhook_secret,
-            faults,
-            self.config.delivery,
-        )
 
     def authorised(self, api_key: str | None) -> bool:
         return same_secret(api_key, self.config.api_key)
@@ -120,8 +111,6 @@ class FactoryModel:
     ) -> tuple[Order, bool]:
         """Accept an order and start its timeline; returns the order and whether it was placed earlier
         under the same idempotency key (then nothing new happens)."""
-        if self.webhooks is None:
-            raise RuntimeError("FactoryModel.connect(faults) must be called before orders are placed")
         fingerprint = spec.model_dump_json() + "\x00" + customer_reference
         if idempotency_key is not None and idempotency_key in self._placed:
             first, order_id = self._placed[idempotency_key]
@@ -167,7 +156,7 @@ class FactoryModel:
     def deliveries(self, order_id: str | None = None) -> list[dict[str, Any]]:
         """The sender's delivery log, each record with the order and sequence it was about."""
         records = []
-        for record in self.webhooks.log if self.webhooks else []:
+        for record in self.webhooks.log:
             about, sequence = self._messages.get(record.message_id, (None, None))
             if order_id is None or about == order_id:
                 records.append({**record.as_dict(), "orderId": about, "sequence": sequence})
@@ -192,8 +181,7 @@ class FactoryModel:
         self.orders.clear()
         self._placed.clear()
         self._messages.clear()
-        if self.webhooks is not None:
-            self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
+        self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
 
     # -- the production timeline ----------------------------------------------------------------------
     def _timeline(self, order: Order, generation: int) -> Flow[None]:
@@ -237,7 +225,6 @@ class FactoryModel:
             "occurredAt": self._iso(now),
             "sequence": order.sequence,
         }
-        assert self.webhooks is not None  # place() refuses to start a timeline without a sender
         self._messages[self.webhooks.emit(STATUS_EVENT, data)] = (order.order_id, order.sequence)
         return True
 

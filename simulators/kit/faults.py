@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from caas_core.runtime import RandomStream
+from caas_core.runtime import RandomStream, Runtime
 from simulators.kit.latency import Latency
 
 _ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")
@@ -89,6 +89,11 @@ class Decision:
 
 
 class FaultPlan:
+    @classmethod
+    def for_simulator(cls, runtime: Runtime, name: str, base_latency: Latency) -> FaultPlan:
+        """The plan a simulator named `name` keeps, drawing from its own named streams."""
+        return cls(runtime.stream(f"{name}.faults"), runtime.stream(f"{name}.latency"), base_latency)
+
     def __init__(self, faults_rng: RandomStream, latency_rng: RandomStream, base_latency: Latency) -> None:
         self._faults_rng = faults_rng
         self._latency_rng = latency_rng

@@ -39,7 +39,9 @@ class Simulator:
         title: str = "",
         description: str = "",
         security_schemes: dict[str, dict[str, Any]] | None = None,
+        faults: FaultPlan | None = None,
     ) -> None:
+        """`faults` is the simulator's plan when its model needed it first (to fault its webhooks)."""
         self.name = name
         self.title = title or f"{name} simulator"
         self.description = description
@@ -48,9 +50,7 @@ class Simulator:
         self.model = model
         self.routes = [*routes, *CONTROL_ROUTES]
         self.router = Router(self.routes)
-        self.faults = FaultPlan(
-            runtime.stream(f"{name}.faults"), runtime.stream(f"{name}.latency"), base_latency
-        )
+        self.faults = faults or FaultPlan.for_simulator(runtime, name, base_latency)
         self.journal = Journal()
         self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
 

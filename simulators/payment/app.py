@@ -14,6 +14,7 @@ from caas_core.web.exchange import Exchange
 from caas_core.web.flask_app import LatencyMode
 from caas_core.web.flask_app import create_app as _flask_app
 from caas_core.web.routing import Route
+from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel
 from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document
@@ -42,7 +43,8 @@ class PaymentSimulator(Simulator):
 
 def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> PaymentSimulator:
     config = config or PaymentConfig()
-    model = PaymentModel(runtime, config)
+    faults = FaultPlan.for_simulator(runtime, "payment", config.latency)
+    model = PaymentModel(runtime, config, faults)
     simulator = PaymentSimulator(
         "payment",
         runtime,
@@ -59,8 +61,8 @@ def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> P
             "(authorised and captured, then the settlement FAILED)."
         ),
         security_schemes=SECURITY_SCHEMES,
+        faults=faults,
     )
-    model.connect(simulator.faults)
     return simulator
 
 

@@ -111,23 +111,19 @@ class Capture:
 
 
 class PaymentModel:
-    def __init__(self, runtime: Runtime, config: PaymentConfig) -> None:
+    def __init__(self, runtime: Runtime, config: PaymentConfig, faults: FaultPlan) -> None:
+        """`faults` is the simulator's fault plan: its webhook faults apply to the settlement webhooks."""
         self.runtime = runtime
         self.config = config
         self._ids = runtime.stream("payment.ids")
         self._delay_rng = runtime.stream("payment.settlement.delay")
         self._outcome_rng = runtime.stream("payment.settlement.outcome")
-        self.webhooks: WebhookSender | None = None
+        self.webhooks = WebhookSender(
+            runtime, "payment", SETTLEMENT_PATH, config.webhook_secret, faults, config.delivery
+        )
         self.idempotency = IdempotencyStore()
         self.authorizations: dict[str, Authorization] = {}
         self.captures: dict[str, Capture] = {}
-
-    def connect(self, faults: FaultPlan) -> None:
-        """Create the webhook sender; it needs the simulator's fault plan, which exists only after the
-        simulator that holds this model, so the simulator's builder calls this second."""
-        self.webhooks = WebhookSender(
-            self.runtime, "payment", SETTLEMENT_PATH, self.config.webhook_secret, faults, self.config.delivery
-        )
 
     def authorize(self, amount: int, currency: str, card_token: str, purchase_id: str) -> Authorization:
         card = TEST_CARDS.get(card_token)
@@ -145,8 +141,6 @@ class PaymentModel:
         return authorization
 
     def capture(self, authorization_id: str, amount: int | None = None) -> Capture:
-        if self.webhooks is None:
-            raise RuntimeError("PaymentModel.connect(faults) must be called before captures settle")
         authorization = self._move(authorization_id, "capture")
         if amount is not None and amount > authorization.amount:
             raise Refused(
@@ -191,7 +185,7 @@ class PaymentModel:
             "settlements": {status: settlements[status] for status in ("PENDING", "SETTLED", "FAILED")},
             "idempotency_keys": len(self.idempotency),
             "idempotent_replays": self.idempotency.replays,
-            "webhook_deliveries": len(self.webhooks.log) if self.webhooks else 0,
+            "webhook_deliveries": len(self.webhooks.log),
         }
 
     def provider_states(self) -> ProviderStates:
@@ -204,8 +198,7 @@ class PaymentModel:
         self.authorizations.clear()
         self.captures.clear()  # settlements already scheduled find nothing and do nothing
         self.idempotency.clear()
-        if self.webhooks is not None:
-            self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
+        self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
 
     def _move(self, authorization_id: str, event: str) -> Authorization:
         authorization = self.authorizations.get(authorization_id)
@@ -217,7 +210,7 @@ class PaymentModel:
 
     def _settle(self, capture_id: str) -> None:
         capture = self.captures.get(capture_id)
-        if capture is None or capture.settlement != "PENDING" or self.webhooks is None:
+        if capture is None or capture.settlement != "PENDING":
             return
         capture.settlement = "FAILED" if capture.failure_reason else "SETTLED"
         authorization = self.authorizations[capture.authorization_id]

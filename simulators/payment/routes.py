@@ -99,7 +99,7 @@ def void(model: PaymentModel, request: HttpRequest) -> HttpResponse:
 
 def list_webhooks(sim: Simulator, request: HttpRequest) -> HttpResponse:
     model = cast(PaymentModel, sim.model)
-    records = model.webhooks.log if model.webhooks else []
+    records = model.webhooks.log
     return json_response(200, {"deliveries": [record.as_dict() for record in records]})
 
 
