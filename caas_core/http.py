@@ -34,6 +34,11 @@ class HttpRequest:
             return _json.dumps(self.json, separators=(",", ":"), sort_keys=True).encode()
         return b""
 
+    def wire_headers(self) -> dict[str, str]:
+        """The headers to send on the wire: the request's own, with the body's Content-Type."""
+        content_type = self.content_type()
+        return {**self.headers, "Content-Type": content_type} if content_type else dict(self.headers)
+
     def content_type(self) -> str | None:
         if self.form is not None:
             return "application/x-www-form-urlencoded"

@@ -123,9 +123,7 @@ class LiveRuntime:
 
     async def _send(self, effect: Send) -> HttpResponse:
         request = effect.request
-        headers = dict(request.headers)
-        if request.content_type():
-            headers["Content-Type"] = request.content_type()  # type: ignore[assignment]
+        headers = request.wire_headers()
         url = self.endpoints[effect.system] + request.path
         wall_timeout = None if effect.timeout is None else effect.timeout / self.speed
         try:

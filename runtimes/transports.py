@@ -46,10 +46,7 @@ class WireTransport:
         self._wsgi = httpx.WSGITransport(app=app)
 
     def exchange(self, request: HttpRequest) -> Exchange:
-        headers = dict(request.headers)
-        content_type = request.content_type()
-        if content_type:
-            headers["Content-Type"] = content_type
+        headers = request.wire_headers()
         wire_request = httpx.Request(
             request.method,
             httpx.URL("http://simulator" + request.path, params=request.query or None),

@@ -30,9 +30,10 @@ from caas_core.web.flask_app import create_app
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from runtimes.simulated import SimulatedRuntime
+from runtimes.streams import Streams
 from scenarios.wiring import TransportName, attach
 from simulators.kit.faults import Fault
-from simulators.kit.fleet import TEST_VEHICLES
+from simulators.kit.fleet import TEST_VEHICLES, shared_fleet
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.vss import VssConfig, create_simulator
@@ -155,12 +156,11 @@ def summary_rows(result: DemoResult) -> dict[str, int]:
 
 
 def _candidates(seed: int) -> tuple[PlannedCheck, ...]:
-    runtime = SimulatedRuntime(seed)  # only for its seeded streams
-    fleet = _build_vss(runtime).model.fleet  # type: ignore[attr-defined]
+    fleet = shared_fleet(seed, CONFIG.fleet_size)
     pool = list(TEST_VEHICLES[:2]) + [
         fleet.vin(i) for i in range(len(TEST_VEHICLES), len(TEST_VEHICLES) + POOL - 2)
     ]
-    rng = runtime.stream("demo.plan")
+    rng = Streams(seed).get("demo.plan")
     times = sorted(round(rng.uniform(0, DURATION_S - 20), 3) for _ in range(CHECKS))
     return tuple(PlannedCheck(t, pool[rng.randrange(len(pool))]) for t in times)
 
