@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.resilience.breaker import CLOSED
+from scenarios.invariants import captured_without_activation, captures_by_purchase
 
 if TYPE_CHECKING:
     from scenarios.world import World
@@ -106,23 +107,13 @@ def collect(world: World, end: float) -> dict[str, float]:
 
 
 def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
-    model = world.simulators["payment"].model
-    captured_purchases = Counter(
-        model.authorizations[c.authorization_id].purchase_id  # type: ignore[attr-defined]
-        for c in model.captures.values()  # type: ignore[attr-defined]
-    )
-    store = world.core.store
-    not_active = sum(
-        1
-        for purchase_id in captured_purchases
-        if (p := store.get(Purchase, purchase_id)) is None or p.status != "ACTIVE"
-    )
+    captured = captures_by_purchase(world)
     return {
         "payments.authorized": len(payments),
         "payments.captured": sum(1 for p in payments if p.status == "CAPTURED"),
         "payments.voided": sum(1 for p in payments if p.status == "VOIDED"),
-        "payments.captured_without_activation": not_active,
-        "payments.double_captures": sum(1 for n in captured_purchases.values() if n > 1),
+        "payments.captured_without_activation": len(captured_without_activation(world)),
+        "payments.double_captures": sum(1 for n in captured.values() if n > 1),
         "money.at_risk": sum(p.amount for p in payments if p.settlement == "FAILED"),
     }
 
