@@ -1,0 +1,86 @@
+"""Each invariant catches the breach it names: a clean run holds them all, and a run tampered with in
+exactly one way breaks exactly the invariant about it."""
+
+from __future__ import annotations
+
+import pytest
+
+from caas_core.domain.records import Order, Purchase
+from scenarios.invariants import check_all
+from scenarios.world import build_world
+from simulators.kit.faults import Fault
+from simulators.payment.model import Capture
+from tests.helpers.world import CONFIGS, HOUR, call, order_body
+
+END = 5 * HOUR
+
+
+@pytest.fixture
+def world():
+    w = build_world(21, configs=CONFIGS)
+    w.simulators["factory"].faults.add(Fault.model_validate({"webhook": {"bad_signature": 1.0}}))
+    call(w, "POST", "/api/orders", order_body("ES"))
+    for vin in ("SBXHEALTHY0000001", "SBXFAULTY00000001", "SBXLAPSED00000001"):
+        call(
+            w,
+            "POST",
+            "/api/purchases",
+            {"vin": vin, "serviceId": "enhanced-power", "cardToken": "tok_success"},
+        )
+    w.run(until=END)
+    return w
+
+
+def broken(w):
+    return {r.name for r in check_all(w, END) if not r.holds}
+
+
+def test_a_clean_run_holds_every_invariant(world):
+    assert broken(world) == set()
+    forged = [r for r in world.simulators["factory"].model.webhooks.log if r.fault == "bad_signature"]
+    assert forged  # the run did face forgeries, and the order got through them by polling
+    assert world.core.store.get(Order, "ord_000001").status == "REGISTERED"
+    statuses = {p.id: p.status for p in world.core.store.all(Purchase)}
+    assert statuses == {
+        "pur_000001": "ACTIVE",
+        "pur_000002": "ACTIVATION_FAILED",
+        "pur_000003": "BLOCKED_MAINTENANCE",
+    }
+
+
+def test_a_capture_of_a_failed_activation_breaks_invariant_1(world):
+    failed = world.core.store.all(Purchase, status="ACTIVATION_FAILED")[0]
+    model = world.simulators["payment"].model
+    model.captures["cap_rogue"] = Capture("cap_rogue", failed.authorization_id, failed.amount, END, END, None)
+    assert broken(world) == {"no_charge_without_activation"}
+
+
+def test_a_second_authorisation_for_one_purchase_breaks_invariant_2(world):
+    world.simulators["payment"].model.authorize(4900, "EUR", "tok_success", "pur_000001")
+    assert broken(world) == {"no_double_payment"}
+
+
+def test_a_repeated_notification_breaks_invariant_3(world):
+    world.core.store.notify("email", "ana@example.com", "again", "order:ord_000001", "READY", END)
+    assert broken(world) == {"notified_exactly_once"}
+
+
+def test_a_deliverable_order_without_a_registration_breaks_invariant_4(world):
+    world.core.store.update(Order, "ord_000001", vin="VSXC1BFS5TM999999")
+    assert broken(world) == {"delivered_only_registered"}
+
+
+def test_a_purchase_that_went_ahead_on_overdue_maintenance_breaks_invariant_5(world):
+    world.core.store.update(Purchase, "pur_000003", status="ACTIVE")
+    assert "blocked_when_maintenance_unsafe" in broken(world)
+
+
+def test_a_purchase_left_in_flight_breaks_invariant_6(world):
+    world.core.store.update(Purchase, "pur_000003", status="ACTIVATING")
+    assert broken(world) == {"nothing_lost", "blocked_when_maintenance_unsafe"}
+
+
+def test_an_applied_forgery_breaks_invariant_7(world):
+    forged = next(r for r in world.simulators["factory"].model.webhooks.log if r.fault == "bad_signature")
+    world.core.store.remember_webhook(forged.message_id, "factory", END)
+    assert broken(world) == {"forgeries_change_nothing"}
