@@ -129,19 +129,9 @@ def _out_option(default: str) -> Callable[[Callable[..., None]], Callable[..., N
 
 def _progress_bar(total: int) -> tuple[Progress, Callable[[int], None]]:
     """A bar across all runs on stderr, and the callback that advances it as jobs finish."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from reports.terminal import progress_bar
 
-    from reports.terminal import console
-
-    bar = Progress(
-        TextColumn("runs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console(stderr=True),
-        transient=True,
-    )
-    task = bar.add_task("runs", total=total)
+    bar, task = progress_bar(total, "runs")
     return bar, lambda n: bar.advance(task, n)
 
 

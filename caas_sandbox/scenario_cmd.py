@@ -69,10 +69,8 @@ def run_scenarios(
     out: Path,
 ) -> None:
     """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from reports import write_all
-    from reports.terminal import console, render_table
+    from reports.terminal import console, progress_bar, render_table
     from scenarios.catalog import builtin, resolve
     from scenarios.runner import run, scenario_policies
 
@@ -83,16 +81,8 @@ def run_scenarios(
         scenario_policies(item, policies_file)  # a bad policy file fails before anything runs
     jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
     records = []
-    err = console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("scenarios", total=len(jobs))
+    progress, task = progress_bar(len(jobs), "scenarios")
+    with progress:
         for item, replication in jobs:
             progress.update(task, description=f"{item.name} #{replication}")
             records.append(
