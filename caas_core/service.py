@@ -118,9 +118,7 @@ class CaasCore:
 
     def retry_order(self, order_id: str) -> Order:
         """The manual retry: place a failed order again, or register a blocked one again."""
-        order = self.store.get(Order, order_id)
-        if order is None:
-            raise KeyError(order_id)
+        order = self.store.require(Order, order_id)
         if order.status == orders.ORDER_FAILED:
             self.runtime.spawn(order_flow.place(self, order_id))
         elif order.status == orders.DELIVERY_BLOCKED:

@@ -89,9 +89,10 @@ def get_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpRespon
 
 
 def retry_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResponse:
-    _found(core.store.get(Order, order_id), "order", order_id)
     try:
         order = core.retry_order(order_id)
+    except KeyError:
+        raise Problem(404, f"no order {order_id}") from None
     except CommandRefused as refused:
         raise Problem(409, str(refused)) from None
     return json_response(202, {"orderId": order.id, "status": order.status})

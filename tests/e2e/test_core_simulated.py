@@ -176,6 +176,7 @@ def test_factory_down_fails_the_order_with_an_alert_and_a_manual_retry_places_it
     assert w.core.store.alerts()[0].resolved_at is not None
     assert w.simulators["factory"].model.state()["orders"] == 1
     assert call(w, "POST", "/api/orders/ord_000001/retry").status == 409
+    assert call(w, "POST", "/api/orders/ord_nope/retry").status == 404
 
 
 def test_one_country_registry_down_blocks_its_deliveries_only():
