@@ -100,7 +100,7 @@ class CaasCore:
     def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
         now = self.runtime.now()
         with self.store.transaction():
-            order_id = f"ord_{self.store.count('SELECT COUNT(*) FROM orders') + 1:06d}"
+            order_id = f"ord_{self.store.next_number(Order):06d}"
             order = Order(
                 order_id,
                 customer_email,
@@ -135,7 +135,7 @@ class CaasCore:
             raise CommandRefused(f"no service {service_id!r}; on sale: {', '.join(self.config.services)}")
         now = self.runtime.now()
         with self.store.transaction():
-            purchase_id = f"pur_{self.store.count('SELECT COUNT(*) FROM purchases') + 1:06d}"
+            purchase_id = f"pur_{self.store.next_number(Purchase):06d}"
             record = Purchase(
                 purchase_id,
                 vin,
