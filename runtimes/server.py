@@ -29,10 +29,18 @@ class BackgroundServer:
         """Let the worker threads finish, then close every channel so the server loop exits."""
         self._server.task_dispatcher.shutdown(timeout=5)  # type: ignore[union-attr]
         server_map: dict[Any, Any] = self._server._map  # type: ignore[union-attr]
-        while server_map:
+
+        def close_all() -> None:
             for channel in list(server_map.values()):
                 channel.close()
-        self._thread.join(timeout=5)
+
+        if self._thread.is_alive():
+            # Closed on the server's own thread, through its trigger: closing from here would pull the
+            # sockets out from under a select() in progress (EBADF in the server thread).
+            self._server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+            self._thread.join(timeout=5)
+        else:
+            close_all()
 
     def __enter__(self) -> BackgroundServer:
         return self.start()
