@@ -1,4 +1,4 @@
-"""The effects a workflow yields to its runtime. Plain frozen data with no behaviour; don't subclass.
+"""The effects a workflow yields to its runtime. Plain data with no behaviour; don't subclass.
 
 Workflows and adapter calls are `Generator[Effect, Any, T]` composed with `yield from`. The runtime
 sends back the effect's result, or throws `CallTimeout` / `ConnectionFailed` into the generator, so
@@ -25,7 +25,9 @@ class Now:
     """Result: runtime seconds since start (float)."""
 
 
-@dataclass(frozen=True, slots=True)
+# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
+# to build. Treat it as immutable all the same.
+@dataclass(slots=True)
 class Sleep:
     """Result: None, after `seconds` of runtime time."""
 
@@ -36,7 +38,9 @@ class Sleep:
             raise ValueError(f"Sleep needs a non-negative duration, got {self.seconds}")
 
 
-@dataclass(frozen=True, slots=True)
+# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
+# to build. Treat it as immutable all the same.
+@dataclass(slots=True)
 class Send:
     """Result: an `HttpResponse`; or `CallTimeout` / `ConnectionFailed` is thrown in.
 
@@ -53,7 +57,9 @@ class Send:
             raise ValueError(f"Send needs a positive timeout or None, got {self.timeout}")
 
 
-@dataclass(frozen=True, slots=True)
+# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
+# to build. Treat it as immutable all the same.
+@dataclass(slots=True)
 class Draw:
     """Result: `getattr(stream, method)(*args)` on the named seeded random stream."""
 

@@ -80,7 +80,7 @@ def never_twice(world: World, now: float) -> InvariantResult:
 
 def notified_once(world: World, now: float) -> InvariantResult:
     """3. Every status change is applied and notified exactly once (an email and a push each)."""
-    counts = Counter((n.entity, n.event, n.channel) for n in world.core.store.notifications())
+    counts = world.core.store.notification_counts()
     bad = [
         f"{entity} {event} by {channel} sent {n} times"
         for (entity, event, channel), n in counts.items()

@@ -90,7 +90,7 @@ def collect(world: World, end: float) -> dict[str, float]:
     for q in (50, 95, 99):
         metrics[f"activation.duration_s.p{q}"] = _quantile(durations, q)
     metrics.update(_payments(world, payments))
-    metrics.update(_circuits(telemetry.events, end))
+    metrics.update(_circuits(telemetry.of_kind("circuit"), end))
     metrics.update(_calls(telemetry))
     depths = [dict(e.data).get("depth", 0) for e in telemetry.of_kind("queue", "iot")]
     metrics["queue.iot.max_depth"] = max(depths, default=0)
@@ -98,7 +98,7 @@ def collect(world: World, end: float) -> dict[str, float]:
     alerts = Counter(a.kind for a in store.alerts())
     metrics["alerts.ops"] = alerts["ops"]
     metrics["tickets.tech_support"] = alerts["tech_support"]
-    sent = Counter((n.entity, n.event, n.channel) for n in store.notifications())
+    sent = store.notification_counts()
     metrics["notifications.sent"] = sum(sent.values())
     metrics["notifications.duplicates"] = sum(n - 1 for n in sent.values())
     rejected = world.core.receiver.rejected
@@ -118,12 +118,10 @@ def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
     }
 
 
-def _circuits(events: list, end: float) -> dict[str, float]:
+def _circuits(circuit_events: list, end: float) -> dict[str, float]:
     metrics: dict[str, float] = {}
     for system in SYSTEMS:
-        changes = sorted(
-            (e.t, dict(e.data)["new"]) for e in events if e.kind == "circuit" and _system(e.subject) == system
-        )
+        changes = sorted((e.t, dict(e.data)["new"]) for e in circuit_events if _system(e.subject) == system)
         metrics[f"circuit.{system}.opened_count"] = sum(1 for _, new in changes if new == "open")
         open_s, opened_at = 0.0, None
         for t, new in changes:

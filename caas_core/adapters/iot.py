@@ -40,7 +40,7 @@ from caas_core.errors import (
     IntegrationError,
     MalformedResponse,
 )
-from caas_core.http import HttpRequest, HttpResponse
+from caas_core.http import HttpRequest, HttpResponse, canonical_json
 from caas_core.policies.models import OtaActivationPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
 from caas_core.resilience.deadline import Deadline
@@ -188,12 +188,10 @@ class IotGatewayAdapter:
         cap: float,
     ) -> Flow[HttpResponse]:
         now = yield NOW
-        unsigned = HttpRequest(method, path, json=body)
         key_id, psk = self.credentials.key_id, self.credentials.psk
-        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, unsigned.body_bytes())
-        request = HttpRequest(
-            method, path, headers, json=body
-        )  # not dataclasses.replace: every poll passes here
+        signed = b"" if body is None else canonical_json(body)  # what HttpRequest.body_bytes() sends
+        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, signed)
+        request = HttpRequest(method, path, headers, json=body)
         timeout = min(self.policy.ack_timeout_s, cap)
         return (yield from send(SYSTEM, route, request, deadline, self.telemetry, trace, timeout))
 

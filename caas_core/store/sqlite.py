@@ -10,6 +10,7 @@ Rules:
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields, replace
@@ -21,6 +22,13 @@ from caas_core.domain.records import Alert, Notification, Order, Payment, Purcha
 R = TypeVar("R")
 _TABLES = {Order: "orders", Purchase: "purchases", Payment: "payments"}
 _KEYS = {Order: "id", Purchase: "id", Payment: "authorization_id"}
+# Each record's columns in its fields' order, so a row builds its record positionally.
+_FIELDS = {kind: [f.name for f in fields(kind)] for kind in (Order, Purchase, Payment, Notification, Alert)}
+_COLUMNS = {kind: ", ".join(names) for kind, names in _FIELDS.items()}
+_INSERTS = {
+    kind: f"INSERT INTO {table} ({_COLUMNS[kind]}) VALUES ({', '.join('?' for _ in _FIELDS[kind])})"
+    for kind, table in _TABLES.items()
+}
 
 
 class Store:
@@ -59,12 +67,8 @@ class Store:
 
     # -- orders, purchases, payments -------------------------------------------------------------
     def insert(self, record: Order | Purchase | Payment) -> None:
-        names = [f.name for f in fields(record)]
-        table = _TABLES[type(record)]
-        columns, marks = ", ".join(names), ", ".join("?" for _ in names)
-        self.db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", [getattr(record, n) for n in names]
-        )
+        kind = type(record)
+        self.db.execute(_INSERTS[kind], [getattr(record, name) for name in _FIELDS[kind]])
 
     def update(self, kind: type[Any], key: str, **changes: Any) -> None:
         table, column = _TABLES[kind], _KEYS[kind]
@@ -83,8 +87,8 @@ class Store:
 
     def get(self, kind: type[R], key: str) -> R | None:
         table, column = _TABLES[kind], _KEYS[kind]  # type: ignore[index]
-        row = self.db.execute(f"SELECT * FROM {table} WHERE {column} = ?", (key,)).fetchone()
-        return None if row is None else kind(**dict(row))
+        row = self.db.execute(f"SELECT {_COLUMNS[kind]} FROM {table} WHERE {column} = ?", (key,)).fetchone()
+        return None if row is None else kind(*row)
 
     def require(self, kind: type[R], key: str) -> R:
         """The record, which must exist: its absence is the core's own bug."""
@@ -96,8 +100,10 @@ class Store:
     def all(self, kind: type[R], **where: Any) -> list[R]:
         table = _TABLES[kind]  # type: ignore[index]
         clause = " AND ".join(f"{name} = ?" for name in where) or "1"
-        rows = self.db.execute(f"SELECT * FROM {table} WHERE {clause} ORDER BY rowid", list(where.values()))
-        return [kind(**dict(row)) for row in rows]
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS[kind]} FROM {table} WHERE {clause} ORDER BY rowid", list(where.values())
+        )
+        return [kind(*row) for row in rows]
 
     # -- webhooks, notifications, alerts ---------------------------------------------------------
     def remember_webhook(self, webhook_id: str, source: str, now: float) -> bool:
@@ -123,10 +129,18 @@ class Store:
         )
 
     def notifications(self, entity: str | None = None) -> list[Notification]:
-        query, args = "SELECT * FROM notifications", ()
+        query, args = f"SELECT {_COLUMNS[Notification]} FROM notifications", ()
         if entity is not None:
             query, args = query + " WHERE entity = ?", (entity,)
-        return [Notification(**dict(row)) for row in self.db.execute(query + " ORDER BY id", args)]
+        return [Notification(*row) for row in self.db.execute(query + " ORDER BY id", args)]
+
+    def notification_counts(self) -> Counter[tuple[str, str, str]]:
+        """How many times each (entity, event, channel) was notified."""
+        rows = self.db.execute(
+            "SELECT entity, event, channel, COUNT(*) FROM notifications GROUP BY entity, event, channel"
+            " ORDER BY MIN(id)"
+        )
+        return Counter({(entity, event, channel): n for entity, event, channel, n in rows})
 
     def alert(self, kind: str, entity: str, reason: str, now: float) -> None:
         self.db.execute(
@@ -140,19 +154,20 @@ class Store:
         )
 
     def alerts(self, kind: str | None = None) -> list[Alert]:
-        query, args = "SELECT * FROM alerts", ()
+        query, args = f"SELECT {_COLUMNS[Alert]} FROM alerts", ()
         if kind is not None:
             query, args = query + " WHERE kind = ?", (kind,)
-        return [Alert(**dict(row)) for row in self.db.execute(query + " ORDER BY id", args)]
+        return [Alert(*row) for row in self.db.execute(query + " ORDER BY id", args)]
 
     def silent_orders(self, statuses: tuple[str, ...], news_before: float) -> list[Order]:
         """Orders in one of `statuses` that Factory has said nothing about since `news_before`."""
         marks = ", ".join("?" for _ in statuses)
         rows = self.db.execute(
-            f"SELECT * FROM orders WHERE status IN ({marks}) AND factory_news_at <= ? ORDER BY rowid",
+            f"SELECT {_COLUMNS[Order]} FROM orders WHERE status IN ({marks}) AND factory_news_at <= ?"
+            " ORDER BY rowid",
             (*statuses, news_before),
         )
-        return [Order(**dict(row)) for row in rows]
+        return [Order(*row) for row in rows]
 
     def next_number(self, kind: type[Any]) -> int:
         """The number the next row of `kind` gets: one past the last rowid, read from the index end

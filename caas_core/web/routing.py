@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
@@ -16,11 +15,6 @@ from caas_core.web.problems import problem_for
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
 
 _PARAM = re.compile(r"\{(\w+)\}")
-
-
-@cache
-def _compile(template: str) -> re.Pattern[str]:
-    return re.compile("^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", template) + "$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +45,14 @@ class Route:
     form: type[BaseModel] | None = None  # a form-encoded request body
     security: str | None = None  # the name of a security scheme of the simulator's document
     query: tuple[QueryParam, ...] = ()
+    # Derived once: every request reads them.
+    key: str = field(init=False, repr=False, compare=False)  # how faults and the journal name the route
+    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    @property
-    def pattern(self) -> re.Pattern[str]:
-        return _compile(self.template)
-
-    @property
-    def key(self) -> str:
-        """How faults and the journal name the route: 'GET /api/v2/vehicles/{vin}/maintenance'."""
-        return f"{self.method} {self.template}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.method} {self.template}")
+        regex = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.template)
+        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
 
     @property
     def params(self) -> list[str]:
