@@ -7,8 +7,8 @@ wait on whose value is the result. A result that is an IntegrationError is throw
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Generator
-from contextlib import nullcontext
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,20 @@ class SimHandle:
         return value
 
 
+@contextmanager
+def few_collections() -> Iterator[None]:
+    """Raise the garbage collector's thresholds for a while. A simulated run allocates millions of
+    short-lived objects and makes few cycles; at the default thresholds the collector rescans the whole
+    growing heap thousands of times (a fifth of a fleet day's wall time), and reading a finished run's
+    results triggers more full scans of everything the run left behind."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(200_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 # Simulated runs start at 2026-01-01T00:00:00Z, so their calendar dates are reproducible.
 SIMULATED_EPOCH = 1_767_225_600.0
 
@@ -83,14 +97,8 @@ class SimulatedRuntime:
         return nullcontext()  # one thread only: SimPy's
 
     def run(self, until: float | None = None) -> None:
-        # A run allocates millions of short-lived objects and makes few cycles; at the default thresholds
-        # the collector rescans the growing heap thousands of times (a fifth of a fleet day's wall time).
-        thresholds = gc.get_threshold()
-        gc.set_threshold(200_000, 50, 100)
-        try:
+        with few_collections():
             self.env.run(until=until)
-        finally:
-            gc.set_threshold(*thresholds)
 
     # -- the interpreter ------------------------------------------------------------------------
     def _drive(self, flow: Flow[Any], delay: float) -> Generator[Event, Any, Any]:

@@ -43,24 +43,24 @@ def captures_by_purchase(world: World) -> Counter[str]:
     )
 
 
-def captured_without_activation(world: World) -> list[str]:
-    """Purchases the gateway captured although the core does not hold them ACTIVE."""
-    store = world.core.store
-    found = []
-    for purchase_id in captures_by_purchase(world):
-        purchase = store.get(Purchase, purchase_id)
-        if purchase is None or purchase.status != purchases.ACTIVE:
-            found.append(f"{purchase_id} captured while {purchase.status if purchase else 'unknown'}")
-    return found
+def captured_without_activation(world: World, statuses: dict[str, str] | None = None) -> list[str]:
+    """Purchases the gateway captured although the core does not hold them ACTIVE. `statuses` is the
+    core's status of each purchase, when the caller has already read them."""
+    statuses = world.core.store.purchase_statuses() if statuses is None else statuses
+    return [
+        f"{purchase_id} captured while {statuses.get(purchase_id, 'unknown')}"
+        for purchase_id in captures_by_purchase(world)
+        if statuses.get(purchase_id) != purchases.ACTIVE
+    ]
 
 
 def never_charged_without_activation(world: World, now: float) -> InvariantResult:
     """1. A customer is never charged (captured) for a service that did not activate."""
     store = world.core.store
-    bad = captured_without_activation(world)
+    statuses = store.purchase_statuses()
+    bad = captured_without_activation(world, statuses)
     for payment in store.all(Payment, status="CAPTURED"):
-        purchase = store.get(Purchase, payment.purchase_id)
-        if purchase is None or purchase.status != purchases.ACTIVE:
+        if statuses.get(payment.purchase_id) != purchases.ACTIVE:
             bad.append(f"{payment.purchase_id} recorded as captured while not active")
     return InvariantResult("no_charge_without_activation", _doc(never_charged_without_activation), bad)
 
@@ -80,14 +80,14 @@ def never_twice(world: World, now: float) -> InvariantResult:
 
 def notified_once(world: World, now: float) -> InvariantResult:
     """3. Every status change is applied and notified exactly once (an email and a push each)."""
-    counts = world.core.store.notification_counts()
+    store = world.core.store
     bad = [
         f"{entity} {event} by {channel} sent {n} times"
-        for (entity, event, channel), n in counts.items()
-        if n > 1
+        for entity, event, channel, n in store.repeated_notifications()
     ]
-    for order in world.core.store.all(Order):
-        if (f"order:{order.id}", order.status, "email") not in counts:
+    told = store.notified("email", "order:")
+    for order in store.all(Order):
+        if (f"order:{order.id}", order.status) not in told:
             bad.append(f"order {order.id} is {order.status} but the customer was never told")
     return InvariantResult("notified_exactly_once", _doc(notified_once), bad)
 
@@ -126,13 +126,8 @@ def nothing_lost(world: World, now: float) -> InvariantResult:
     store = world.core.store
     alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
     bad = []
-    for purchase in store.all(Purchase):
-        in_flight = purchase.status in (purchases.REQUESTED, purchases.ACTIVATING)
-        if (
-            in_flight
-            and now - purchase.created_at > PURCHASE_GRACE_S
-            and f"purchase:{purchase.id}" not in alerted
-        ):
+    for purchase in store.all(Purchase, status=(purchases.REQUESTED, purchases.ACTIVATING)):
+        if now - purchase.created_at > PURCHASE_GRACE_S and f"purchase:{purchase.id}" not in alerted:
             bad.append(
                 f"purchase {purchase.id} still {purchase.status} after {now - purchase.created_at:.0f}s"
             )

@@ -66,16 +66,16 @@ CATALOGUE: dict[str, str] = {
 
 def collect(world: World, end: float) -> dict[str, float]:
     store, telemetry = world.core.store, world.core.telemetry
-    orders = Counter(o.status for o in store.all(Order))
-    purchases_ = store.all(Purchase)
-    states = Counter(p.status for p in purchases_)
+    orders = store.count_by(Order, "status")
+    states = store.count_by(Purchase, "status")
+    requested = sum(states.values())
     payments = store.all(Payment)
     metrics: dict[str, float] = {
         "orders.placed": sum(orders.values()),
         "orders.registered": orders["REGISTERED"],
         "orders.delivery_blocked": orders["DELIVERY_BLOCKED"],
         "orders.failed": orders["ORDER_FAILED"],
-        "purchases.requested": len(purchases_),
+        "purchases.requested": requested,
         "purchases.active": states["ACTIVE"],
         "purchases.activation_failed": states["ACTIVATION_FAILED"],
         "purchases.blocked_maintenance": states["BLOCKED_MAINTENANCE"],
@@ -84,9 +84,9 @@ def collect(world: World, end: float) -> dict[str, float]:
         "purchases.payment_failed": states["PAYMENT_FAILED"],
         "purchases.in_flight": states["REQUESTED"] + states["ACTIVATING"],
     }
-    eligible = len(purchases_) - states["BLOCKED_MAINTENANCE"] - states["PAYMENT_DECLINED"]
+    eligible = requested - states["BLOCKED_MAINTENANCE"] - states["PAYMENT_DECLINED"]
     metrics["purchases.active_ratio"] = states["ACTIVE"] / eligible if eligible else 1.0
-    durations = sorted(p.activated_at - p.created_at for p in purchases_ if p.activated_at is not None)
+    durations = store.activation_durations()
     for q in (50, 95, 99):
         metrics[f"activation.duration_s.p{q}"] = _quantile(durations, q)
     metrics.update(_payments(world, payments))
@@ -98,9 +98,8 @@ def collect(world: World, end: float) -> dict[str, float]:
     alerts = Counter(a.kind for a in store.alerts())
     metrics["alerts.ops"] = alerts["ops"]
     metrics["tickets.tech_support"] = alerts["tech_support"]
-    sent = store.notification_counts()
-    metrics["notifications.sent"] = sum(sent.values())
-    metrics["notifications.duplicates"] = sum(n - 1 for n in sent.values())
+    metrics["notifications.sent"] = store.notification_count()
+    metrics["notifications.duplicates"] = sum(n - 1 for *_, n in store.repeated_notifications())
     rejected = world.core.receiver.rejected
     metrics["webhooks.rejected"] = sum(n for (_, reason), n in rejected.items() if reason != "duplicate")
     return {name: float(metrics[name]) for name in CATALOGUE}
@@ -134,7 +133,9 @@ def _circuits(circuit_events: list, end: float) -> dict[str, float]:
 
 
 def _calls(telemetry) -> dict[str, float]:
-    attempts = Counter(_system(e.subject.split(" ", 1)[0]) for e in telemetry.of_kind("attempt"))
+    attempts: Counter[str] = Counter()
+    for subject, n in Counter(e.subject for e in telemetry.of_kind("attempt")).items():
+        attempts[_system(subject.split(" ", 1)[0])] += n
     retries: Counter[str] = Counter()
     for (system, _), n in telemetry.metrics.retry_count.items():
         retries[_system(system)] += n

@@ -18,6 +18,7 @@ from caas_core.config import CoreConfig
 from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
 from caas_core.validation import first_error_line
+from runtimes.simulated import few_collections
 from scenarios import workload
 from scenarios.invariants import check_all
 from scenarios.metrics import collect
@@ -82,6 +83,17 @@ def run(
     seed: int | None = None,
     transport: TransportName = "fast",
     policies_file: Path | None = None,
+) -> RunRecord:
+    with few_collections():  # the run and the reading of its results alike
+        return _run(scenario, replication, seed, transport, policies_file)
+
+
+def _run(
+    scenario: Scenario,
+    replication: int,
+    seed: int | None,
+    transport: TransportName,
+    policies_file: Path | None,
 ) -> RunRecord:
     started = time.perf_counter()
     policies = scenario_policies(scenario, policies_file)

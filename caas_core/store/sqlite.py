@@ -98,11 +98,15 @@ class Store:
         return found
 
     def all(self, kind: type[R], **where: Any) -> list[R]:
+        """The records whose columns equal `where`'s values (a tuple: any of its values), oldest first."""
         table = _TABLES[kind]  # type: ignore[index]
-        clause = " AND ".join(f"{name} = ?" for name in where) or "1"
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS[kind]} FROM {table} WHERE {clause} ORDER BY rowid", list(where.values())
-        )
+        tests, args = [], []
+        for name, value in where.items():
+            values = value if isinstance(value, tuple) else (value,)
+            tests.append(f"{name} IN ({', '.join('?' for _ in values)})")
+            args.extend(values)
+        clause = " AND ".join(tests) or "1"
+        rows = self.db.execute(f"SELECT {_COLUMNS[kind]} FROM {table} WHERE {clause} ORDER BY rowid", args)
         return [kind(*row) for row in rows]
 
     # -- webhooks, notifications, alerts ---------------------------------------------------------
@@ -134,13 +138,24 @@ class Store:
             query, args = query + " WHERE entity = ?", (entity,)
         return [Notification(*row) for row in self.db.execute(query + " ORDER BY id", args)]
 
-    def notification_counts(self) -> Counter[tuple[str, str, str]]:
-        """How many times each (entity, event, channel) was notified."""
+    def notification_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0])
+
+    def repeated_notifications(self) -> list[tuple[str, str, str, int]]:
+        """(entity, event, channel, times) of every change notified more than once on one channel."""
         rows = self.db.execute(
             "SELECT entity, event, channel, COUNT(*) FROM notifications GROUP BY entity, event, channel"
-            " ORDER BY MIN(id)"
+            " HAVING COUNT(*) > 1 ORDER BY MIN(id)"
         )
-        return Counter({(entity, event, channel): n for entity, event, channel, n in rows})
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def notified(self, channel: str, entity_prefix: str) -> set[tuple[str, str]]:
+        """(entity, event) of the notifications sent on `channel` about entities named `entity_prefix`..."""
+        rows = self.db.execute(
+            "SELECT entity, event FROM notifications WHERE channel = ? AND substr(entity, 1, ?) = ?",
+            (channel, len(entity_prefix), entity_prefix),
+        )
+        return {(entity, event) for entity, event in rows}
 
     def alert(self, kind: str, entity: str, reason: str, now: float) -> None:
         self.db.execute(
@@ -168,6 +183,22 @@ class Store:
             (*statuses, news_before),
         )
         return [Order(*row) for row in rows]
+
+    def count_by(self, kind: type[Any], column: str) -> Counter[Any]:
+        """How many records of `kind` have each value of `column`."""
+        rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM {_TABLES[kind]} GROUP BY {column}")
+        return Counter(dict(rows.fetchall()))
+
+    def activation_durations(self) -> list[float]:
+        """Request to activation of every active purchase, in seconds, shortest first."""
+        rows = self.db.execute(
+            "SELECT activated_at - created_at AS d FROM purchases WHERE activated_at IS NOT NULL ORDER BY d"
+        )
+        return [d for (d,) in rows]
+
+    def purchase_statuses(self) -> dict[str, str]:
+        """Every purchase's status by id, in one read (what a finished run's checks look up)."""
+        return dict(self.db.execute("SELECT id, status FROM purchases").fetchall())
 
     def next_number(self, kind: type[Any]) -> int:
         """The number the next row of `kind` gets: one past the last rowid, read from the index end

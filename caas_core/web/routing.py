@@ -71,21 +71,32 @@ class Match:
 
 
 class Router:
+    RECENT = 4096  # paths remembered: a client polling a command asks for the same path again and again
+
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
         # Each route's literal prefix (up to its first parameter): a cheap test before the regex.
         self._prefixes = [(route, route.template.split("{", 1)[0]) for route in routes]
+        self._recent: dict[tuple[str, str], Match] = {}
 
     def match(self, request: HttpRequest) -> Match:
+        key = (request.method, request.path)
+        found = self._recent.get(key)
+        if found is None:
+            if len(self._recent) >= self.RECENT:
+                self._recent.clear()
+            found = self._recent[key] = self._match(*key)
+        return found
+
+    def _match(self, method: str, path: str) -> Match:
         allowed: list[str] = []
-        path = request.path
         for route, prefix in self._prefixes:
             if not path.startswith(prefix):
                 continue
             found = route.pattern.match(path)
             if found is None:
                 continue
-            if route.method == request.method:
+            if route.method == method:
                 return Match(route, found.groupdict())
             allowed.append(route.method)
         return Match(None, {}, tuple(allowed))

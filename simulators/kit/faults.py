@@ -101,6 +101,7 @@ class FaultPlan:
         self._latency_rng = latency_rng
         self.base_latency = base_latency
         self.faults: list[Fault] = []
+        self._request_faults: list[Fault] = []  # those that can touch a request: not webhook-only ones
         self._matched: dict[str, int] = {}  # requests each fault has matched, for first_n / every_nth
         self._next_id = 1
 
@@ -112,21 +113,29 @@ class FaultPlan:
         fault = fault.model_copy(update={"id": fault_id})
         self.faults.append(fault)
         self._matched[fault_id] = 0
+        self._sort_out()
         return fault
 
     def remove(self, fault_id: str) -> bool:
         before = len(self.faults)
         self.faults = [f for f in self.faults if f.id != fault_id]
+        self._sort_out()
         return len(self.faults) < before
 
     def clear(self) -> None:
         self.faults.clear()
         self._matched.clear()
+        self._sort_out()
+
+    def _sort_out(self) -> None:
+        touches = ("latency", "error", "hang", "reset", "malformed")
+        self._request_faults = [f for f in self.faults if any(getattr(f, k) is not None for k in touches)]
 
     def decide(self, route_key: str, now: float, inflight: int) -> Decision:
-        if not self.faults:  # NOTE: the common case, kept short: every request passes here
+        # NOTE: every request passes here; the common case (no fault in force) is kept short.
+        applicable = [f for f in self._request_faults if f.active(route_key, now) and self._selected(f)]
+        if not applicable:
             return Decision(self.base_latency.sample(self._latency_rng, inflight))
-        applicable = [f for f in self.faults if f.active(route_key, now) and self._selected(f)]
         latency_model = next((f.latency for f in reversed(applicable) if f.latency), self.base_latency)
         latency = latency_model.sample(self._latency_rng, inflight)
         for fault in applicable:
