@@ -46,6 +46,23 @@ def test_records_round_trip_and_filter():
     assert store.get(Order, "nope") is None
 
 
+def test_reads_for_a_finished_run_count_what_the_rows_say():
+    store = Store()
+    with store.transaction():
+        for i, status in enumerate(["PLACED", "ACCEPTED", "PLACED", "READY"], start=1):
+            store.insert(order(id=f"ord_{i}", status=status))
+        store.notify("email", "ana@example.com", "s", "order:ord_1", "PLACED", 1.0)
+        store.notify("push", "ana@example.com", "s", "order:ord_1", "PLACED", 1.0)
+        store.notify("email", "ana@example.com", "s", "order:ord_2", "ACCEPTED", 2.0)
+        store.notify("email", "ana@example.com", "s", "order:ord_2", "ACCEPTED", 3.0)  # told twice
+        store.notify("email", "bo@example.com", "s", "purchase:pur_1", "ACTIVE", 4.0)
+    assert [o.id for o in store.all(Order, status=("PLACED", "READY"))] == ["ord_1", "ord_3", "ord_4"]
+    assert store.count_by(Order, "status") == {"PLACED": 2, "ACCEPTED": 1, "READY": 1}
+    assert store.notification_count() == 5
+    assert store.repeated_notifications() == [("order:ord_2", "ACCEPTED", "email", 2)]
+    assert store.notified("email", "order:") == {("order:ord_1", "PLACED"), ("order:ord_2", "ACCEPTED")}
+
+
 def test_alerts_open_and_resolve(tmp_path):
     store = Store(str(tmp_path / "core.db"))
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
