@@ -187,6 +187,8 @@ class Store:
 
     def count_by(self, kind: type[Any], column: str) -> Counter[Any]:
         """How many records of `kind` have each value of `column`."""
+        if column not in _FIELDS[kind]:
+            raise ValueError(f"{kind.__name__} has no column {column!r}")
         rows = self.db.execute(f"SELECT {column}, COUNT(*) FROM {_TABLES[kind]} GROUP BY {column}")
         return Counter(dict(rows.fetchall()))
 

@@ -58,6 +58,8 @@ def test_reads_for_a_finished_run_count_what_the_rows_say():
         store.notify("email", "bo@example.com", "s", "purchase:pur_1", "ACTIVE", 4.0)
     assert [o.id for o in store.all(Order, status=("PLACED", "READY"))] == ["ord_1", "ord_3", "ord_4"]
     assert store.count_by(Order, "status") == {"PLACED": 2, "ACCEPTED": 1, "READY": 1}
+    with pytest.raises(ValueError, match="no column 'status; DROP TABLE orders'"):
+        store.count_by(Order, "status; DROP TABLE orders")
     assert store.notification_count() == 5
     assert store.repeated_notifications() == [("order:ord_2", "ACCEPTED", "email", 2)]
     assert store.notified("email", "order:") == {("order:ord_1", "PLACED"), ("order:ord_2", "ACCEPTED")}
