@@ -23,9 +23,7 @@ class CoreConfig(BaseModel):
     iot_psk: str = "iot-sandbox-psk-3f9a1c"
     payment_api_key: str = "pay-sandbox-key"
     admin_tokens: dict[str, str] = Field(
-        default_factory=lambda: {
-            c: f"admin-{c.lower()}-sandbox-token" for c in ("ES", "FR", "DE", "IT", "PT")
-        }
+        default_factory=lambda: {c: f"admin-{c.lower()}-sandbox-token" for c in COUNTRIES}
     )
     factory_webhook_secret: str = SANDBOX_FACTORY_SECRET
     payment_webhook_secret: str = SANDBOX_PAYMENT_SECRET

@@ -2,6 +2,7 @@
 
     SandboxError
     ├── ConfigError             a user's file or option is wrong (policies, scenarios): one clear line
+    ├── CommandRefused          a command does not apply to its entity's state (retrying an active order)
     ├── IllegalTransition       a state table refused a move: our own bug, never a partner's
     └── IntegrationError        a call to an external system did not give a usable answer
         ├── TransportError      nothing usable came back over the wire (the runtime throws these)
@@ -30,6 +31,10 @@ class SandboxError(Exception):
 
 class ConfigError(SandboxError):
     """A user-supplied file or option is invalid; the message is one line naming the key."""
+
+
+class CommandRefused(SandboxError):
+    """A command that does not apply to the entity's current state (e.g. retrying an active order)."""
 
 
 class IllegalTransition(SandboxError):

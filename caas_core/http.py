@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-JSON_TYPES = ("application/json", "application/problem+json")
-
 
 # Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
 # to build. Treat it as immutable all the same.
@@ -38,18 +36,11 @@ class HttpRequest:
 
     def wire_headers(self) -> dict[str, str]:
         """The headers to send on the wire: the request's own, with the body's Content-Type."""
-        content_type = self.content_type()
-        return {**self.headers, "Content-Type": content_type} if content_type else dict(self.headers)
-
-    def content_type(self) -> str | None:
         if self.form is not None:
-            return "application/x-www-form-urlencoded"
+            return {**self.headers, "Content-Type": "application/x-www-form-urlencoded"}
         if self.json is not None:
-            return "application/json"
-        return None
-
-    def target(self) -> str:
-        return f"{self.path}?{urlencode(self.query)}" if self.query else self.path
+            return {**self.headers, "Content-Type": "application/json"}
+        return dict(self.headers)
 
 
 _UNREAD = object()

@@ -7,6 +7,9 @@ and spawn its flow, which then runs on the runtime. Nothing here touches a clock
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Literal
+
 from pydantic import BaseModel, ValidationError
 
 from caas_core.adapters.admin import AdminRegistrationAdapter, Owner, country_breakers
@@ -17,6 +20,8 @@ from caas_core.adapters.vss import VssCredentials, VssMaintenanceAdapter
 from caas_core.config import CoreConfig
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Purchase
+from caas_core.effects import Flow
+from caas_core.errors import CommandRefused
 from caas_core.flows import orders as order_flow
 from caas_core.flows import purchases as purchase_flow
 from caas_core.http import HttpRequest, HttpResponse, json_response
@@ -29,21 +34,10 @@ from caas_core.web.problems import problem_for, validation_detail
 from caas_core.webhooks import WebhookReceiver, WebhookSource
 
 
-class FactoryStatusEvent(BaseModel):
-    orderId: str
-    status: str
-    sequence: int
-    vin: str | None = None
-
-
 class SettlementEvent(BaseModel):
     authorizationId: str
-    status: str
+    status: Literal["SETTLED", "FAILED"]
     failureReason: str | None = None
-
-
-class CommandRefused(Exception):
-    """A command that does not apply to the entity's current state (e.g. retrying an active order)."""
 
 
 class CaasCore:
@@ -53,7 +47,11 @@ class CaasCore:
         self.config = config = config or CoreConfig()
         self.store = Store(config.database)
         self.telemetry = telemetry = Telemetry()
-        breakers = {name: breaker_for(name, policy, telemetry.circuit) for name, policy in policies.breakers}
+        breakers = {
+            name: breaker_for(name, policy, telemetry.circuit)
+            for name, policy in policies.breakers
+            if name != "admin"  # Admin has one breaker per country, built below
+        }
         self.vss = VssMaintenanceAdapter(
             policies.vss_query,
             VssCredentials(config.vss_client_id, config.vss_client_secret),
@@ -91,6 +89,7 @@ class CaasCore:
             runtime.epoch,
         )
         self._traces = runtime.stream("core.traces")
+        self._retrying: set[str] = set()  # orders whose manual retry is still running
 
     def start(self) -> None:
         """Start the background work: the sweep that polls Factory about silent orders."""
@@ -119,15 +118,29 @@ class CaasCore:
     def retry_order(self, order_id: str) -> Order:
         """The manual retry: place a failed order again, or register a blocked one again."""
         order = self.store.require(Order, order_id)
+        # Refused while a retry runs, rather than reconciled when its flow ends: the status changes only
+        # then, up to a partner call's timeout later, and a second flow would call the partner again,
+        # move the order and notify the customer twice.
+        if order_id in self._retrying:
+            raise CommandRefused(f"order {order_id} is {order.status} and its retry is still running")
         if order.status == orders.ORDER_FAILED:
-            self.runtime.spawn(order_flow.place(self, order_id))
+            flow = order_flow.place(self, order_id)
         elif order.status == orders.DELIVERY_BLOCKED:
-            self.runtime.spawn(order_flow.register(self, order_id))
+            flow = order_flow.register(self, order_id)
         else:
             raise CommandRefused(
                 f"order {order_id} is {order.status}: only ORDER_FAILED or DELIVERY_BLOCKED retry"
             )
+        self._retrying.add(order_id)
+        self.runtime.spawn(self._retry(order_id, flow))
         return order
+
+    def _retry(self, order_id: str, flow: Flow[None]) -> Flow[None]:
+        """Run a retry's flow; however it ends, the order may be retried again."""
+        try:
+            yield from flow
+        finally:
+            self._retrying.discard(order_id)
 
     def request_purchase(self, vin: str, service_id: str, card_token: str) -> Purchase:
         price = self.config.services.get(service_id)
@@ -162,8 +175,8 @@ class CaasCore:
             return verdict.response()
         data = (verdict.payload or {}).get("data")
         try:
-            event: FactoryStatusEvent | SettlementEvent = (
-                FactoryStatusEvent.model_validate(data)
+            event: FactoryStatus | SettlementEvent = (
+                FactoryStatus.model_validate(data)
                 if source == "factory"
                 else SettlementEvent.model_validate(data)
             )
@@ -172,7 +185,7 @@ class CaasCore:
         try:
             with self.store.transaction():
                 if not self.receiver.remember(verdict, source, now):
-                    return json_response(200, {"webhookId": verdict.webhook_id, "duplicate": True})
+                    return replace(verdict, duplicate=True).response()  # a concurrent delivery won
                 outcome = self._apply(event, now)
                 if outcome == "unknown":
                     raise _NotOurs
@@ -180,12 +193,9 @@ class CaasCore:
             return problem_for(404, f"no {source} entity named in this webhook is known here")
         return json_response(200, {"webhookId": verdict.webhook_id, "duplicate": False, "outcome": outcome})
 
-    def _apply(self, event: FactoryStatusEvent | SettlementEvent, now: float) -> str:
-        if isinstance(event, FactoryStatusEvent):
-            update = FactoryStatus(
-                order_id=event.orderId, status=event.status, sequence=event.sequence, vin=event.vin
-            )
-            return order_flow.apply_factory_status(self, update, now)
+    def _apply(self, event: FactoryStatus | SettlementEvent, now: float) -> str:
+        if isinstance(event, FactoryStatus):
+            return order_flow.apply_factory_status(self, event, now)
         return purchase_flow.apply_settlement(
             self, event.authorizationId, event.status, event.failureReason, now
         )

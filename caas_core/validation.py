@@ -21,11 +21,10 @@ def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) 
         return f"{source}: unknown key {key}"
     if kind == "missing":
         return f"{source}: missing key {key}"
-    allowed = _allowed(model, loc)
     if kind == "literal_error":
         return f"{source}: {key} = {value!r} is not allowed; allowed: {err['ctx']['expected']}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return f"{source}: {key} = {value!r} is out of range; allowed: {allowed}"
+        return f"{source}: {key} = {value!r} is out of range; allowed: {_allowed(model, loc)}"
     shown = f" = {value!r}" if not isinstance(value, dict | list) else ""
     return f"{source}: {key}{shown}: {_strip(err['msg'])}"
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from caas_core.effects import NOW, Draw, Flow, Send
-from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, ServerError
+from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, MalformedResponse, ServerError
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
+
+M = TypeVar("M", bound=BaseModel)
 
 
 # Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
@@ -20,7 +25,8 @@ class Trace:
     """The trace a customer action started; every call under it carries the id and a fresh span."""
 
     trace_id: str
-    # Span ids count up within their trace: unique where they must be, and no random draw per call.
+    # Span ids count up from 1 in each Trace object, and every flow builds its own: unique among one
+    # flow's calls only, not across the flows that share a trace id. No random draw per call.
     spans: Iterator[int] = field(default_factory=lambda: itertools.count(1), compare=False, repr=False)
 
 
@@ -59,6 +65,14 @@ def send(
     if failed:
         raise ClientError(response.status, _detail(response))
     return response
+
+
+def read(response: HttpResponse, model: type[M], what: str) -> M:
+    """The body as `model`, or MalformedResponse saying `what` could not be read."""
+    try:
+        return model.model_validate(response.json())
+    except (ValueError, ValidationError):
+        raise MalformedResponse(response.status, what) from None
 
 
 def _detail(response: HttpResponse) -> str:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import Flow
-from caas_core.errors import ClientError, MalformedResponse, OrderRejected
-from caas_core.http import HttpRequest, HttpResponse
+from caas_core.errors import ClientError, OrderRejected
+from caas_core.http import HttpRequest
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.deadline import Deadline
@@ -123,11 +123,4 @@ class FactoryOrderAdapter:
             if route == PLACE_ROUTE and error.status == 422:
                 raise OrderRejected(error.status, error.detail) from error
             raise
-        return _read(response, model)
-
-
-def _read(response: HttpResponse, model: type[M]) -> M:
-    try:
-        return model.model_validate(response.json())
-    except (ValueError, ValidationError):
-        raise MalformedResponse(response.status, f"unreadable {model.__name__}") from None
+        return read(response, model, f"unreadable {model.__name__}")

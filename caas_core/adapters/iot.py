@@ -27,18 +27,17 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import NOW, Flow
 from caas_core.errors import (
     ActivationFailed,
     CircuitOpen,
     ClientError,
     IntegrationError,
-    MalformedResponse,
 )
 from caas_core.http import HttpRequest, HttpResponse, canonical_json
 from caas_core.policies.models import OtaActivationPolicy
@@ -53,7 +52,6 @@ CONFIGURE_ROUTE = "POST /api/iot/vehicles/{vin}/configure"
 COMMAND_ROUTE = "GET /api/iot/vehicles/{vin}/commands/{commandId}"
 QUEUE_TICK_S = 1.0
 
-M = TypeVar("M", bound=BaseModel)
 Call = Callable[[float], Flow[HttpResponse]]  # given the breaker's cap on its duration
 
 
@@ -113,10 +111,6 @@ class IotGatewayAdapter:
         self.epoch = epoch
         self._queue: deque[object] = deque()
 
-    @property
-    def queue_depth(self) -> int:
-        return len(self._queue)
-
     def activate(
         self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None
     ) -> Flow[Activation]:
@@ -153,7 +147,7 @@ class IotGatewayAdapter:
         response = yield from self._queued(
             deadline, lambda cap: self._signed("POST", path, CONFIGURE_ROUTE, body, deadline, trace, cap)
         )
-        command_id = _parse(_Accepted, response, "unreadable command acknowledgement").commandId
+        command_id = read(response, _Accepted, "unreadable command acknowledgement").commandId
         progress.command_id = command_id
         status_path = f"/api/iot/vehicles/{vin}/commands/{command_id}"
         while True:
@@ -171,7 +165,7 @@ class IotGatewayAdapter:
             response = yield from guarded(
                 self.breaker, lambda cap: self._signed("GET", path, COMMAND_ROUTE, None, deadline, trace, cap)
             )
-            return _parse(_CommandStatus, response, "unreadable command status")
+            return read(response, _CommandStatus, "unreadable command status")
         except ClientError:
             raise  # refused (unknown command, bad signature): polling again cannot help
         except IntegrationError:
@@ -250,10 +244,3 @@ class IotGatewayAdapter:
 def _next_tick(now: float) -> float:
     """The first grid point strictly after `now`: queued commands wake together, in queue order."""
     return (math.floor(now / QUEUE_TICK_S) + 1) * QUEUE_TICK_S
-
-
-def _parse(model: type[M], response: HttpResponse, what: str) -> M:
-    try:
-        return model.model_validate(response.json())
-    except (ValueError, ValidationError):
-        raise MalformedResponse(response.status, what) from None

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import Flow
-from caas_core.errors import ClientError, IntegrationError, MalformedResponse, PaymentUnavailable
+from caas_core.errors import ClientError, IntegrationError, PaymentUnavailable
 from caas_core.http import HttpRequest
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
@@ -158,7 +158,4 @@ class PaymentGatewayAdapter:
         self, request: HttpRequest, route: str, schema: type[B], deadline: Deadline, trace: Trace
     ) -> Flow[B]:
         response = yield from send(SYSTEM, route, request, deadline, self.telemetry, trace)
-        try:
-            return schema.model_validate(response.json())
-        except (ValueError, ValidationError):
-            raise MalformedResponse(response.status, f"unreadable answer to {route}") from None
+        return read(response, schema, f"unreadable answer to {route}")

@@ -14,9 +14,9 @@ import base64
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import NOW, Flow
 from caas_core.errors import ClientError, IntegrationError, MalformedResponse
 from caas_core.http import HttpRequest, HttpResponse
@@ -123,10 +123,7 @@ class VssMaintenanceAdapter:
                 raise
             self._token = None  # revoked or expired early: one fresh token, one more try
             response = yield from self._query(vin, deadline, trace)
-        try:
-            return MaintenanceRecord.model_validate(response.json())
-        except (ValueError, ValidationError):
-            raise MalformedResponse(response.status, "unreadable maintenance record") from None
+        return read(response, MaintenanceRecord, "unreadable maintenance record")
 
     def _query(self, vin: str, deadline: Deadline, trace: Trace) -> Flow[HttpResponse]:
         token = yield from self._bearer(deadline, trace)

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from caas_core.domain.lifecycle import next_state
 from caas_core.effects import NOW, Flow
-from caas_core.errors import CircuitOpen, IllegalTransition, IntegrationError
+from caas_core.errors import CircuitOpen, IntegrationError
 from caas_core.policies.models import BreakerPolicy
 
 T = TypeVar("T")
@@ -114,10 +115,7 @@ class CircuitBreaker:
             self._failures.popleft()
 
     def _move(self, event: str, t: float) -> None:
-        try:
-            new = TRANSITIONS[self.state][event]
-        except KeyError:
-            raise IllegalTransition(f"breaker {self.name}", self.state, event) from None
+        new = next_state(f"breaker {self.name}", TRANSITIONS, self.state, event)
         old, self.state = self.state, new
         self._generation += 1
         self._probes.clear()
