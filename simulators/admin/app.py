@@ -16,6 +16,7 @@ from caas_core.web.flask_app import create_app as _flask_app
 from simulators.admin.countries import COUNTRIES, country
 from simulators.admin.model import AdminConfig, AdminModel
 from simulators.admin.routes import routes, security_schemes
+from simulators.admin.states import STATES
 from simulators.kit.service import Simulator
 
 
@@ -39,6 +40,7 @@ def create_simulator(runtime: Runtime, country_code: str, config: AdminConfig | 
             f"plates in the {registry.locale} format, owner data checked by {registry.code} rules"
         ),
         security_schemes=security_schemes(registry),
+        provider_states=STATES,
     )
 
 

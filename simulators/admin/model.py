@@ -20,7 +20,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
 from simulators.kit.latency import Latency, Lognormal
-from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 
 if TYPE_CHECKING:
@@ -115,12 +114,6 @@ class AdminModel:
                 for r in self._by_vin.values()
             ],
         }
-
-    def provider_states(self) -> ProviderStates:
-        """The contracts' provider states, by name; see `states.py`."""
-        from simulators.admin.states import provider_states  # that module builds on this one
-
-        return provider_states(self)
 
     def hold(self, registration: Registration) -> None:
         """Keep `registration` as if this registry had made it (a contract's provider state)."""

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from simulators.admin.model import Registration
+from simulators.admin.model import AdminModel, Registration
 from simulators.kit.provider_states import Params, ProviderStates, expect, optional_text, text
 from simulators.kit.timestamps import rfc3339
-
-if TYPE_CHECKING:
-    from simulators.admin.model import AdminModel
-
-
-def provider_states(model: AdminModel) -> ProviderStates:
-    return {
-        "vehicle {vin} is not registered in {country}": lambda params: _not_registered(model, params),
-        "vehicle {vin} is already registered in {country}": lambda params: _registered(model, params),
-    }
 
 
 def _here(model: AdminModel, params: Params) -> str:
@@ -43,3 +31,9 @@ def _registered(model: AdminModel, params: Params) -> None:
             owner={},
         )
     )
+
+
+STATES: ProviderStates = {
+    "vehicle {vin} is not registered in {country}": _not_registered,
+    "vehicle {vin} is already registered in {country}": _registered,
+}

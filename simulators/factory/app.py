@@ -12,6 +12,7 @@ from caas_core.web.flask_app import create_app as _flask_app
 from caas_core.web.openapi import add_webhook
 from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, FactoryModel
 from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
+from simulators.factory.states import STATES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 
@@ -40,6 +41,7 @@ def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> S
         title="Factory simulator",
         description="Factory order management: orders by API key, status changes pushed as signed webhooks",
         security_schemes=SECURITY_SCHEMES,
+        provider_states=STATES,
         faults=faults,
     )
     return simulator

@@ -17,13 +17,13 @@ Rules:
 
 from __future__ import annotations
 
-import base64
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.config import SANDBOX_FACTORY_SECRET
 from caas_core.effects import Flow, Sleep
 from caas_core.errors import IllegalTransition
 from caas_core.runtime import Runtime
@@ -33,7 +33,6 @@ from simulators.kit.credentials import same_secret
 from simulators.kit.durations import YEAR, Duration
 from simulators.kit.faults import FaultPlan
 from simulators.kit.latency import Latency, Lognormal
-from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
@@ -49,7 +48,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 STATUS_WEBHOOK_PATH = "/webhooks/factory/status"
 STATUS_EVENT = "order.status_changed"
-DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webhooks-v1").decode()
 
 DAY = 86_400
 
@@ -58,7 +56,7 @@ class FactoryConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_key: str = Field(default="factory-sandbox-key", min_length=1)
-    webhook_secret: WebhookSecret = DEFAULT_WEBHOOK_SECRET
+    webhook_secret: WebhookSecret = SANDBOX_FACTORY_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)
     queue_time: Duration = durations.Uniform(min_s=DAY, max_s=3 * DAY)
@@ -101,7 +99,6 @@ class FactoryModel:
         self.orders: dict[str, Order] = {}
         self._placed: dict[str, tuple[str, str]] = {}  # idempotency key -> (request fingerprint, order id)
         self._messages: dict[str, tuple[str, int]] = {}  # webhook message id -> (order id, sequence)
-        self._generation = 0  # bumped by reset: timelines of forgotten orders recognise themselves by it
 
     def authorised(self, api_key: str | None) -> bool:
         return same_secret(api_key, self.config.api_key)
@@ -119,16 +116,19 @@ class FactoryModel:
             return self.orders[order_id], True
         now = self.runtime.now()
         number = len(self.orders) + 1
-        cfg = self.config
-        estimate = round(now + cfg.queue_time.mean + cfg.build_time.mean)
+        estimate = self.estimate(now)
         order = Order(
             f"ord_{number:06d}", number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
         )
         self.orders[order.order_id] = order
         if idempotency_key is not None:
             self._placed[idempotency_key] = (fingerprint, order.order_id)
-        self.runtime.spawn(self._timeline(order, self._generation))
+        self.runtime.spawn(self._timeline(order))
         return order, False
+
+    def estimate(self, accepted_at: float) -> int:
+        """The completion date promised for an order accepted at `accepted_at` (rule 5), before delays."""
+        return round(accepted_at + self.config.queue_time.mean + self.config.build_time.mean)
 
     def accepted(self, order: Order) -> dict[str, Any]:
         """The POST's answer: what was true when the order was accepted."""
@@ -170,24 +170,17 @@ class FactoryModel:
             "deliveries": self.deliveries(),
         }
 
-    def provider_states(self) -> ProviderStates:
-        """The contracts' provider states, by name; see `states.py`."""
-        from simulators.factory.states import provider_states  # that module builds on this one
-
-        return provider_states(self)
-
     def reset(self) -> None:
-        self._generation += 1
         self.orders.clear()
         self._placed.clear()
         self._messages.clear()
         self.webhooks.log.clear()  # deliveries already in flight still finish; only the log restarts
 
     # -- the production timeline ----------------------------------------------------------------------
-    def _timeline(self, order: Order, generation: int) -> Flow[None]:
+    def _timeline(self, order: Order) -> Flow[None]:
         cfg = self.config
         yield Sleep(self._draw(cfg.queue_time))
-        if not self._move(order, "start", generation):
+        if not self._move(order, "start"):
             return
         work = self._draw(cfg.build_time)
         for _ in range(cfg.max_delays):
@@ -196,16 +189,16 @@ class FactoryModel:
             done = self._delay_rng.randrange(1, int(work))  # leaves at least one second of work
             yield Sleep(done)
             work -= done
-            if not self._move(order, "delay", generation):
+            if not self._move(order, "delay"):
                 return
             yield Sleep(self._draw(cfg.delay_time))
-            if not self._move(order, "resume", generation):
+            if not self._move(order, "resume"):
                 return
         yield Sleep(work)
-        self._move(order, "finish", generation)
+        self._move(order, "finish")
 
-    def _move(self, order: Order, event: str, generation: int) -> bool:
-        if generation != self._generation:
+    def _move(self, order: Order, event: str) -> bool:
+        if self.orders.get(order.order_id) is not order:  # forgotten by a reset meanwhile
             return False
         previous = order.status
         status = TRANSITIONS[previous].get(event)

@@ -6,14 +6,9 @@ sees exactly that status however long verification takes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from simulators.factory.catalogue import TRIMS, VehicleSpec, vin_for
-from simulators.factory.model import ACCEPTED, DELAYED, MANUFACTURING, READY, Order
+from simulators.factory.model import ACCEPTED, DELAYED, MANUFACTURING, READY, FactoryModel, Order
 from simulators.kit.provider_states import Params, ProviderStates, expect, optional_text, text
-
-if TYPE_CHECKING:
-    from simulators.factory.model import FactoryModel
 
 # The statuses an order passed through to reach each one: its history, and so its sequence number.
 PATHS = {
@@ -25,22 +20,12 @@ PATHS = {
 SEEDED_SPEC = VehicleSpec(model="CITY", trim="BASE", colour="WHITE", options=[], country="ES")
 
 
-def provider_states(model: FactoryModel) -> ProviderStates:
-    return {
-        "the Factory builds vehicle spec {model} {trim}": _builds,
-        "the Factory does not build a {model} in trim {trim}": _does_not_build,
-        "order {orderId} exists in status {status}": lambda params: _order_exists(model, params),
-        "order {orderId} does not exist": lambda params: _order_missing(model, params),
-        "API key {apiKey} is not valid": lambda params: _key_invalid(model, params),
-    }
-
-
-def _builds(params: Params) -> None:
+def _builds(model: FactoryModel, params: Params) -> None:
     fields = ("model", "trim", "colour", "options", "country")
     VehicleSpec.model_validate({name: params.get(name) for name in fields if name in params})
 
 
-def _does_not_build(params: Params) -> None:
+def _does_not_build(model: FactoryModel, params: Params) -> None:
     name, trim = text(params, "model"), text(params, "trim")
     expect(name in TRIMS, f"the sandbox Factory has no model {name!r}")
     expect(trim not in TRIMS[name], f"the sandbox Factory does build a {name} in trim {trim}")
@@ -59,7 +44,7 @@ def _order_exists(model: FactoryModel, params: Params) -> None:
         number,
         SEEDED_SPEC,
         optional_text(params, "customerReference") or "contract",
-        round(now + model.config.queue_time.mean + model.config.build_time.mean),
+        model.estimate(now),
         status,
         [(step, now) for step in PATHS[status]],
         vin if status == READY else None,
@@ -72,3 +57,12 @@ def _order_missing(model: FactoryModel, params: Params) -> None:
 
 def _key_invalid(model: FactoryModel, params: Params) -> None:
     expect(not model.authorised(text(params, "apiKey")), "that API key is the simulator's own")
+
+
+STATES: ProviderStates = {
+    "the Factory builds vehicle spec {model} {trim}": _builds,
+    "the Factory does not build a {model} in trim {trim}": _does_not_build,
+    "order {orderId} exists in status {status}": _order_exists,
+    "order {orderId} does not exist": _order_missing,
+    "API key {apiKey} is not valid": _key_invalid,
+}

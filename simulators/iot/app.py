@@ -11,6 +11,7 @@ from caas_core.web.flask_app import LatencyMode
 from caas_core.web.flask_app import create_app as _flask_app
 from simulators.iot.model import IotConfig, IotModel
 from simulators.iot.routes import ROUTES, SECURITY_SCHEMES, SIGNED
+from simulators.iot.states import STATES
 from simulators.kit.service import Simulator
 
 
@@ -38,6 +39,7 @@ def create_simulator(runtime: Runtime, config: IotConfig | None = None) -> Simul
         description="Vehicle configuration commands over a flaky network, behind HMAC-signed requests "
         "(headers X-IoT-Key-Id, X-IoT-Timestamp, X-IoT-Signature).",
         security_schemes=SECURITY_SCHEMES,
+        provider_states=STATES,
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,6 @@ from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
-from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 
 STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
@@ -86,7 +86,6 @@ class IotModel:
         self._outcomes = runtime.stream("iot.outcomes")
         self.commands: dict[str, Command] = {}
         self.services: dict[str, dict[str, dict[str, Any]]] = {}  # vin -> serviceId -> entry
-        self.counts = dict.fromkeys(STATUSES, 0)
         self.auth_rejections = 0
 
     # -- authentication -------------------------------------------------------------------------
@@ -133,7 +132,6 @@ class IotModel:
         command_id = str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
         command = Command(command_id, vin, service_id, service_config, now, now)
         self.commands[command_id] = command
-        self.counts["PENDING"] += 1
         delivery = self.network.deliver(
             vin, now, self.config.transit, self._transit, self.config.max_delivery_attempts
         )
@@ -177,26 +175,20 @@ class IotModel:
         return view
 
     def state(self) -> dict[str, Any]:
+        by_status = Counter(command.status for command in self.commands.values())
         return {
             "fleet_size": self.config.fleet_size,
-            "commands": dict(self.counts),
+            "commands": {status: by_status[status] for status in STATUSES},
             "commands_total": len(self.commands),
             "active_services": sum(len(s) for s in self.services.values()),
             "vehicles_tracked": self.network.tracked(),
             "auth_rejections": self.auth_rejections,
         }
 
-    def provider_states(self) -> ProviderStates:
-        """The contracts' provider states, by name; see `states.py`."""
-        from simulators.iot.states import provider_states  # that module builds on this one
-
-        return provider_states(self)
-
     def reset(self) -> None:
         # The network stays: vehicles' timelines are the world's, not the API's state.
         self.commands.clear()
         self.services.clear()
-        self.counts = dict.fromkeys(STATUSES, 0)
         self.auth_rejections = 0
 
     # -- what happens later ---------------------------------------------------------------------
@@ -240,8 +232,6 @@ class IotModel:
         target = LIFECYCLE[command.status].get(event)
         if target is None:
             raise IllegalTransition("IoT command", command.status, event)
-        self.counts[command.status] -= 1
-        self.counts[target] += 1
         command.status, command.updated_at = target, self.runtime.now()
         if reason is not None:
             command.failure_reason = reason

@@ -95,9 +95,6 @@ class Link:
         if keep:
             del self._periods[:keep]
 
-    def __len__(self) -> int:
-        return len(self._periods)
-
     def _index(self, t: float) -> int:
         periods = self._periods
         while periods[-1].end <= t:

@@ -5,20 +5,8 @@ A seeded command never travels to the vehicle: it keeps the status the state nam
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from simulators.iot.model import STATUSES, Command
+from simulators.iot.model import STATUSES, Command, IotModel
 from simulators.kit.provider_states import Params, ProviderStates, expect, optional_text, text
-
-if TYPE_CHECKING:
-    from simulators.iot.model import IotModel
-
-
-def provider_states(model: IotModel) -> ProviderStates:
-    return {
-        "vehicle {vin} is known to the IoT platform": lambda params: _known(model, params),
-        "command {commandId} for vehicle {vin} is {status}": lambda params: _command(model, params),
-    }
 
 
 def _known(model: IotModel, params: Params) -> None:
@@ -42,4 +30,9 @@ def _command(model: IotModel, params: Params) -> None:
         optional_text(params, "failureReason") if status == "FAILED" else None,
     )
     model.commands[command.id] = command
-    model.counts[status] += 1
+
+
+STATES: ProviderStates = {
+    "vehicle {vin} is known to the IoT platform": _known,
+    "command {commandId} for vehicle {vin} is {status}": _command,
+}

@@ -1,1 +1,2 @@
-"""What every simulator shares: routing, faults, latency models, the journal, the control API, the fleet."""
+"""What every simulator shares: the service, faults, latency and duration models, the journal, the control
+API, provider states, signed webhooks, credentials and the fleet."""

@@ -10,7 +10,6 @@ from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, QueryParam, Route
 from simulators.kit.faults import Fault
-from simulators.kit.provider_states import ProviderStates
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
@@ -67,13 +66,13 @@ def change_provider_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
         return json_response(200, {})
     if not change.state:
         return json_response(200, {})  # Pact's generic set-up call, made without a state: nothing to do
-    states: ProviderStates = getattr(sim.model, "provider_states", dict)()
+    states = sim.provider_states
     handler = states.get(change.state)
     if handler is None:
         known = "; ".join(sorted(states)) or "none"
         raise Problem(404, f"{sim.name} has no provider state {change.state!r}; it knows: {known}")
     try:
-        handler(change.params)
+        handler(sim.model, change.params)
     except ValueError as error:  # pydantic's ValidationError included
         raise Problem(422, f"provider state {change.state!r}: {error}") from None
     return json_response(200, {})

@@ -10,12 +10,13 @@ built in Python the kind is implied: `Lognormal(p50_s=2, p99_s=45)`.
 from __future__ import annotations
 
 import math
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import RandomStream
-from simulators.kit.latency import Z99
+from simulators.kit.latency import lognormal_mu_sigma
 
 YEAR = 365 * 86_400.0
 
@@ -86,16 +87,16 @@ class Lognormal(_Dist):
             raise ValueError("p99_s must be at least p50_s")
         return self
 
-    @property
-    def sigma(self) -> float:
-        return (math.log(self.p99_s) - math.log(self.p50_s)) / Z99
+    @cached_property
+    def _mu_sigma(self) -> tuple[float, float]:  # derived once: links and timelines sample often
+        return lognormal_mu_sigma(self.p50_s, self.p99_s)
 
     def sample(self, rng: RandomStream) -> float:
-        return rng.lognormvariate(math.log(self.p50_s), self.sigma)
+        return rng.lognormvariate(*self._mu_sigma)
 
     @property
     def mean(self) -> float:
-        return self.p50_s * math.exp(self.sigma**2 / 2)
+        return self.p50_s * math.exp(self._mu_sigma[1] ** 2 / 2)
 
 
 class Pareto(_Dist):

@@ -77,6 +77,10 @@ class Fault(_Model):
     def active(self, route_key: str, now: float) -> bool:
         if self.route is not None and self.route != route_key:
             return False
+        return self.in_window(now)
+
+    def in_window(self, now: float) -> bool:
+        """Whether `now` falls in [from_s, until_s), the time the fault is in force."""
         return self.from_s <= now and (self.until_s is None or now < self.until_s)
 
 
@@ -149,19 +153,14 @@ class FaultPlan:
     def webhook_faults(self, now: float) -> WebhookFaults | None:
         """The webhook faults in force now (the most recently added wins)."""
         for fault in reversed(self.faults):
-            if (
-                fault.webhook is not None
-                and fault.from_s <= now
-                and (fault.until_s is None or now < fault.until_s)
-            ):
+            if fault.webhook is not None and fault.in_window(now):
                 return fault.webhook
         return None
 
     def _selected(self, fault: Fault) -> bool:
         if fault.first_n is None and fault.every_nth is None:
             return True
-        key = fault.id or ""
-        count = self._matched[key] = self._matched.get(key, 0) + 1
+        count = self._matched[fault.id] = self._matched[fault.id] + 1  # add() gave it an id and a count
         if fault.first_n is not None and count > fault.first_n:
             return False
         return fault.every_nth is None or count % fault.every_nth == 0

@@ -63,9 +63,6 @@ class Fleet:
     def __contains__(self, vin: object) -> bool:
         return isinstance(vin, str) and self.index_of(vin) is not None
 
-    def __len__(self) -> int:
-        return self.size
-
 
 @lru_cache(maxsize=8)
 def shared_fleet(seed: int, size: int) -> Fleet:

@@ -14,6 +14,12 @@ from caas_core.runtime import RandomStream
 Z99 = 2.3263478740408408  # the standard normal's 99th percentile
 
 
+def lognormal_mu_sigma(p50: float, p99: float) -> tuple[float, float]:
+    """The mean and standard deviation of the log of a lognormal whose median is `p50` and 99th
+    percentile `p99`: the arguments `lognormvariate` takes."""
+    return math.log(p50), (math.log(p99) - math.log(p50)) / Z99
+
+
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -67,7 +73,7 @@ class Lognormal(_Dist):
 
     @cached_property
     def _mu_sigma(self) -> tuple[float, float]:  # derived once: every request to a simulator samples
-        return math.log(self.p50_ms), (math.log(self.p99_ms) - math.log(self.p50_ms)) / Z99
+        return lognormal_mu_sigma(self.p50_ms, self.p99_ms)
 
     def sample(self, rng: RandomStream, inflight: int) -> float:
         return rng.lognormvariate(*self._mu_sigma) / 1000
@@ -93,13 +99,18 @@ class Percentiles(_Dist):
             raise ValueError("table values must be non-negative and grow with the percentile")
         return table
 
-    def sample(self, rng: RandomStream, inflight: int) -> float:
+    @cached_property
+    def _points(self) -> tuple[tuple[float, ...], tuple[float, ...]]:  # parsed once: every request samples
         points = [(0.0, 0.0), *sorted((float(p) / 100, ms) for p, ms in self.table.items())]
+        return tuple(p for p, _ in points), tuple(ms for _, ms in points)
+
+    def sample(self, rng: RandomStream, inflight: int) -> float:
+        shares, values = self._points
         u = rng.random()
-        index = bisect.bisect_right([p for p, _ in points], u)
-        if index >= len(points):
-            return points[-1][1] / 1000
-        (p0, v0), (p1, v1) = points[index - 1], points[index]
+        index = bisect.bisect_right(shares, u)
+        if index >= len(shares):
+            return values[-1] / 1000
+        p0, p1, v0, v1 = shares[index - 1], shares[index], values[index - 1], values[index]
         return (v0 + (v1 - v0) * (u - p0) / (p1 - p0)) / 1000
 
 

@@ -1,11 +1,12 @@
 """Provider states: what a contract assumes about a simulator before an interaction, made true on request.
 
 Rules:
-1. Each behaviour model offers `provider_states() -> {state name: handler}`; the names are the ones the
-   contracts in `contracts/pacts/` use, parameters and all ("order {orderId} exists in status {status}").
-2. A handler takes the state's parameters and changes the model so the state holds. Handlers add to the
-   model and never reset it, so an interaction may name several states; the state-change endpoint resets
-   the model on teardown, which undoes every state of the interaction at once.
+1. Each simulator's `states.py` holds a table STATES = {state name: handler}, which its factory hands to
+   the `Simulator`; the names are the ones the contracts in `contracts/pacts/` use, parameters and all
+   ("order {orderId} exists in status {status}").
+2. A handler takes the model and the state's parameters and changes the model so the state holds.
+   Handlers add to the model and never reset it, so an interaction may name several states; the
+   state-change endpoint resets the model on teardown, which undoes every state of the interaction at once.
 3. A parameter that is missing or of the wrong type raises ValueError naming it: the endpoint answers 422,
    which the verifier reports as a failed state setup.
 """
@@ -16,8 +17,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Params = Mapping[str, Any]
-StateHandler = Callable[[Params], None]
-ProviderStates = dict[str, StateHandler]
+StateHandler = Callable[[Any, Params], None]  # (the simulator's model, the state's parameters)
+ProviderStates = Mapping[str, StateHandler]
 
 
 def text(params: Params, name: str) -> str:

@@ -20,6 +20,7 @@ from simulators.kit.control import CONTROL_ROUTES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
+from simulators.kit.provider_states import ProviderStates
 
 
 class Model(Protocol):
@@ -40,8 +41,10 @@ class Simulator:
         description: str = "",
         security_schemes: dict[str, dict[str, Any]] | None = None,
         faults: FaultPlan | None = None,
+        provider_states: ProviderStates | None = None,
     ) -> None:
-        """`faults` is the simulator's plan when its model needed it first (to fault its webhooks)."""
+        """`faults` is the simulator's plan when its model needed it first (to fault its webhooks);
+        `provider_states` are the contracts' states the model can be put in (see kit.provider_states)."""
         self.name = name
         self.title = title or f"{name} simulator"
         self.description = description
@@ -51,6 +54,7 @@ class Simulator:
         self.routes = [*routes, *CONTROL_ROUTES]
         self.router = Router(self.routes)
         self.faults = faults or FaultPlan.for_simulator(runtime, name, base_latency)
+        self.provider_states: ProviderStates = provider_states or {}
         self.journal = Journal()
         self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -24,10 +23,12 @@ from standardwebhooks import Webhook
 
 from caas_core.effects import NOW, Flow, Send, Sleep
 from caas_core.errors import TransportError
-from caas_core.http import HttpRequest
+from caas_core.http import HttpRequest, canonical_json
 from caas_core.runtime import Runtime
 from simulators.kit.faults import FaultPlan, WebhookFaults
 from simulators.kit.timestamps import rfc3339
+
+TARGET = "core"  # the system every webhook is sent to
 
 # The key a bad_signature fault signs with: valid base64, but not the shared secret.
 WRONG_SECRET = "whsec_d3JvbmctZnJvbS1hLWZvcmdlcnMtZHJhd2Vy"
@@ -80,12 +81,10 @@ class WebhookSender:
         secret: str,
         faults: FaultPlan,
         policy: DeliveryPolicy | None = None,
-        target: str = "core",
     ) -> None:
         self.runtime = runtime
         self.source = source
         self.path = path
-        self.target = target
         self.policy = policy or DeliveryPolicy()
         self.faults = faults
         self._signer = Webhook(secret)
@@ -123,7 +122,7 @@ class WebhookSender:
     def _deliver(
         self, message_id: str, event_type: str, payload: dict[str, Any], forged: bool, fault: str | None
     ) -> Flow[None]:
-        body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
+        body = canonical_json(payload).decode()
         backoff = self.policy.initial_backoff_s
         for attempt in range(1, self.policy.max_attempts + 1):
             now = yield NOW
@@ -137,7 +136,7 @@ class WebhookSender:
             request = HttpRequest("POST", self.path, headers=headers, json=payload)
             wait = backoff
             try:
-                response = yield Send(self.target, request, self.policy.timeout_s)
+                response = yield Send(TARGET, request, self.policy.timeout_s)
             except TransportError as error:
                 outcome = type(error).__name__
             else:

@@ -18,6 +18,7 @@ from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel
 from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document
+from simulators.payment.states import STATES
 
 TRACE_HEADER = "X-Trace-Id"
 REDACTED = "redacted-card-number"
@@ -61,6 +62,7 @@ def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> P
             "(authorised and captured, then the settlement FAILED)."
         ),
         security_schemes=SECURITY_SCHEMES,
+        provider_states=STATES,
         faults=faults,
     )
     return simulator

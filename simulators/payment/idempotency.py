@@ -13,9 +13,10 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from caas_core.http import canonical_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,7 @@ class KeyReused(Exception):
 
 def fingerprint(body: Any, query: dict[str, str]) -> str:
     """A digest of what the request asks for; key order and whitespace do not change it."""
-    canonical = json.dumps({"body": body, "query": query}, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_json({"body": body, "query": query})).hexdigest()
 
 
 class IdempotencyStore:

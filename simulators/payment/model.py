@@ -3,7 +3,7 @@
 Rules:
 1. An authorisation moves by the LIFECYCLE table: AUTHORIZED becomes CAPTURED or VOIDED; DECLINED,
    CAPTURED and VOIDED are final. A move the table lacks is refused as a conflict.
-2. The card token decides the authorisation (TEST_CARDS); any other token is refused, and
+2. The card token decides the authorisation (TEST_CARDS); the request schema refuses any other, and
    `tok_network_error` makes the gateway drop the connection before it does anything.
 3. A capture settles once, `settlement_delay` after it (a draw is cut at a week), on the runtime's
    clock, and the result is pushed as a signed webhook. The delay and the outcome are drawn at capture
@@ -13,26 +13,24 @@ Rules:
 
 from __future__ import annotations
 
-import base64
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.config import SANDBOX_PAYMENT_SECRET
 from caas_core.runtime import Runtime
 from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.faults import FaultPlan
 from simulators.kit.latency import Latency, Lognormal
-from simulators.kit.provider_states import ProviderStates
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 from simulators.payment.idempotency import IdempotencyStore
 
 SETTLEMENT_PATH = "/webhooks/payment/settlement"
 SETTLEMENT_EVENT = "payment.settlement"
-DEFAULT_WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
 MAX_SETTLEMENT_S = 7 * 86_400  # a drawn delay is cut at a week
 RANDOM_SETTLEMENT_FAILURE = "processing_error"
 
@@ -65,13 +63,13 @@ class PaymentConfig(BaseModel):
 
     api_key: str = Field(default="pay-sandbox-key", min_length=1)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
-    webhook_secret: WebhookSecret = DEFAULT_WEBHOOK_SECRET
+    webhook_secret: WebhookSecret = SANDBOX_PAYMENT_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     settlement_delay: Duration = durations.Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
     settlement_failure_rate: float = Field(default=0.0, ge=0, le=1)
 
 
-RefusalReason = Literal["unknown_authorization", "conflict", "unknown_card_token", "amount_too_large"]
+RefusalReason = Literal["unknown_authorization", "conflict", "amount_too_large"]
 
 
 class Refused(Exception):
@@ -126,11 +124,7 @@ class PaymentModel:
         self.captures: dict[str, Capture] = {}
 
     def authorize(self, amount: int, currency: str, card_token: str, purchase_id: str) -> Authorization:
-        card = TEST_CARDS.get(card_token)
-        if card is None:
-            raise Refused(
-                "unknown_card_token", f"unknown card token; the sandbox knows {', '.join(TEST_CARDS)}"
-            )
+        card = TEST_CARDS[card_token]  # the request schema admits no other token
         if card.network_failure:
             raise NetworkFailure(card_token)
         status, now = "DECLINED" if card.decline_reason else "AUTHORIZED", self.runtime.now()
@@ -187,12 +181,6 @@ class PaymentModel:
             "idempotent_replays": self.idempotency.replays,
             "webhook_deliveries": len(self.webhooks.log),
         }
-
-    def provider_states(self) -> ProviderStates:
-        """The contracts' provider states, by name; see `states.py`."""
-        from simulators.payment.states import provider_states  # that module builds on this one
-
-        return provider_states(self)
 
     def reset(self) -> None:
         self.authorizations.clear()

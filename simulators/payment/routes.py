@@ -49,12 +49,10 @@ B = TypeVar("B", bound=BaseModel)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-# A handler cannot drop a connection; it marks its answer so the payment simulator turns it into a reset.
 MAX_KEY_LENGTH = 255
 REFUSAL_STATUS = {
     "unknown_authorization": 404,
     "conflict": 409,
-    "unknown_card_token": 422,
     "amount_too_large": 422,
 }
 SECURITY_SCHEMES = {

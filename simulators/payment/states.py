@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from simulators.kit.provider_states import Params, ProviderStates, expect, integer, text
-from simulators.payment.model import LIFECYCLE, TEST_CARDS, Authorization
-
-if TYPE_CHECKING:
-    from simulators.payment.model import PaymentModel
+from simulators.payment.model import LIFECYCLE, TEST_CARDS, Authorization, PaymentModel
 
 
-def provider_states(model: PaymentModel) -> ProviderStates:
-    return {
-        "card token {cardToken} is approved": _approved,
-        "card token {cardToken} is declined for {declineReason}": _declined,
-        "authorization {authorizationId} exists in status {status}": lambda params: _authorization(
-            model, params
-        ),
-    }
-
-
-def _approved(params: Params) -> None:
+def _approved(model: PaymentModel, params: Params) -> None:
     card = TEST_CARDS.get(text(params, "cardToken"))
     expect(card is not None and not card.decline_reason and not card.network_failure, "not an approving card")
 
 
-def _declined(params: Params) -> None:
+def _declined(model: PaymentModel, params: Params) -> None:
     card = TEST_CARDS.get(text(params, "cardToken"))
     reason = text(params, "declineReason")
     expect(card is not None and card.decline_reason == reason, f"no sandbox card is declined for {reason}")
@@ -46,3 +31,10 @@ def _authorization(model: PaymentModel, params: Params) -> None:
         model.runtime.now(),
     )
     model.authorizations[authorization.id] = authorization
+
+
+STATES: ProviderStates = {
+    "card token {cardToken} is approved": _approved,
+    "card token {cardToken} is declined for {declineReason}": _declined,
+    "authorization {authorizationId} exists in status {status}": _authorization,
+}

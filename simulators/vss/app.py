@@ -10,6 +10,7 @@ from caas_core.web.flask_app import create_app as _flask_app
 from simulators.kit.service import Simulator
 from simulators.vss.model import VssConfig, VssModel
 from simulators.vss.routes import ROUTES, SECURITY_SCHEMES
+from simulators.vss.states import STATES
 
 
 def create_simulator(runtime: Runtime, config: VssConfig | None = None) -> Simulator:
@@ -23,6 +24,7 @@ def create_simulator(runtime: Runtime, config: VssConfig | None = None) -> Simul
         title="VSS simulator",
         description="Vehicle Service System: maintenance records behind OAuth 2.0 client credentials",
         security_schemes=SECURITY_SCHEMES,
+        provider_states=STATES,
     )
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.runtime import Runtime
+from simulators.kit.credentials import same_secret
 from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
-from simulators.kit.provider_states import ProviderStates
 
 FIXED_RECORDS = {
     "SBXHEALTHY0000001": ("CURRENT", 95.0),
@@ -57,7 +57,7 @@ class VssModel:
         self.pinned: dict[str, tuple[str, float]] = {}
 
     def issue_token(self, client_id: str, client_secret: str) -> Token | None:
-        if (client_id, client_secret) != (self.config.client_id, self.config.client_secret):
+        if client_id != self.config.client_id or not same_secret(client_secret, self.config.client_secret):
             return None
         now = self.runtime.now()
         self.tokens = {v: t for v, t in self.tokens.items() if t.expires_at > now}
@@ -89,7 +89,7 @@ class VssModel:
     def _derived(self, vin: str) -> tuple[str, float]:
         u = unit_hash(self.runtime.seed, f"vss.status:{vin}")
         if u < self.config.overdue_share:
-            return "OVERDUE", round(30 * u / max(self.config.overdue_share, 1e-9), 1)
+            return "OVERDUE", round(30 * u / self.config.overdue_share, 1)  # u >= 0, so the share is > 0
         if u < self.config.overdue_share + self.config.due_soon_share:
             return "DUE_SOON", round(
                 30 + 40 * (u - self.config.overdue_share) / self.config.due_soon_share, 1
@@ -103,12 +103,6 @@ class VssModel:
             "tokens_live": sum(1 for t in self.tokens.values() if t.expires_at > self.runtime.now()),
             "queries": self.queries,
         }
-
-    def provider_states(self) -> ProviderStates:
-        """The contracts' provider states, by name; see `states.py`."""
-        from simulators.vss.states import provider_states  # that module builds on this one
-
-        return provider_states(self)
 
     def reset(self) -> None:
         self.pinned.clear()

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from simulators.kit.provider_states import Params, ProviderStates, expect, number, text
-from simulators.vss.model import Token
-
-if TYPE_CHECKING:
-    from simulators.vss.model import VssModel
+from simulators.vss.model import Token, VssModel
 
 STATUSES = ("CURRENT", "DUE_SOON", "OVERDUE")
-
-
-def provider_states(model: VssModel) -> ProviderStates:
-    return {
-        "client {clientId} has client credentials": lambda params: _client(model, params),
-        "access token {accessToken} is valid": lambda params: _token(model, params),
-        "vehicle {vin} has maintenance status {status}": lambda params: _maintenance(model, params),
-        "vehicle {vin} is unknown to VSS": lambda params: _unknown(model, params),
-    }
 
 
 def _client(model: VssModel, params: Params) -> None:
@@ -42,3 +28,11 @@ def _unknown(model: VssModel, params: Params) -> None:
     vin = text(params, "vin")
     expect(vin not in model.fleet, f"{vin} is in the sandbox fleet; name a VIN outside it")
     model.pinned.pop(vin, None)
+
+
+STATES: ProviderStates = {
+    "client {clientId} has client credentials": _client,
+    "access token {accessToken} is valid": _token,
+    "vehicle {vin} has maintenance status {status}": _maintenance,
+    "vehicle {vin} is unknown to VSS": _unknown,
+}
