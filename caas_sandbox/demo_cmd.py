@@ -1,4 +1,6 @@
-"""`caas-sandbox demo`: the main job. For now, the VSS slice in simulated time on both transports."""
+"""`caas-sandbox demo`: the spine's demonstration, the VSS slice in simulated time on both transports.
+
+`make demo` is the main job and runs `scenario run --all` instead."""
 
 from __future__ import annotations
 

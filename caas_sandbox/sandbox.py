@@ -17,7 +17,7 @@ from caas_core.api.app import create_app as create_core_app
 from caas_core.config import CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
-from caas_core.web.flask_app import create_app
+from caas_core.web.flask_app import create_app, to_flask
 from caas_core.web.problems import problem_for
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
@@ -107,7 +107,6 @@ def _admin_front(registries: dict[str, Simulator]) -> DispatcherMiddleware:
     @front.route("/", defaults={"path": ""})
     @front.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def no_country(path: str) -> flask.Response:
-        answer = problem_for(404, f"each registry lives under its country: {countries}")
-        return flask.Response(answer.to_bytes(), answer.status, answer.headers)
+        return to_flask(problem_for(404, f"each registry lives under its country: {countries}"))
 
     return DispatcherMiddleware(front, {f"/{name[6:]}": create_app(sim) for name, sim in registries.items()})

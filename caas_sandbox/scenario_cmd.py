@@ -37,12 +37,13 @@ def list_scenarios(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
+    from reports._runs import span
     from reports.terminal import console, render_table
 
     render_table(
         "Built-in scenarios",
         ["name", "title", "simulated", "probes"],
-        [[r["name"], r["title"], _hours(r["duration_s"]), r["probes"]] for r in rows],
+        [[r["name"], r["title"], span(r["duration_s"]), r["probes"]] for r in rows],
         console(),
     )
 
@@ -118,7 +119,3 @@ def run_scenarios(
     failed = sum(1 for r in records if not r.passed)
     if failed:
         raise click.exceptions.Exit(1)
-
-
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:g}h" if seconds >= 3600 else f"{seconds / 60:g}m"

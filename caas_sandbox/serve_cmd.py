@@ -53,9 +53,7 @@ def serve(
         listing = sandbox.describe()
         if as_json:
             click.echo(json.dumps(listing), nl=True)
-        rows = [
-            [name, entry["url"] or "(not started yet)", _secrets(entry)] for name, entry in listing.items()
-        ]
+        rows = [[name, entry["url"], _secrets(entry)] for name, entry in listing.items()]
         render_table(
             f"CaaS sandbox, seed {seed}, speed x{speed:g}", ["system", "url", "credentials"], rows, console()
         )

@@ -54,10 +54,18 @@ def new_figure(width: float, height: float, nrows: int = 1, ncols: int = 1, **kw
     return figure, axes
 
 
-def png_uri(figure: Any) -> str:
+def png_bytes(figure: Any, dpi: float = 110) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    return "data:image/png;base64," + b64encode(buffer.getvalue()).decode("ascii")
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + b64encode(png).decode("ascii")
+
+
+def png_uri(figure: Any) -> str:
+    return data_uri(png_bytes(figure))
 
 
 def time_scale(duration_s: float) -> tuple[float, str]:

@@ -31,12 +31,21 @@ from reports._runs import (
 TEMPLATE = "report.html.j2"
 
 
+def render_template(package: str, name: str, **context: Any) -> str:
+    """Render `templates/<name>`, shipped as `package`'s data, with autoescaping on."""
+    from jinja2 import Environment, StrictUndefined, select_autoescape
+
+    text = files(package).joinpath("templates", name).read_text(encoding="utf-8")
+    # StrictUndefined: a misspelt name in the template fails loudly instead of rendering an empty cell.
+    environment = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
+    return environment.from_string(text).render(**context)
+
+
 def _descriptions() -> dict[str, str]:
     # The catalogue describes each metric; it is static text, so reading it does not touch a run.
-    try:
-        from scenarios.metrics import CATALOGUE
-    except ImportError:  # a report rebuilt from JSON where the scenarios package is not installed
-        return {}
+    # Imported here, not at the top: the scenarios package loads the whole simulated world.
+    from scenarios.metrics import CATALOGUE
+
     return dict(CATALOGUE)
 
 
@@ -119,14 +128,11 @@ def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
 
 
 def render(records: list[Record]) -> str:
-    from jinja2 import Environment, StrictUndefined, select_autoescape
-
     scenarios = group(records)
     descriptions = _descriptions()
-    # StrictUndefined: a misspelt name in the template fails loudly instead of rendering an empty cell.
-    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
-    template = env.from_string(files("reports").joinpath("templates", TEMPLATE).read_text(encoding="utf-8"))
-    return template.render(
+    return render_template(
+        "reports",
+        TEMPLATE,
         passed=all(s.passed for s in scenarios),
         failed=sum(1 for s in scenarios if not s.passed),
         runs=len(records),

@@ -22,12 +22,14 @@ from pydantic import (
     model_validator,
 )
 
+from caas_core.config import COUNTRIES
 from caas_core.errors import ConfigError
 from caas_core.validation import first_error_line
 from simulators.kit.faults import Fault
+from simulators.kit.fleet import MAX_FLEET, TEST_VEHICLES
 
 SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
-COUNTRIES = ("ES", "FR", "DE", "IT", "PT")
+# The payment simulator's test cards; its model module loads Flask, too much for reading a scenario file.
 TEST_CARDS = (
     "tok_success",
     "tok_declined",
@@ -59,7 +61,7 @@ class _Strict(BaseModel):
 
 
 class Fleet(_Strict):
-    size: int = Field(default=1_000, ge=4, le=1_000_000)
+    size: int = Field(default=1_000, ge=len(TEST_VEHICLES), le=MAX_FLEET)
     countries: tuple[Literal["ES", "FR", "DE", "IT", "PT"], ...] = COUNTRIES
 
 

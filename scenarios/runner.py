@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from caas_core.config import CoreConfig
 from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
 from caas_core.validation import first_error_line
@@ -98,7 +97,7 @@ def _run(
     started = time.perf_counter()
     policies = scenario_policies(scenario, policies_file)
     run_seed = (scenario.seed if seed is None else seed) + replication
-    world = build_world(run_seed, transport, policies, simulator_configs(scenario), CoreConfig())
+    world = build_world(run_seed, transport, policies, simulator_configs(scenario))
     for step in scenario.faults:
         for system in _targets(step.system, world.simulators):
             world.simulators[system].faults.add(step.windowed())

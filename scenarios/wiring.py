@@ -1,20 +1,29 @@
-"""Put simulators behind a simulated runtime with the transport a run asks for."""
+"""Put simulators and the core's API behind a simulated runtime with the transport a run asks for."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Literal
 
-import flask
-
+from caas_core.api.service import CoreApi
 from caas_core.runtime import Runtime
 from caas_core.web.flask_app import create_app
 from runtimes.simulated import SimulatedRuntime
-from runtimes.transports import FastTransport, WireTransport
+from runtimes.transports import FastTransport, Transport, WireTransport
 from simulators.kit.service import Simulator
 
 TransportName = Literal["fast", "wire"]
 TRANSPORTS: tuple[TransportName, ...] = ("fast", "wire")
+
+
+def transport_for(
+    service: Simulator | CoreApi, transport: TransportName, peer: str | None = None
+) -> Transport:
+    """`fast` calls the service's dispatcher; `wire` goes through its Flask app over WSGI. `peer` is the
+    caller's address a fast call shows (the wire's WSGI peer is this machine)."""
+    if transport == "fast":
+        return FastTransport(service, peer)
+    return WireTransport(create_app(service, latency="report"))
 
 
 def attach(
@@ -22,9 +31,5 @@ def attach(
 ) -> Simulator:
     """Build a simulator on `runtime` and route its system's calls through `transport`."""
     simulator = build(runtime)
-    if transport == "fast":
-        runtime.transports[simulator.name] = FastTransport(simulator)
-    else:
-        app: flask.Flask = create_app(simulator, latency="report")
-        runtime.transports[simulator.name] = WireTransport(app)
+    runtime.transports[simulator.name] = transport_for(simulator, transport)
     return simulator

@@ -12,6 +12,7 @@ from typing import Any
 from caas_core.effects import NOW, Draw, Flow, Send, Sleep
 from caas_core.http import HttpRequest
 from scenarios.model import RateStep, Scenario, Workload
+from simulators.admin.countries import dni_letter, nif_check_digit
 from simulators.kit.fleet import TEST_VEHICLES, Fleet
 
 CATALOGUE = (
@@ -19,7 +20,6 @@ CATALOGUE = (
     {"model": "TOURER", "trim": "LUXURY", "colour": "BLUE", "options": ["HEAT_PUMP"]},
     {"model": "SUV", "trim": "STYLE", "colour": "BLACK", "options": ["TOW_BAR"]},
 )
-DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
 def start(runtime: Any, scenario: Scenario, fleet: Fleet) -> None:
@@ -45,7 +45,9 @@ def start(runtime: Any, scenario: Scenario, fleet: Fleet) -> None:
 def arrivals(
     steps: tuple[RateStep, ...], until: float, stream: str, act: Callable[[], Flow[Any]]
 ) -> Flow[None]:
-    """Poisson arrivals at a piecewise-constant rate (per hour); each arrival runs `act` in its own flow."""
+    """Poisson arrivals at a piecewise-constant rate (per hour). Each arrival runs `act` inline: it only
+    sends a request to the core's API, which answers with no simulated latency, so the next gap is drawn
+    at the arrival's own time."""
     now = yield NOW
     while now < until:
         index = max(i for i, step in enumerate(steps) if step.at <= now) if steps[0].at <= now else -1
@@ -101,7 +103,8 @@ def owner(country: str, number: int) -> dict[str, str]:
     """Owner data each country's registry accepts, derived from one number."""
     name = f"Customer {number}"
     if country == "ES":
-        return {"name": name, "nationalId": f"{number:08d}{DNI_LETTERS[number % 23]}"}
+        national_id = f"{number:08d}"
+        return {"name": name, "nationalId": national_id + dni_letter(national_id)}
     if country == "FR":
         return {
             "name": name,
@@ -116,8 +119,6 @@ def owner(country: str, number: int) -> dict[str, str]:
 
 
 def _nif(number: int) -> str:
-    """A Portuguese NIF: eight digits and a mod-11 check digit."""
+    """A Portuguese NIF: eight digits and their check digit."""
     digits = f"{1 + number % 2}{number % 10_000_000:07d}"
-    total = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1), strict=True))
-    check = 11 - total % 11
-    return digits + str(0 if check >= 10 else check)
+    return digits + nif_check_digit(digits)

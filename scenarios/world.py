@@ -7,15 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from caas_core.api.app import create_app
 from caas_core.api.service import CoreApi
-from caas_core.config import CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
-from caas_core.web.flask_app import create_app as serve_routes
 from runtimes.simulated import SimulatedRuntime
-from runtimes.transports import FastTransport, WireTransport
-from scenarios.wiring import TransportName
+from scenarios.wiring import TransportName, transport_for
 from simulators.kit.service import Simulator
 from simulators.registry import build_simulators
 
@@ -25,7 +21,6 @@ class World:
     runtime: SimulatedRuntime
     simulators: dict[str, Simulator]
     core: CaasCore
-    api: CoreApi
 
     def run(self, until: float) -> None:
         self.runtime.run(until=until)
@@ -36,22 +31,13 @@ def build_world(
     transport: TransportName = "fast",
     policies: Policies | None = None,
     configs: Mapping[str, Any] | None = None,
-    core_config: CoreConfig | None = None,
 ) -> World:
     runtime = SimulatedRuntime(seed)
     simulators = build_simulators(runtime, configs)
     for name, simulator in simulators.items():
-        runtime.transports[name] = (
-            FastTransport(simulator)
-            if transport == "fast"
-            else WireTransport(serve_routes(simulator, "report"))
-        )
-    core = CaasCore(runtime, policies or load_policies(), core_config)
-    api = CoreApi(core)
-    runtime.transports["core"] = (
-        FastTransport(api, peer="127.0.0.1")
-        if transport == "fast"
-        else WireTransport(create_app(core, "report"))
-    )
+        runtime.transports[name] = transport_for(simulator, transport)
+    core = CaasCore(runtime, policies or load_policies())
+    # Simulators push their webhooks to the core from this machine, as the core's allowlist expects.
+    runtime.transports["core"] = transport_for(CoreApi(core), transport, peer="127.0.0.1")
     core.start()
-    return World(runtime, simulators, core, api)
+    return World(runtime, simulators, core)

@@ -15,7 +15,7 @@ from caas_core.policies import load_policies
 from scenarios.lab.executors import Progress, run_jobs
 from scenarios.lab.jobs import Job, JobResult, PolicySet, check
 from scenarios.lab.outcomes import OUTCOMES, Outcome
-from scenarios.lab.stats import Difference, Estimate, estimate, paired
+from scenarios.lab.stats import LEVEL, Difference, Estimate, estimate, paired
 from scenarios.model import Scenario
 
 # One scenario per kind of policy an architect usually changes: a quiet day (what a policy costs when
@@ -169,7 +169,7 @@ def as_json(comparison: Comparison) -> dict[str, Any]:
         "base": comparison.base,
         "candidate": comparison.candidate,
         "replications": comparison.replications,
-        "confidence": 0.95,
+        "confidence": LEVEL,
         "changes": [{"key": k, "base": b, "candidate": c} for k, b, c in comparison.changes],
         "scenarios": [
             {

@@ -10,10 +10,13 @@ from typing import Any
 from scenarios.lab.compare import Comparison
 from scenarios.lab.compare import as_json as comparison_json
 from scenarios.lab.outcomes import OUTCOMES, SUCCESS, TIME_TO_ACTIVATE
+from scenarios.lab.stats import LEVEL
 from scenarios.lab.sweep import Sweep
 
 
-def write_comparison(comparison: Comparison, out: Path, html: bool = True) -> dict[str, Path]:
+def write_comparison(comparison: Comparison, out: Path) -> dict[str, Path]:
+    from scenarios.lab.report import comparison_html
+
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "compare.json", "csv": out / "compare.csv"}
     _write_json(paths["json"], comparison_json(comparison))
@@ -39,11 +42,8 @@ def write_comparison(comparison: Comparison, out: Path, html: bool = True) -> di
                 }
             )
     _write_csv(paths["csv"], rows)
-    if html:
-        from scenarios.lab.report import comparison_html
-
-        paths["html"] = out / "index.html"
-        paths["html"].write_text(comparison_html(comparison), encoding="utf-8")
+    paths["html"] = out / "index.html"
+    paths["html"].write_text(comparison_html(comparison), encoding="utf-8")
     return paths
 
 
@@ -56,7 +56,7 @@ def sweep_json(sweep: Sweep) -> dict[str, Any]:
         "params": [{"key": p.key, "values": list(p.values)} for p in sweep.params],
         "replications": sweep.replications,
         "seeds": list(sweep.seeds),
-        "confidence": 0.95,
+        "confidence": LEVEL,
         "pareto": {"maximise": SUCCESS, "minimise": TIME_TO_ACTIVATE},
         "points": [
             {
@@ -101,18 +101,22 @@ def sweep_run_rows(sweep: Sweep) -> list[dict[str, Any]]:
     ]
 
 
-def write_sweep(sweep: Sweep, out: Path, html: bool = True) -> dict[str, Path]:
+def write_sweep(sweep: Sweep, out: Path) -> dict[str, Path]:
+    """The tables, each plot as a PNG file under `plots/`, and the page embedding the same plots."""
+    from scenarios.lab.plots import sweep_figures
+    from scenarios.lab.report import sweep_html
+
     out.mkdir(parents=True, exist_ok=True)
     paths = {"csv": out / "sweep.csv", "runs_csv": out / "sweep-runs.csv", "json": out / "sweep.json"}
     _write_csv(paths["csv"], sweep_rows(sweep))
     _write_csv(paths["runs_csv"], sweep_run_rows(sweep))
     _write_json(paths["json"], sweep_json(sweep))
-    if html:
-        from scenarios.lab.report import sweep_html
-
-        paths["html"] = out / "index.html"
-        paths["html"].write_text(sweep_html(sweep, plots_dir=out / "plots"), encoding="utf-8")
-        paths["plots"] = out / "plots"
+    images = sweep_figures(sweep)
+    paths["html"], paths["plots"] = out / "index.html", out / "plots"
+    paths["html"].write_text(sweep_html(sweep, images), encoding="utf-8")
+    paths["plots"].mkdir(exist_ok=True)
+    for name, png in images.items():
+        (paths["plots"] / f"{name}.png").write_bytes(png)
     return paths
 
 

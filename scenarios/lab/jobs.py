@@ -17,7 +17,6 @@ from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies, merge
 from scenarios.model import Scenario
 from scenarios.runner import run, simulator_configs
-from scenarios.wiring import TransportName
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,6 @@ class Job:
     replication: int
     seed: int | None = None  # None: the scenario's own seed; replication k always runs with seed + k
     overrides: dict[str, Any] = field(default_factory=dict)
-    transport: TransportName = "fast"
 
     def effective_overrides(self) -> dict[str, Any]:
         """Policy file, then the scenario's own overrides, then the swept values: the last word wins."""
@@ -61,7 +59,7 @@ class JobResult:
 def run_job(job: Job) -> JobResult:
     """Run one job in whatever process or worker receives it; a top-level function so it pickles."""
     scenario = job.scenario.model_copy(update={"policies": job.effective_overrides()})
-    record = run(scenario, replication=job.replication, seed=job.seed, transport=job.transport)
+    record = run(scenario, replication=job.replication, seed=job.seed)
     return JobResult(dict(record.metrics), record.passed, record.seed, float(record.run.get("wall_s", 0.0)))
 
 

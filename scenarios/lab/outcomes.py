@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scenarios.metrics import SYSTEMS
+from scenarios.model import SYSTEMS
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,11 @@ between plots (and plotting is safe outside the main thread).
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from typing import Any
 
+from reports._figures import new_figure, png_bytes
 from scenarios.lab import formatting as fmt
 from scenarios.lab.compare import ScenarioComparison
 from scenarios.lab.outcomes import BY_METRIC, OUTCOMES, SUCCESS, TIME_TO_ACTIVATE
@@ -19,28 +19,22 @@ from scenarios.lab.stats import Estimate, estimate
 from scenarios.lab.sweep import Param, Sweep
 
 BASE_COLOUR, CANDIDATE_COLOUR, FRONT_COLOUR = "#4c72b0", "#dd8452", "#c44e52"
+DPI = 96  # the lab's figures are sized for this resolution
 MAX_LINES = 6  # more lines than this per panel and a parameter plot shows the average over the others
 
 
 def _figure(panels: int, columns: int = 3, size: tuple[float, float] = (3.4, 2.6)) -> tuple[Any, list[Any]]:
-    from matplotlib.figure import Figure
-
     rows = max(1, math.ceil(panels / columns))
     cols = min(columns, max(1, panels))
-    figure = Figure(figsize=(size[0] * cols, size[1] * rows), dpi=96, layout="constrained")
-    axes = figure.subplots(rows, cols, squeeze=False).ravel().tolist()
+    figure, grid = new_figure(size[0] * cols, size[1] * rows, rows, cols)
+    axes = grid.ravel().tolist()
     for extra in axes[panels:]:
         extra.set_visible(False)
     return figure, axes[:panels]
 
 
 def png(figure: Any) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png_bytes(figure, dpi=DPI)
 
 
 def _error(e: Estimate) -> float:
@@ -139,9 +133,7 @@ def _series(
         label = (
             ""
             if setting is None
-            else ", ".join(
-                f"{o.key.rsplit('.', 1)[-1]}={fmt.value(v)}" for o, v in zip(others, setting, strict=True)
-            )
+            else fmt.point_label({o.key: v for o, v in zip(others, setting, strict=True)})
         )
         series.append((label, estimates))
     return series
@@ -187,3 +179,11 @@ def tradeoff_figure(sweep: Sweep) -> bytes:
         f"{sweep.scenario}: success against time to activate (mean, 95 % CI){numbered}", fontsize=10
     )
     return png(figure)
+
+
+def sweep_figures(sweep: Sweep) -> dict[str, bytes]:
+    """The sweep's plots by file name (without `.png`): the trade-off, then one per swept parameter."""
+    images = {"tradeoff": tradeoff_figure(sweep)}
+    for param in sweep.params:
+        images[f"against-{param.key}"] = parameter_figure(sweep, param)
+    return images

@@ -6,11 +6,10 @@ policy labels come from users' files.
 
 from __future__ import annotations
 
-from base64 import b64encode
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
+from reports._figures import data_uri
+from reports.html import render_template
 from scenarios.lab import formatting as fmt
 from scenarios.lab.compare import Comparison
 from scenarios.lab.outcomes import BY_METRIC, SUCCESS, TIME_TO_ACTIVATE
@@ -19,15 +18,7 @@ from scenarios.lab.terminal import sweep_columns
 
 
 def _render(**context: Any) -> str:
-    from jinja2 import Environment, StrictUndefined, select_autoescape
-
-    text = files("scenarios.lab").joinpath("templates/lab.html.j2").read_text(encoding="utf-8")
-    environment = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
-    return environment.from_string(text).render(**context)
-
-
-def _uri(data: bytes) -> str:
-    return "data:image/png;base64," + b64encode(data).decode("ascii")
+    return render_template("scenarios.lab", "lab.html.j2", **context)
 
 
 def comparison_html(comparison: Comparison) -> str:
@@ -47,6 +38,7 @@ def comparison_html(comparison: Comparison) -> str:
             for o in s.outcomes
             if not o.constant
         ]
+        plot = data_uri(comparison_figure(s, comparison.base, comparison.candidate)) if rows else None
         sections.append(
             {
                 "name": s.scenario,
@@ -56,7 +48,7 @@ def comparison_html(comparison: Comparison) -> str:
                 "hidden": sum(o.constant for o in s.outcomes),
                 "passed": f"{s.base_passed} vs {s.candidate_passed} of {len(s.seeds)}",
                 "masked": s.masked,
-                "plot": _uri(comparison_figure(s, comparison.base, comparison.candidate)) if rows else None,
+                "plot": plot,
             }
         )
     return _render(
@@ -70,17 +62,11 @@ def comparison_html(comparison: Comparison) -> str:
     )
 
 
-def sweep_html(sweep: Sweep, plots_dir: Path | None = None) -> str:
-    """The sweep's page; with `plots_dir`, each plot is also written there as a PNG file."""
-    from scenarios.lab.plots import parameter_figure, tradeoff_figure
-
-    images = {"tradeoff": tradeoff_figure(sweep)}
-    for param in sweep.params:
-        images[f"against-{param.key}"] = parameter_figure(sweep, param)
-    if plots_dir is not None:
-        plots_dir.mkdir(parents=True, exist_ok=True)
-        for name, data in images.items():
-            (plots_dir / f"{name}.png").write_bytes(data)
+def sweep_html(sweep: Sweep, images: dict[str, bytes]) -> str:
+    """The sweep's page, embedding `images`: the plots of `plots.sweep_figures`."""
+    parameter_plots = [
+        (name.removeprefix("against-"), data_uri(png)) for name, png in images.items() if name != "tradeoff"
+    ]
     columns = sweep_columns(sweep)
     return _render(
         kind="sweep",
@@ -102,6 +88,6 @@ def sweep_html(sweep: Sweep, plots_dir: Path | None = None) -> str:
             }
             for number, point in enumerate(sweep.points, 1)
         ],
-        tradeoff=_uri(images.pop("tradeoff")),
-        parameter_plots=[(name.removeprefix("against-"), _uri(data)) for name, data in images.items()],
+        tradeoff=data_uri(images["tradeoff"]),
+        parameter_plots=parameter_plots,
     )

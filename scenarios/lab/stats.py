@@ -91,7 +91,7 @@ class Difference:
         e = self.estimate
         if e.half_width is None:
             return False
-        return abs(e.mean) > e.half_width and e.mean != 0
+        return abs(e.mean) > e.half_width
 
     def as_dict(self) -> dict[str, float | int | bool | None]:
         return {**self.estimate.as_dict(), "significant": self.significant}

@@ -7,7 +7,7 @@ from rich.table import Table
 
 from scenarios.lab import formatting as fmt
 from scenarios.lab.compare import Comparison
-from scenarios.lab.outcomes import OUTCOMES, SUCCESS, TIME_TO_ACTIVATE
+from scenarios.lab.outcomes import BY_METRIC, OUTCOMES, SUCCESS, TIME_TO_ACTIVATE
 from scenarios.lab.sweep import Sweep
 
 _VERDICT = {"better": "[green]yes, better[/]", "worse": "[red]yes, worse[/]", "same": "no"}
@@ -62,7 +62,6 @@ def sweep_columns(sweep: Sweep) -> list[str]:
 
 
 def render_sweep(sweep: Sweep, console: Console) -> None:
-    by_metric = {o.metric: o for o in OUTCOMES}
     table = Table(
         title=f"{sweep.scenario}: {sweep.title} ({len(sweep.points)} points x {sweep.replications} "
         f"replications, policies {sweep.policies}, 95 % CI)\n"
@@ -75,7 +74,7 @@ def render_sweep(sweep: Sweep, console: Console) -> None:
         table.add_column(param.key)
     columns = sweep_columns(sweep)
     for metric in columns:
-        table.add_column(by_metric[metric].short, justify="right", no_wrap=True)
+        table.add_column(BY_METRIC[metric].short, justify="right", no_wrap=True)
     table.add_column("front")
     for number, point in enumerate(sweep.points, 1):
         table.add_row(
