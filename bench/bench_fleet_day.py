@@ -21,6 +21,9 @@ from pathlib import Path
 
 import simpy
 
+from caas_core.http import HttpRequest
+from caas_core.web.exchange import Exchange
+from runtimes.simulated import few_collections
 from runtimes.transports import FastTransport
 from scenarios.model import Scenario
 from scenarios.runner import run
@@ -58,20 +61,23 @@ FLEET_DAY = Scenario.model_validate(
 
 
 class Recorder:
-    """Wraps every transport's exchange to note (start, latency, timeout-free wait) of each call."""
+    """Wraps the fast transport's exchange to note (start, latency) of every call, the start read from
+    the called service's runtime clock."""
 
-    calls: list[tuple[float, float]] = []
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float]] = []
 
-    @classmethod
-    def install(cls) -> None:
+    def install(self) -> Recorder:
         original = FastTransport.exchange
+        calls = self.calls
 
-        def exchange(self, request):  # type: ignore[no-untyped-def]
-            answer = original(self, request)
-            cls.calls.append((cls.now(), answer.latency))
+        def exchange(transport: FastTransport, request: HttpRequest) -> Exchange:
+            answer = original(transport, request)
+            calls.append((transport.service.runtime.now(), answer.latency))  # type: ignore[attr-defined]
             return answer
 
         FastTransport.exchange = exchange  # type: ignore[method-assign]
+        return self
 
 
 def bare_simpy(calls: list[tuple[float, float]]) -> float:
@@ -83,13 +89,10 @@ def bare_simpy(calls: list[tuple[float, float]]) -> float:
         yield env.timeout(min(wait, 60.0))
 
     started = time.perf_counter()
-    gc.set_threshold(200_000, 50, 100)  # the collector settings the simulated runtime uses: a fair race
-    try:
+    with few_collections():  # the collector settings the simulated runtime uses: a fair race
         for start, wait in calls:
             env.process(call(start, wait))
         env.run()
-    finally:
-        gc.set_threshold(700, 10, 10)
     return time.perf_counter() - started
 
 
@@ -97,16 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    Recorder.install()
-    import runtimes.simulated as simulated
-
-    original_init = simulated.SimulatedRuntime.__init__
-
-    def init(self, *a, **k):  # type: ignore[no-untyped-def]
-        original_init(self, *a, **k)
-        Recorder.now = staticmethod(lambda: self.env.now)  # type: ignore[attr-defined]
-
-    simulated.SimulatedRuntime.__init__ = init  # type: ignore[method-assign]
+    recorder = Recorder().install()
     profiler = cProfile.Profile() if args.profile else None
     started = time.perf_counter()
     if profiler:
@@ -120,8 +114,8 @@ def main() -> None:
     started = time.perf_counter()
     gc.collect()
     freeing = time.perf_counter() - started
-    bare = bare_simpy(Recorder.calls)
-    calls = len(Recorder.calls)
+    bare = bare_simpy(recorder.calls)
+    calls = len(recorder.calls)
     result = {
         "wall_s": round(wall, 2),
         "simulated_calls": calls,

@@ -15,9 +15,8 @@ import argparse
 import json
 import time
 
-from bench_fleet_day import bare_simpy  # this folder is the script's own, first on sys.path
+from bench_fleet_day import Recorder, bare_simpy  # this folder is the script's own, first on sys.path
 
-from runtimes.transports import FastTransport
 from scenarios.world import build_world
 from simulators.kit.fleet import TEST_VEHICLES
 
@@ -29,15 +28,7 @@ def main() -> None:
     parser.add_argument("--activations", type=int, default=2000)
     args = parser.parse_args()
     world = build_world(seed=7)
-    calls: list[tuple[float, float]] = []
-    original = FastTransport.exchange
-
-    def exchange(self, request):  # type: ignore[no-untyped-def]
-        answer = original(self, request)
-        calls.append((world.runtime.env.now, answer.latency))
-        return answer
-
-    FastTransport.exchange = exchange  # type: ignore[method-assign]
+    calls = Recorder().install().calls
     for i in range(args.activations):
         world.runtime.spawn(world.core.iot.activate(ASLEEP, f"svc-{i}", {}), delay=i * 0.5)
     started = time.perf_counter()

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import socket
@@ -24,7 +23,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import run_load
+from load import percentile, run_load
 
 ROUTE = "GET /api/v2/vehicles/{vin}/maintenance"
 PATH = "/api/v2/vehicles/SBXHEALTHY0000001/maintenance"
@@ -52,9 +51,14 @@ def wait_for(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def quantile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+def vss_token(vss: dict[str, str]) -> dict[str, str]:
+    """A bearer header from the VSS sandbox's OAuth client credentials, as `serve --json` lists them."""
+    token = httpx.post(
+        f"{vss['url']}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(vss["client_id"], vss["client_secret"]),
+    ).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
 
 
 def main() -> None:
@@ -72,13 +76,7 @@ def main() -> None:
         vss = listing["vss"]["url"]
         vss_port = int(vss.rsplit(":", 1)[1])
         wait_for(f"http://127.0.0.1:{bare_port}{PATH}")
-        basic = base64.b64encode(b"caas-sandbox:vss-sandbox-secret").decode()
-        token = httpx.post(
-            f"{vss}/oauth/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}"},
-        ).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = vss_token(listing["vss"])
         # The route's own latency model would dominate; measure the server itself with zero latency.
         httpx.post(f"{vss}/__sandbox/faults", json={"route": ROUTE, "latency": {"dist": "fixed", "ms": 0}})
         results: dict[str, object] = {}
@@ -107,29 +105,20 @@ def main() -> None:
             "target": ">= 0.50",
         }
 
-        httpx.delete(f"{vss}/__sandbox/faults")
+        # A reset clears the faults, the journal (so it holds only this run's draws) and the tokens.
+        httpx.post(f"{vss}/__sandbox/reset")
         httpx.post(
             f"{vss}/__sandbox/faults",
             json={"route": ROUTE, "latency": {"dist": "lognormal", "p50_ms": 200, "p99_ms": 2000}},
         )
-        httpx.post(f"{vss}/__sandbox/reset")  # reset clears faults too: add it again after
-        httpx.post(
-            f"{vss}/__sandbox/faults",
-            json={"route": ROUTE, "latency": {"dist": "lognormal", "p50_ms": 200, "p99_ms": 2000}},
-        )
-        token = httpx.post(
-            f"{vss}/oauth/token",
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}"},
-        ).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        auth = vss_token(listing["vss"])
         logn = run_load(vss_port, PATH, headers=auth, concurrency=50, requests=2_000, max_seconds=120)
         drawn = [
             e["latency_s"]
             for e in httpx.get(f"{vss}/__sandbox/journal", params={"route": ROUTE}).json()["entries"]
         ]
         measured = {p: logn.percentile(p) * 1000 for p in (50, 99)}
-        sampled = {p: quantile(drawn, p) * 1000 for p in (50, 99)}
+        sampled = {p: percentile(drawn, p) * 1000 for p in (50, 99)}
         configured = {50: 200.0, 99: 2000.0}
         results["lognormal_fidelity"] = {
             "requests": logn.requests,

@@ -21,8 +21,13 @@ class LoadResult:
         return self.requests / self.seconds
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies_s)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return percentile(self.latencies_s, p)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The empirical p-th percentile: the value at rank p % of the sorted values (no interpolation)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 async def _worker(

@@ -14,7 +14,7 @@ SERVER_OPTIONS = {"connection_limit": 2000, "asyncore_use_poll": True, "backlog"
 class BackgroundServer:
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 64) -> None:
         self._server = waitress.create_server(
-            app, host=host, port=port, threads=threads, ident="caas-sandbox"
+            app, host=host, port=port, threads=threads, ident="caas-sandbox", **SERVER_OPTIONS
         )
         self.host = host
         self.port = int(self._server.effective_port)  # type: ignore[union-attr]

@@ -142,11 +142,10 @@ class SimulatedRuntime:
         the latency is known before the wait, so the shorter of it and the timeout is waited."""
         exchange = self.transports[effect.system].exchange(effect.request)
         timeout = effect.timeout
-        if exchange.outcome == "hang":
-            if timeout is None:
-                return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
-            return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
-        if timeout is not None and exchange.latency > timeout:
+        hang = exchange.outcome == "hang"
+        if hang and timeout is None:
+            return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
+        if timeout is not None and (hang or exchange.latency > timeout):
             return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
         if exchange.outcome == "reset":
             return self.env.timeout(exchange.latency, ConnectionFailed(f"{effect.system}: connection reset"))

@@ -4,11 +4,14 @@ and alerts. Built at each scrape from the core's telemetry and store, so nothing
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
+
+from caas_core.domain.records import Order, Purchase
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
@@ -53,23 +56,18 @@ class _CoreCollector:
         for system, value in sorted(metrics.queue_depth.items()):
             queue.add_metric([system], value)
         yield from (circuit, queue)
-        yield self._by_status("caas_orders", "Orders by status", "orders")
-        yield self._by_status("caas_purchases", "Purchases by status", "purchases")
-        alerts = GaugeMetricFamily("caas_alerts_open", "Open alerts by kind", labels=["kind"])
-        for kind, value in self.core.store.db.execute(
-            "SELECT kind, COUNT(*) FROM alerts WHERE resolved_at IS NULL GROUP BY kind ORDER BY kind"
-        ):
-            alerts.add_metric([kind], value)
-        yield alerts
+        store = self.core.store
+        yield _gauge("caas_orders", "Orders by status", "status", store.count_by(Order, "status"))
+        yield _gauge("caas_purchases", "Purchases by status", "status", store.count_by(Purchase, "status"))
+        open_alerts = Counter(a.kind for a in store.alerts() if a.resolved_at is None)
+        yield _gauge("caas_alerts_open", "Open alerts by kind", "kind", open_alerts)
 
-    def _by_status(self, name: str, documentation: str, table: str) -> GaugeMetricFamily:
-        family = GaugeMetricFamily(name, documentation, labels=["status"])
-        rows = self.core.store.db.execute(
-            f"SELECT status, COUNT(*) FROM {table} GROUP BY status ORDER BY status"
-        )
-        for status, value in rows:
-            family.add_metric([status], value)
-        return family
+
+def _gauge(name: str, documentation: str, label: str, counts: Counter[str]) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, documentation, labels=[label])
+    for value, count in sorted(counts.items()):
+        family.add_metric([value], count)
+    return family
 
 
 def exposition(core: CaasCore) -> bytes:

@@ -10,8 +10,7 @@ from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.service import CaasCore
 from caas_core.web.exchange import Exchange
 from caas_core.web.openapi import build_document
-from caas_core.web.problems import Problem
-from caas_core.web.routing import Answer, Route, Router, dispatch
+from caas_core.web.routing import Answer, Route, Router, call_handler, dispatch
 
 TITLE = "CaaS core API"
 DESCRIPTION = (
@@ -27,25 +26,29 @@ class CoreApi:
     def __init__(self, core: CaasCore) -> None:
         self.core = core
         self.runtime = core.runtime
-        self.routes = [
-            *ROUTES,
-            Route("GET", "/openapi.json", openapi, True, "this document", (Answer(200, "OpenAPI 3.1"),)),
-        ]
+        self.routes = CORE_ROUTES
         self.router = Router(self.routes)
 
     def handle(self, request: HttpRequest) -> Exchange:
         return dispatch(self.router, request, self.handle_route)
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
-        owner: Any = self if route.control else self.core
-        try:
-            return Exchange(0.0, route.handler(owner, request, **params))
-        except Problem as problem:
-            return Exchange(0.0, problem.response())
+        return Exchange(0.0, call_handler(route.handler, self.core, request, params))
 
     def openapi(self) -> dict[str, Any]:
-        return build_document(TITLE, DESCRIPTION, self.routes)
+        return core_document()
 
 
-def openapi(api: CoreApi, request: HttpRequest) -> HttpResponse:
-    return json_response(200, api.openapi())
+def openapi(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    return json_response(200, core_document())
+
+
+# The document is one of the core's own routes: the core has no sandbox control API.
+CORE_ROUTES = [
+    *ROUTES,
+    Route("GET", "/openapi.json", openapi, summary="this document", answers=(Answer(200, "OpenAPI 3.1"),)),
+]
+
+
+def core_document() -> dict[str, Any]:
+    return build_document(TITLE, DESCRIPTION, CORE_ROUTES)

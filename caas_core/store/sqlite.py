@@ -20,14 +20,21 @@ from typing import Any, TypeVar
 from caas_core.domain.records import Alert, Notification, Order, Payment, Purchase
 
 R = TypeVar("R")
-_TABLES = {Order: "orders", Purchase: "purchases", Payment: "payments"}
+_TABLES = {
+    Order: "orders",
+    Purchase: "purchases",
+    Payment: "payments",
+    Notification: "notifications",
+    Alert: "alerts",
+}
+# The records written whole by `insert` and changed by key; notifications and alerts have their own writes.
 _KEYS = {Order: "id", Purchase: "id", Payment: "authorization_id"}
 # Each record's columns in its fields' order, so a row builds its record positionally.
-_FIELDS = {kind: [f.name for f in fields(kind)] for kind in (Order, Purchase, Payment, Notification, Alert)}
+_FIELDS = {kind: [f.name for f in fields(kind)] for kind in _TABLES}
 _COLUMNS = {kind: ", ".join(names) for kind, names in _FIELDS.items()}
 _INSERTS = {
-    kind: f"INSERT INTO {table} ({_COLUMNS[kind]}) VALUES ({', '.join('?' for _ in _FIELDS[kind])})"
-    for kind, table in _TABLES.items()
+    kind: f"INSERT INTO {_TABLES[kind]} ({_COLUMNS[kind]}) VALUES ({', '.join('?' for _ in _FIELDS[kind])})"
+    for kind in _KEYS
 }
 
 
@@ -41,20 +48,15 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(resources.files("caas_core.store").joinpath("schema.sql").read_text())
-        self._depth = 0
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
         """One atomic unit of work; nested calls join the outer one."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
+        # In autocommit mode (isolation_level=None) only our own BEGIN opens a transaction.
+        if self.db.in_transaction:
+            yield self
             return
         self.db.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
             yield self
         except BaseException:
@@ -62,8 +64,6 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
-        finally:
-            self._depth = 0
 
     # -- orders, purchases, payments -------------------------------------------------------------
     def insert(self, record: Order | Purchase | Payment) -> None:
@@ -98,8 +98,9 @@ class Store:
             raise KeyError(f"no {_TABLES[kind]} row {key!r}")  # type: ignore[index]
         return found
 
-    def all(self, kind: type[R], **where: Any) -> list[R]:
-        """The records whose columns equal `where`'s values (a tuple: any of its values), oldest first."""
+    def all(self, kind: type[R], /, **where: Any) -> list[R]:
+        """The records whose columns equal `where`'s values (a tuple: any of its values), oldest first.
+        `kind` is positional-only, so an alert's `kind` column can be a filter too."""
         table = _TABLES[kind]  # type: ignore[index]
         tests, args = [], []
         for name, value in where.items():
@@ -134,10 +135,8 @@ class Store:
         )
 
     def notifications(self, entity: str | None = None) -> list[Notification]:
-        query, args = f"SELECT {_COLUMNS[Notification]} FROM notifications", ()
-        if entity is not None:
-            query, args = query + " WHERE entity = ?", (entity,)
-        return [Notification(*row) for row in self.db.execute(query + " ORDER BY id", args)]
+        """Every notification, or those about `entity`, oldest first."""
+        return self.all(Notification) if entity is None else self.all(Notification, entity=entity)
 
     def notification_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0])
@@ -170,10 +169,8 @@ class Store:
         )
 
     def alerts(self, kind: str | None = None) -> list[Alert]:
-        query, args = f"SELECT {_COLUMNS[Alert]} FROM alerts", ()
-        if kind is not None:
-            query, args = query + " WHERE kind = ?", (kind,)
-        return [Alert(*row) for row in self.db.execute(query + " ORDER BY id", args)]
+        """Every alert, or those of `kind`, oldest first."""
+        return self.all(Alert) if kind is None else self.all(Alert, kind=kind)
 
     def silent_orders(self, statuses: tuple[str, ...], news_before: float) -> list[Order]:
         """Orders in one of `statuses` that Factory has said nothing about since `news_before`."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal, Protocol
 
 import flask
@@ -20,7 +20,7 @@ from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
 from caas_core.web.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, Exchange
 from caas_core.web.problems import problem_for
-from caas_core.web.routing import Route
+from caas_core.web.routing import Route, no_route, not_allowed
 
 
 class Service(Protocol):
@@ -38,32 +38,33 @@ LatencyMode = Literal["sleep", "report"]
 
 def create_app(service: Service, latency: LatencyMode = "sleep") -> flask.Flask:
     app = flask.Flask(f"caas_sandbox.{service.name}")
-    app.extensions["service"] = app.extensions["simulator"] = service  # tools know it by either name
+    app.extensions["simulator"] = service
     app.extensions["latency_mode"] = latency
     blueprint = flask.Blueprint(service.name, __name__)
-    methods_by_rule: dict[str, list[str]] = defaultdict(list)
+    routes_by_rule: dict[str, dict[str, Route]] = defaultdict(dict)
     for route in service.routes:
-        methods_by_rule[route.flask_rule].append(route.method)
-    for rule, methods in methods_by_rule.items():
-        blueprint.add_url_rule(rule, endpoint=rule.replace(".", "_"), view_func=_view, methods=methods)
+        routes_by_rule[route.flask_rule][route.method] = route
+    for rule, routes in routes_by_rule.items():
+        view = _view_for(service, routes)
+        blueprint.add_url_rule(rule, endpoint=rule.replace(".", "_"), view_func=view, methods=list(routes))
     app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, http_problem)
     return app
 
 
-def _view(**params: str) -> flask.Response:
-    service: Service = flask.current_app.extensions["simulator"]
-    route = _route_for(service, flask.request.method, flask.request.url_rule.rule)  # type: ignore[union-attr]
-    request = from_flask(flask.request)
-    if isinstance(request, HttpResponse):
-        return to_flask(request)
-    with service.runtime.exclusive():
-        exchange = service.handle_route(route, params, request)
-    return _deliver(service, exchange)
+def _view_for(service: Service, routes: dict[str, Route]) -> Callable[..., flask.Response]:
+    """The view of one URL rule, its routes bound by method: a request looks up nothing else."""
 
+    def view(**params: str) -> flask.Response:
+        route = routes[flask.request.method]
+        request = from_flask(flask.request)
+        if isinstance(request, HttpResponse):
+            return to_flask(request)
+        with service.runtime.exclusive():
+            exchange = service.handle_route(route, params, request)
+        return _deliver(service, exchange)
 
-def _route_for(service: Service, method: str, rule: str) -> Route:
-    return next(r for r in service.routes if r.method == method and r.flask_rule == rule)
+    return view
 
 
 def _deliver(service: Service, exchange: Exchange) -> flask.Response:
@@ -125,10 +126,8 @@ def http_problem(error: HTTPException) -> flask.Response:
     """Werkzeug's routing errors, worded as the fast transport's router words them."""
     request = flask.request
     if error.code == 404:
-        return to_flask(problem_for(404, f"no route for {request.method} {request.path}"))
+        return to_flask(no_route(request.method, request.path))
     if error.code == 405:
-        allowed = ", ".join(m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS"))  # type: ignore[attr-defined]
-        answer = to_flask(problem_for(405, f"{request.method} is not allowed here; use {allowed}"))
-        answer.headers["Allow"] = allowed
-        return answer
+        allowed = [m for m in error.valid_methods or () if m not in ("HEAD", "OPTIONS")]  # type: ignore[attr-defined]
+        return to_flask(not_allowed(request.method, allowed))
     return to_flask(problem_for(error.code or 500, error.description or error.name))

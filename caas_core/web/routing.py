@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.web.exchange import Exchange
-from caas_core.web.problems import problem_for
+from caas_core.web.problems import Problem, problem_for
 
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
 
@@ -105,11 +106,28 @@ class Router:
 def unrouted(match: Match, request: HttpRequest) -> HttpResponse:
     """The answer to a request no route took: 405 with Allow when the path exists, else 404."""
     if match.allowed:
-        allowed = ", ".join(match.allowed)
-        answer = problem_for(405, f"{request.method} is not allowed here; use {allowed}")
-        answer.headers["Allow"] = allowed
-        return answer
-    return problem_for(404, f"no route for {request.method} {request.path}")
+        return not_allowed(request.method, match.allowed)
+    return no_route(request.method, request.path)
+
+
+def no_route(method: str, path: str) -> HttpResponse:
+    return problem_for(404, f"no route for {method} {path}")
+
+
+def not_allowed(method: str, allowed: Sequence[str]) -> HttpResponse:
+    """405, naming the methods the path does accept (in the Allow header too)."""
+    listed = ", ".join(allowed)
+    answer = problem_for(405, f"{method} is not allowed here; use {listed}")
+    answer.headers["Allow"] = listed
+    return answer
+
+
+def call_handler(handler: Handler, owner: Any, request: HttpRequest, params: dict[str, str]) -> HttpResponse:
+    """The handler's answer, or the problem document it raised."""
+    try:
+        return handler(owner, request, **params)
+    except Problem as problem:
+        return problem.response()
 
 
 def dispatch(router: Router, request: HttpRequest, handle_route) -> Exchange:  # type: ignore[no-untyped-def]

@@ -14,8 +14,8 @@ from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
 from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
 from caas_core.web.openapi import build_document
-from caas_core.web.problems import Problem, problem_for
-from caas_core.web.routing import Route, Router, dispatch
+from caas_core.web.problems import problem_for
+from caas_core.web.routing import Route, Router, call_handler, dispatch
 from simulators.kit.control import CONTROL_ROUTES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.journal import Journal
@@ -63,7 +63,7 @@ class Simulator:
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
         if route.control:
-            return Exchange(0.0, _answer(route.handler, self, request, params))
+            return Exchange(0.0, call_handler(route.handler, self, request, params))
         now = self.runtime.now()
         decision = self.faults.decide(route.key, now, self._inflight(now))
         response: HttpResponse | None = None
@@ -74,7 +74,7 @@ class Simulator:
                 response.headers["Retry-After"] = "1"
         elif outcome == "answer":
             try:
-                response = _answer(route.handler, self.model, request, params)
+                response = call_handler(route.handler, self.model, request, params)
             except ConnectionDropped:
                 outcome = "reset"
             else:
@@ -109,13 +109,6 @@ class Simulator:
         while times and times[0] <= now:
             heapq.heappop(times)
         return len(times)
-
-
-def _answer(handler: Any, owner: Any, request: HttpRequest, params: dict[str, str]) -> HttpResponse:
-    try:
-        return handler(owner, request, **params)
-    except Problem as problem:
-        return problem.response()
 
 
 def _malformed(response: HttpResponse) -> HttpResponse:
