@@ -51,6 +51,7 @@ class Report:
     results: tuple[InteractionResult, ...]
     notes: tuple[str, ...] = ()
     log: str = ""  # the verifier's own console output, for debugging
+    interactions: tuple[Interaction, ...] = ()  # the contracts' interactions verified (none from a broker)
 
     @property
     def ok(self) -> bool:
@@ -85,9 +86,9 @@ def read_results(results: dict[str, Any], log: str = "") -> list[InteractionResu
     return read
 
 
-def render(report: Report, interactions: list[Interaction] | None = None) -> str:
+def render(report: Report) -> str:
     """The report as text: one line per interaction, then what was expected and what came back."""
-    known = {(i.consumer, i.description): i for i in interactions or []}
+    known = {(i.consumer, i.description): i for i in report.interactions}
     lines = [f"Verifying {report.provider} at {report.target}", *(f"  pacts: {s}" for s in report.sources)]
     lines += [f"  note: {note}" for note in report.notes]
     lines.append("")

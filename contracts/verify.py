@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from caas_core.errors import ConfigError
-from contracts.catalogue import Contract, for_provider, load_contracts
+from contracts.catalogue import Contract, Interaction, for_provider, load_contracts
 from contracts.results import InteractionResult, Report, read_results
 from contracts.states import CREDENTIAL_REJECTED, WEBHOOK_CONSUMER
 
@@ -58,6 +58,7 @@ def verify_provider(
     if broker_url is not None:
         _host(broker_url, "--broker-url")
         files: list[Path] = []
+        interactions: tuple[Interaction, ...] = ()  # unknown until the verifier fetches them
         sources = (f"broker {broker_url}",)
         rejecting = True  # the broker's pacts are unknown until fetched: replay any such interaction
     else:
@@ -69,6 +70,7 @@ def verify_provider(
         if not http:
             raise ConfigError(f"no HTTP contract names provider {provider!r}; its contracts are messages")
         files = [c.path for c in http]
+        interactions = tuple(i for c in http for i in c.interactions)
         sources = tuple(str(path) for path in files)
         rejecting = any(_rejects_credentials(c) for c in http)
     _reachable(base_url)
@@ -99,10 +101,10 @@ def verify_provider(
                 f"{len(replayed)} interaction(s) sending a deliberately wrong credential were replayed "
                 "without --header, which would have replaced that credential"
             )
-        log += replay_log
+        log = _joined(log, replay_log)
     if not results:
         raise ConfigError(f"nothing was verified for {provider}: {_reason(log)}")
-    return Report(provider, base_url, sources, tuple(results), tuple(notes), log)
+    return Report(provider, base_url, sources, tuple(results), tuple(notes), log, interactions)
 
 
 def verify_messages(
@@ -129,7 +131,8 @@ def verify_messages(
         verifier.add_source(contract.path)
     results, log = _execute(verifier)
     sources = tuple(str(c.path) for c in contracts)
-    return Report(provider, "message producer", sources, tuple(results), (), log)
+    interactions = tuple(i for c in contracts for i in c.interactions)
+    return Report(provider, "message producer", sources, tuple(results), (), log, interactions)
 
 
 def _verifier(provider: str, host: str) -> Verifier:
@@ -153,7 +156,7 @@ def _execute(verifier: Verifier) -> tuple[list[InteractionResult], str]:
             verifier.verify()
     finally:
         ffi.removeHandler(records)
-    log = printed[0] + "\n".join(records.lines)
+    log = _joined(printed[0], *records.lines)
     return read_results(verifier.results, log), log
 
 
@@ -207,6 +210,11 @@ def _reachable(base_url: str) -> None:
 
 def _rejects_credentials(contract: Contract) -> bool:
     return any(s.name in CREDENTIAL_REJECTED for i in contract.interactions for s in i.states)
+
+
+def _joined(*logs: str) -> str:
+    """Logs one after the other, each starting on a line of its own."""
+    return "\n".join(log.rstrip("\n") for log in logs if log)
 
 
 def _reason(log: str) -> str:

@@ -39,15 +39,10 @@ def modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", modules("caas_core"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_the_core_imports_no_clock_thread_socket_or_randomness(path):
-    relative = str(path.relative_to(ROOT))
-    allowed = {"flask", "werkzeug"} if relative in FLASK_LAYERS or path.name == "app.py" else set()
-    assert imported_roots(path) & IO_MODULES <= allowed
-
-
-@pytest.mark.parametrize("path", modules("simulators"), ids=lambda p: str(p.relative_to(ROOT)))
-def test_simulators_touch_io_only_in_their_flask_layer(path):
+@pytest.mark.parametrize(
+    "path", modules("caas_core") + modules("simulators"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_core_and_simulators_touch_io_only_in_their_flask_layer(path):
     relative = str(path.relative_to(ROOT))
     allowed = {"flask", "werkzeug"} if relative in FLASK_LAYERS or path.name == "app.py" else set()
     assert imported_roots(path) & IO_MODULES <= allowed

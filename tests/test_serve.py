@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from caas_core.signing import iot_headers
+from tests.helpers.cli import run_cli
+from tests.helpers.world import OWNERS, SPEC
 
 pytestmark = pytest.mark.live
 
@@ -77,10 +79,9 @@ def test_every_system_answers_with_its_sandbox_credentials(served):
         )
         assert (vss.status_code, vss.json()["status"]) == (200, "OVERDUE")
 
-        spec = {"model": "CITY", "trim": "BASE", "colour": "RED", "options": [], "country": "ES"}
         order = http.post(
             f"{s['factory']['url']}/api/v1/orders",
-            json={"vehicleSpec": spec, "customerReference": "cust-1"},
+            json={"vehicleSpec": SPEC, "customerReference": "cust-1"},
             headers={"X-API-Key": s["factory"]["api_key"]},
         )
         assert (order.status_code, order.json()["status"]) == (201, "ACCEPTED")
@@ -98,10 +99,14 @@ def test_every_system_answers_with_its_sandbox_credentials(served):
         )
         assert (payment.status_code, payment.json()["status"]) == (200, "DECLINED")
 
-        owner = {"name": "Ana García", "nationalId": "12345678Z"}
         registration = http.post(
             f"{s['admin']['countries']['ES']}/api/registration/vehicles",
-            json={"vin": "SBXHEALTHY0000001", "country": "ES", "orderId": "ord_000001", "owner": owner},
+            json={
+                "vin": "SBXHEALTHY0000001",
+                "country": "ES",
+                "orderId": "ord_000001",
+                "owner": OWNERS["ES"],
+            },
             headers={"Authorization": f"Bearer {s['admin']['tokens']['ES']}"},
         )
         assert (registration.status_code, registration.json()["country"]) == (201, "ES")
@@ -121,12 +126,7 @@ def test_ports_in_use_are_one_clear_line():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "caas_sandbox", "serve", "--port-base", str(port - 2)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_cli("serve", "--port-base", str(port - 2), timeout=60)
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: cannot listen on ports {port - 2}-{port + 3}: ")
     assert result.stderr.count("\n") == 1

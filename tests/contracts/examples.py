@@ -7,16 +7,14 @@ a real one, so a provider replaying it gets a request it can accept.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 from pact import match
-from standardwebhooks import Webhook
 
 from caas_core.config import SANDBOX_FACTORY_SECRET, SANDBOX_PAYMENT_SECRET
 from caas_core.http import HttpRequest
 from caas_core.signing import iot_headers
+from tests.helpers.webhooks import webhook_headers
 
 JSON = "application/json"
 PROBLEM = "application/problem+json"
@@ -90,12 +88,11 @@ def webhook_metadata(source: str, message_id: str, payload: dict[str, Any]) -> d
     """Standard Webhooks headers as message metadata, matched by format. The example signature is the
     real one for the example payload at the example time, so the core's receiver accepts the example."""
     secret = SANDBOX_FACTORY_SECRET if source == "factory" else SANDBOX_PAYMENT_SECRET
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-    stamp = datetime.fromtimestamp(EXAMPLE_EPOCH, UTC)
+    signed = webhook_headers(secret, message_id, payload, EXAMPLE_EPOCH)
     return {
-        "webhook-id": header(message_id),
-        "webhook-timestamp": header(str(EXAMPLE_EPOCH), UNIX_SECONDS),
-        "webhook-signature": header(Webhook(secret).sign(message_id, stamp, body), WEBHOOK_SIGNATURE),
+        "webhook-id": header(signed["webhook-id"]),
+        "webhook-timestamp": header(signed["webhook-timestamp"], UNIX_SECONDS),
+        "webhook-signature": header(signed["webhook-signature"], WEBHOOK_SIGNATURE),
     }
 
 

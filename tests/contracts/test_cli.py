@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,19 +11,14 @@ import pytest
 from contracts import states
 from tests.contracts.provider.broken import broken_factory
 from tests.contracts.provider.servers import STATE_PATH, served
+from tests.helpers.cli import run_cli
 
 pytestmark = pytest.mark.live
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "caas_sandbox", "contracts", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PACT_DO_NOT_TRACK": "true"},
-    )
+    # PACT_DO_NOT_TRACK reaches the process with the environment: tests/contracts/conftest.py sets it.
+    return run_cli("contracts", *args)
 
 
 @pytest.fixture(scope="module")

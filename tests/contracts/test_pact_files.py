@@ -25,7 +25,7 @@ pytestmark = pytest.mark.live
 
 
 def test_regenerating_the_pacts_reproduces_the_committed_files(tmp_path):
-    env = {**os.environ, "CAAS_PACT_DIR": str(tmp_path), "PACT_DO_NOT_TRACK": "true"}
+    env = {**os.environ, "CAAS_PACT_DIR": str(tmp_path)}  # with the PACT_DO_NOT_TRACK conftest.py set
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/contracts/consumer"],
         cwd=ROOT,

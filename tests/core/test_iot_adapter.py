@@ -6,12 +6,13 @@ every 5 s after each answer: a healthy activation acked at 0.1 s is seen COMPLET
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from caas_core.adapters import IotCredentials, IotGatewayAdapter
 from caas_core.adapters.calls import Trace
 from caas_core.adapters.iot import COMMAND_ROUTE, CONFIGURE_ROUTE
-from caas_core.effects import NOW, Sleep
 from caas_core.policies import load_policies
 from caas_core.resilience import CLOSED, breaker_for
 from caas_core.telemetry import Telemetry
@@ -21,6 +22,7 @@ from simulators.iot import IotConfig, LinkConfig, create_simulator
 from simulators.kit.durations import Fixed
 from simulators.kit.faults import Fault
 from simulators.kit.latency import Fixed as FixedLatency
+from tests.helpers.timed import run_at
 
 HEALTHY, ASLEEP, FAULTY = "SBXHEALTHY0000001", "SBXASLEEP00000001", "SBXFAULTY00000001"
 CREDENTIALS = IotCredentials("caas-sandbox", "iot-sandbox-psk-3f9a1c")
@@ -53,14 +55,10 @@ def world(transport="fast", processing_s=30, queue_capacity=1000):
 def activations_at(runtime, adapter, plan):
     """Run activations starting at the planned times; each result is (time it ended, Activation)."""
 
-    def at(t, vin):
-        yield Sleep(t - (yield NOW))
-        activation = yield from adapter.activate(vin, "heated-seats", {"level": 2}, Trace(f"trace-{vin}"))
-        return (yield NOW), activation
+    def activation(vin):
+        return adapter.activate(vin, "heated-seats", {"level": 2}, Trace(f"trace-{vin}"))
 
-    handles = [runtime.spawn(at(t, vin)) for t, vin in plan]
-    runtime.run()
-    return [h.result() for h in handles]
+    return run_at(runtime, [(t, partial(activation, vin)) for t, vin in plan])
 
 
 def at_ms(t):

@@ -11,7 +11,6 @@ import pytest
 from caas_core.adapters import PaymentGatewayAdapter
 from caas_core.adapters.calls import Trace
 from caas_core.adapters.payment import AUTHORIZE_ROUTE, CAPTURE_ROUTE, VOID_ROUTE
-from caas_core.effects import NOW
 from caas_core.errors import ClientError, PaymentUnavailable
 from caas_core.policies import load_policies
 from caas_core.resilience import breaker_for
@@ -22,6 +21,7 @@ from simulators.kit.durations import Fixed as FixedDuration
 from simulators.kit.faults import Fault
 from simulators.kit.latency import Fixed
 from simulators.payment import PaymentConfig, create_simulator
+from tests.helpers.timed import run_at
 
 API_KEY = "pay-sandbox-key"  # the simulator's sandbox default
 TOKENS = (
@@ -58,17 +58,7 @@ def world(transport="fast"):
 
 def run(runtime, flow):
     """Run one flow; its result is (time it ended, value or the IntegrationError it raised)."""
-
-    def timed():
-        try:
-            value = yield from flow
-        except (ClientError, PaymentUnavailable) as error:
-            value = error
-        return (yield NOW), value
-
-    handle = runtime.spawn(timed())
-    runtime.run(until=600)  # before the first settlement
-    ended, value = handle.result()
+    [(ended, value)] = run_at(runtime, [(0, lambda: flow)], until=600)  # before the first settlement
     return round(ended, 3), value
 
 

@@ -121,7 +121,8 @@ def test_full_jitter_draws_within_the_nominal_delay_and_repeats_per_seed():
 
 def test_equal_jitter_keeps_half_the_delay():
     policy = RetryPolicy(timeout_s=1, max_retries=4, backoff="fixed", wait_s=20, jitter="equal")
-    assert all(10 <= g <= 20 for g in gaps(run_retry(policy, answer(503))[1].arrivals))
+    delays = gaps(run_retry(policy, answer(503))[1].arrivals)
+    assert len(delays) == 4 and all(10 <= g <= 20 for g in delays)
 
 
 def test_decorrelated_jitter_grows_from_the_previous_delay_up_to_the_cap():
@@ -129,6 +130,7 @@ def test_decorrelated_jitter_grows_from_the_previous_delay_up_to_the_cap():
         timeout_s=1, max_retries=6, backoff="exponential", wait_s=2, max_wait_s=40, jitter="decorrelated"
     )
     delays = gaps(run_retry(policy, answer(503))[1].arrivals)
+    assert len(delays) == 6
     previous = 2.0
     for delay in delays:
         assert 2 <= delay <= min(40, 3 * previous)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import base64
-import json
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from standardwebhooks import Webhook
 
 from caas_core.errors import ConfigError
 from caas_core.http import HttpRequest
@@ -22,6 +19,7 @@ from runtimes.simulated import SimulatedRuntime
 from simulators.kit.faults import Fault, FaultPlan, WebhookFaults
 from simulators.kit.latency import Fixed
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
+from tests.helpers.webhooks import webhook_headers
 
 EPOCH = 1_767_225_600.0
 NOW = 1_000.0
@@ -52,13 +50,7 @@ def delivery(
     remote_addr: str | None = FACTORY_IP,
 ) -> HttpRequest:
     """A delivery signed the way `simulators.kit.webhooks.WebhookSender` signs one, `age_s` ago."""
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-    stamp = datetime.fromtimestamp(EPOCH + now - age_s, UTC)
-    headers = {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(stamp.timestamp())),
-        "webhook-signature": Webhook(secret).sign(msg_id, stamp, body),
-    }
+    headers = webhook_headers(secret, msg_id, payload, EPOCH + now - age_s)
     return HttpRequest("POST", PATH, headers=headers, json=payload, remote_addr=remote_addr)
 
 

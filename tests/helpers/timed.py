@@ -9,8 +9,12 @@ from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import IntegrationError
 
 
-def run_at(runtime, plan: list[tuple[float, Callable[[], Flow[Any]]]]) -> list[tuple[float, Any]]:
-    """Start each flow at its time; (when it ended, its result or the IntegrationError it raised)."""
+def run_at(
+    runtime, plan: list[tuple[float, Callable[[], Flow[Any]]]], until: float | None = None
+) -> list[tuple[float, Any]]:
+    """Start each flow at its time; (when it ended, its result or the IntegrationError it raised).
+
+    `until` stops the clock there (e.g. before a later timer fires); every flow must have ended by then."""
 
     def at(t: float, make: Callable[[], Flow[Any]]) -> Flow[tuple[float, Any]]:
         now = yield NOW
@@ -22,5 +26,5 @@ def run_at(runtime, plan: list[tuple[float, Callable[[], Flow[Any]]]]) -> list[t
         return (yield NOW), outcome
 
     handles = [runtime.spawn(at(t, make)) for t, make in plan]
-    runtime.run()
+    runtime.run(until=until)
     return [h.result() for h in handles]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
-
-from standardwebhooks import Webhook
 
 from caas_core.http import HttpRequest, HttpResponse
 from simulators.admin import AdminConfig
@@ -16,6 +12,7 @@ from simulators.kit import durations
 from simulators.kit.latency import Fixed
 from simulators.payment import PaymentConfig
 from simulators.vss import VssConfig
+from tests.helpers.webhooks import webhook_headers
 
 LATENCY = Fixed(dist="fixed", ms=50)
 HOUR = 3600.0
@@ -59,6 +56,10 @@ def order_body(country: str = "ES") -> dict[str, Any]:
     }
 
 
+def purchase_body(vin: str, card: str = "tok_success", service: str = "enhanced-power") -> dict[str, Any]:
+    return {"vin": vin, "serviceId": service, "cardToken": card}
+
+
 def signed_webhook(
     secret: str,
     message_id: str,
@@ -68,11 +69,5 @@ def signed_webhook(
 ) -> HttpRequest:
     """A webhook as a Standard Webhooks sender would sign it, stamped with Unix time `sent_at`."""
     payload = {"type": event_type, "timestamp": "2026-01-01T00:00:00Z", "data": data}
-    body = json.dumps(payload, separators=(",", ":"), sort_keys=True)
-    stamp = datetime.fromtimestamp(sent_at, UTC)
-    headers = {
-        "webhook-id": message_id,
-        "webhook-timestamp": str(int(sent_at)),
-        "webhook-signature": Webhook(secret).sign(message_id, stamp, body),
-    }
+    headers = webhook_headers(secret, message_id, payload, sent_at)
     return HttpRequest("POST", "/webhooks/factory/status", headers=headers, json=payload)

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 import yaml
 
+from tests.helpers.cli import run_cli
 from tests.lab.conftest import FLAKY
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "caas_sandbox", "policy", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli("policy", *args)
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +45,12 @@ def test_sweep_writes_its_tables(scenario_file, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sweep.csv").read_text().count("\n") == 3
-    assert {"sweep.csv", "sweep-runs.csv", "sweep.json", "index.html", "plots"} <= {
-        p.name for p in tmp_path.iterdir()
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "sweep.csv",
+        "sweep-runs.csv",
+        "sweep.json",
+        "index.html",
+        "plots",
     }
 
 

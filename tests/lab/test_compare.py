@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import distributed
 import pytest
 
 from scenarios.lab.compare import as_json, compare_jobs, run_compare
@@ -79,7 +80,6 @@ def test_a_process_pool_gives_the_same_numbers_as_a_serial_run(serial, pooled):
 def test_a_dask_cluster_gives_the_same_numbers_as_the_pool_and_a_serial_run(
     serial, pooled, flaky, policy_sets
 ):
-    distributed = pytest.importorskip("distributed")
     # Threads rather than processes start in a fraction of the time; TCP on loopback, as a real cluster.
     with distributed.LocalCluster(
         n_workers=2,
@@ -103,8 +103,9 @@ def test_a_dask_cluster_gives_the_same_numbers_as_the_pool_and_a_serial_run(
 
 def test_a_job_is_a_pure_function_of_its_data(flaky, policy_sets):
     job = Job(flaky, policy_sets[1], 1)
-    assert run_job(job).metrics == run_job(job).metrics
-    assert run_job(job).seed == 12
+    first, second = run_job(job), run_job(job)
+    assert first.metrics == second.metrics
+    assert first.seed == 12
 
 
 def test_the_report_files(serial, tmp_path):

@@ -82,7 +82,8 @@ def test_the_sweep_runs_every_point_with_the_same_seeds(swept):
     assert success[(2, "fixed")] > success[(0, "fixed")]
     # Without retries the backoff never applies: common random numbers make both runs identical.
     assert by_point[(0, "fixed")].samples == by_point[(0, "exponential")].samples
-    assert any(p.pareto for p in swept.points)
+    # Each retry buys success with time, and neither backoff wins on both: no point beats another.
+    assert {values for values, p in by_point.items() if p.pareto} == set(by_point)
 
 
 def test_the_sweep_writes_csv_json_and_plots(swept, tmp_path):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import html
 import re
-import subprocess
-import sys
 
 import pytest
 
 from reports.html import write_html
+from tests.helpers.light_import import loaded_after
 
 IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 EXTERNAL = re.compile(
@@ -82,6 +81,4 @@ def test_text_from_files_is_escaped(tmp_path, calm):
 
 
 def test_importing_reports_stays_light():
-    code = "import sys, reports; print(sorted(m for m in ('matplotlib', 'jinja2') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert loaded_after("import reports", ["matplotlib", "jinja2"]) == []

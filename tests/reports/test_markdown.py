@@ -28,7 +28,7 @@ def test_key_metrics_show_mean_and_range(tmp_path, calm, blackout):
     assert low != high, "the replications should differ, or the range is not exercised"
     mean = (low + high) / 2
     assert f"| money.at_risk | {mean:,.0f} ({low:,.0f}\u2013{high:,.0f}) |" in text
-    assert "| circuit.iot.opened_count |" in text  # a breaker that opened is a key metric
+    assert "| circuit.iot.opened_count | 20 |" in text  # a breaker that opened is a key metric
     assert "| iot | 0:15:00 | 0:35:00 | error(rate=1, status=503) |" in text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 import httpx
 import pytest
@@ -18,6 +19,19 @@ from simulators.vss import create_app
 pytestmark = pytest.mark.live
 
 SPEED = 50
+# What a loaded machine may add to a wait, in wall seconds: generous, yet far less than the waits here
+# would take at speed 1 (5 to 20 s), so the upper bounds below prove the speed factor applies.
+SLACK_S = 0.5
+
+
+def wall_bound(runtime_s: float) -> float:
+    """The most wall time a wait of `runtime_s` runtime seconds may take at SPEED."""
+    return runtime_s / SPEED + SLACK_S
+
+
+def runtime_bound(runtime_s: float) -> float:
+    """The most runtime seconds a wait of `runtime_s` may be seen to last: the slack, sped up."""
+    return runtime_s + SLACK_S * SPEED
 
 
 @pytest.fixture
@@ -38,8 +52,10 @@ def test_runtime_time_runs_speed_times_faster_and_sleeps_in_runtime_seconds(live
         yield Sleep(10)
         return before, (yield NOW)
 
+    started = time.monotonic()
     before, after = runtime.spawn(flow()).result(timeout=30)
-    assert after - before >= 10
+    assert time.monotonic() - started < wall_bound(10)
+    assert 10 <= after - before < runtime_bound(10)
 
 
 def test_a_real_answer_over_loopback(live):
@@ -68,8 +84,10 @@ def test_a_hanging_server_times_out_in_runtime_seconds_and_still_journals_the_re
             return (yield NOW) - start
         return None
 
+    started = time.monotonic()
     waited = runtime.spawn(flow()).result(timeout=30)
-    assert waited is not None and waited >= 5
+    assert time.monotonic() - started < wall_bound(5)
+    assert waited is not None and 5 <= waited < runtime_bound(5)
     journal = httpx.get(f"{server.url}/__sandbox/journal").json()["entries"]
     assert [(e["route"], e["outcome"]) for e in journal] == [
         ("GET /api/v2/vehicles/{vin}/maintenance", "hang")
@@ -99,6 +117,8 @@ def test_call_later_runs_after_its_delay_in_runtime_seconds():
             fired.append(runtime.now())
             done.set()
 
+        started = time.monotonic()
         runtime.call_later(20, callback)
         assert done.wait(timeout=30)
-        assert fired[0] - scheduled >= 20
+        assert time.monotonic() - started < wall_bound(20)
+        assert 20 <= fired[0] - scheduled < runtime_bound(20)

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from scenarios import catalog
+from scenarios.invariants import INVARIANTS
+from tests.helpers.cli import run_cli
+
+BUILTIN = catalog.builtin()
 
 
-def cli(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "caas_sandbox", "scenario", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-    )
+def cli(*args: str, cwd: str | Path | None = None) -> subprocess.CompletedProcess[str]:
+    return run_cli("scenario", *args, timeout=300, cwd=cwd)
 
 
 def test_list_json_names_every_built_in_scenario():
     result = cli("list", "--json")
     assert result.returncode == 0, result.stderr
-    names = {row["name"] for row in json.loads(result.stdout)}
-    assert {"normal-day", "iot-blackout", "purchase-peak", "forged-webhooks"} <= names and len(names) >= 12
+    names = [row["name"] for row in json.loads(result.stdout)]
+    assert sorted(names) == sorted(scenario.name for scenario in BUILTIN)
+    assert {"normal-day", "iot-blackout", "purchase-peak", "forged-webhooks"} <= set(names)
 
 
 def test_the_whole_built_in_suite_passes_and_writes_four_report_forms(tmp_path):
@@ -30,10 +31,13 @@ def test_the_whole_built_in_suite_passes_and_writes_four_report_forms(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"HTML report: {tmp_path / 'index.html'}" in result.stdout
     report = json.loads((tmp_path / "report.json").read_text())
-    assert report["passed"] is True and len(report["records"]) >= 12
+    assert report["passed"] is True and len(report["records"]) == len(BUILTIN)
     suites = ET.parse(tmp_path / "junit.xml").getroot()
-    assert int(suites.get("failures")) == 0 and int(suites.get("tests")) >= 12 * 8
-    assert (tmp_path / "summary.md").read_text().count("PASS") >= 12
+    cases = sum(len(scenario.steady_state) + len(INVARIANTS) for scenario in BUILTIN)  # a case per check
+    assert int(suites.get("failures")) == 0 and int(suites.get("tests")) == cases
+    assert len(suites.findall("testsuite/testcase")) == cases
+    # PASS once in the overview table and once in each scenario's heading.
+    assert (tmp_path / "summary.md").read_text().count("PASS") == 2 * len(BUILTIN)
     assert "<img" in (tmp_path / "index.html").read_text()
 
 

@@ -118,7 +118,11 @@ def test_an_order_is_accepted_with_its_estimated_completion(transport):
             "vehicleSpec.trim",
             "vehicleSpec.trim: LUXURY is not offered on CITY; choose one of BASE, STYLE",
         ),
-        ({"colour": "PINK"}, "vehicleSpec.colour", None),
+        (
+            {"colour": "PINK"},
+            "vehicleSpec.colour",
+            "vehicleSpec.colour: Input should be 'WHITE', 'BLACK', 'SILVER', 'RED', 'BLUE' or 'GREEN'",
+        ),
         (
             {"options": ["SUNROOF", "SUNROOF"]},
             "vehicleSpec.options",
@@ -129,7 +133,12 @@ def test_an_order_is_accepted_with_its_estimated_completion(transport):
             "vehicleSpec.options",
             "vehicleSpec.options: ROOF_RAILS not offered on TOURER",
         ),
-        ({"options": ["JETPACK"]}, "vehicleSpec.options.0", None),
+        (
+            {"options": ["JETPACK"]},
+            "vehicleSpec.options.0",
+            "vehicleSpec.options.0: Input should be 'HEAT_PUMP', 'PREMIUM_AUDIO', 'WINTER_PACK', "
+            "'SUNROOF', 'TOW_BAR' or 'ROOF_RAILS'",
+        ),
         (
             {"country": "GB"},
             "vehicleSpec.country",
@@ -146,9 +155,7 @@ def test_a_spec_outside_the_catalogue_is_a_422_naming_the_field(transport, chang
     assert response.header("Content-Type") == "application/problem+json"
     problem = response.json()
     assert problem["field"] == field
-    assert problem["detail"].startswith(f"{field}: ")
-    if detail is not None:
-        assert problem["detail"] == detail
+    assert problem["detail"] == detail
     assert harness.model.orders == {}
 
 
@@ -464,11 +471,20 @@ def test_the_openapi_document_lists_every_route_with_its_answers_and_security():
     document = harness.call("GET", "/openapi.json", key=None).json()
     listed = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert listed == {(r.method, r.template) for r in harness.sim.routes}
-    assert {
+    assert listed == {
         ("POST", "/api/v1/orders"),
         ("GET", "/api/v1/orders/{orderId}"),
         ("GET", "/__sandbox/webhooks"),
-    } <= listed
+        ("GET", "/__sandbox/faults"),
+        ("POST", "/__sandbox/faults"),
+        ("DELETE", "/__sandbox/faults"),
+        ("DELETE", "/__sandbox/faults/{fault_id}"),
+        ("GET", "/__sandbox/journal"),
+        ("GET", "/__sandbox/state"),
+        ("POST", "/__sandbox/reset"),
+        ("POST", "/__sandbox/provider-states"),
+        ("GET", "/openapi.json"),
+    }
     assert document["components"]["securitySchemes"]["apiKey"]["in"] == "header"
     assert document["components"]["securitySchemes"]["apiKey"]["name"] == "X-API-Key"
     post = document["paths"]["/api/v1/orders"]["post"]

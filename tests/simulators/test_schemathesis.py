@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
 
+import flask
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
+from caas_core.http import canonical_json
 from caas_core.signing import iot_headers
+from caas_core.web.flask_app import create_app
 from runtimes.simulated import SIMULATED_EPOCH, SimulatedRuntime
-from simulators.admin import COUNTRIES
-from simulators.admin import create_app as admin_app
-from simulators.factory import create_app as factory_app
-from simulators.iot import IotConfig
-from simulators.iot import create_app as iot_app
-from simulators.payment import create_app as payment_app
-from simulators.vss import create_app as vss_app
+from simulators.kit.service import Simulator
+from simulators.registry import build_simulators, credentials
 
 SETTINGS = settings(
     max_examples=40,
@@ -36,36 +33,39 @@ SETTINGS = settings(
     ],
 )
 KEYS = itertools.count(1)
-VSS_BASIC = "Basic " + base64.b64encode(b"caas-sandbox:vss-sandbox-secret").decode()
+CREDENTIALS = credentials()
 
 
-def vss_headers(app) -> dict[str, str]:
+def vss_headers(app: flask.Flask) -> dict[str, str]:
+    vss = CREDENTIALS["vss"]
+    basic = base64.b64encode(f"{vss['client_id']}:{vss['client_secret']}".encode()).decode()
     client = app.test_client()
     answer = client.post(
-        "/oauth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": VSS_BASIC}
+        "/oauth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
     )
     return {"Authorization": f"Bearer {answer.get_json()['access_token']}"}
 
 
-def build(name: str):
-    runtime = SimulatedRuntime(1)
+def client_headers(name: str, app: flask.Flask) -> dict[str, str]:
+    """How a client authenticates to the system `name`; IoT signs each request (IotSigning below)."""
     if name == "vss":
-        app = vss_app(runtime, latency="report")
-        return app, vss_headers(app)
+        return vss_headers(app)
     if name == "factory":
-        return factory_app(runtime, latency="report"), {"X-API-Key": "factory-sandbox-key"}
+        return {"X-API-Key": CREDENTIALS["factory"]["api_key"]}
     if name == "iot":
-        return iot_app(runtime, latency="report"), {}  # each request is signed by IotSigning below
+        return {}
     if name == "payment":
-        return payment_app(runtime, latency="report"), {"Authorization": "Bearer pay-sandbox-key"}
-    country = name.removeprefix("admin-")
-    return admin_app(runtime, country, latency="report"), {
-        "Authorization": f"Bearer admin-{country}-sandbox-token"
-    }
+        return {"Authorization": f"Bearer {CREDENTIALS['payment']['api_key']}"}
+    country = name.removeprefix("admin-").upper()
+    return {"Authorization": f"Bearer {CREDENTIALS['admin']['tokens'][country]}"}
 
 
-NAMES = ("vss", "factory", "iot", "payment", *(f"admin-{c.lower()}" for c in COUNTRIES))
-APPS = {name: build(name) for name in NAMES}
+def served(simulator: Simulator) -> tuple[flask.Flask, dict[str, str]]:
+    app = create_app(simulator, latency="report")
+    return app, client_headers(simulator.name, app)
+
+
+APPS = {name: served(simulator) for name, simulator in build_simulators(SimulatedRuntime(1)).items()}
 # Valid-by-schema requests may still break a business rule the schema cannot state (a trim not offered on
 # a model, a fault window that ends before it starts): those are 422s by design, not rejected valid data.
 CONFIG = SchemathesisConfig.from_str(
@@ -93,13 +93,15 @@ class IotSigning:
     """Signs each generated request as the IoT API demands, over the body's canonical JSON."""
 
     def get(self, case, context):
-        return IotConfig().psk
+        return CREDENTIALS["iot"]["psk"]
 
     def set(self, case, psk, context):
         body = case.body if isinstance(case.body, (dict, list)) else None
-        text = "" if body is None else json.dumps(body, separators=(",", ":"), sort_keys=True)
-        timestamp = int(SIMULATED_EPOCH)  # the apps' runtimes never advance
-        signed = iot_headers(IotConfig().key_id, psk, timestamp, case.method, case.formatted_path, text)
+        raw = b"" if body is None else canonical_json(body)
+        timestamp = int(SIMULATED_EPOCH)  # the apps' runtime never advances
+        signed = iot_headers(
+            CREDENTIALS["iot"]["key_id"], psk, timestamp, case.method, case.formatted_path, raw
+        )
         case.headers = {**(case.headers or {}), **signed}
 
 

@@ -7,6 +7,8 @@ registry that rules differently is told, but not failed, until it has agreed the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pact import Pact
 
@@ -27,18 +29,13 @@ from tests.contracts.examples import (
     timestamp,
     vin,
 )
+from tests.helpers import world
 
 pytestmark = pytest.mark.live
 
 ORDER = "ord_000042"
 OTHER_ORDER = "ord_000007"
-OWNERS = {
-    "ES": Owner(name="Ana García", nationalId="12345678Z"),
-    "FR": Owner(name="Luc Martin", dateOfBirth="1980-02-01", postalCode="75001"),
-    "DE": Owner(name="Jonas Weber", postalCode="10115", city="Berlin"),
-    "IT": Owner(name="Giulia Rossi", codiceFiscale="RSSGLI80A41H501X"),
-    "PT": Owner(name="João Silva", nif="123456789"),
-}
+OWNERS = {code: Owner(**fields) for code, fields in world.OWNERS.items()}
 INVALID_OWNERS = {  # each breaks its country's rule, and only that
     "ES": (
         Owner(name="Ana García", nationalId="12345678A"),
@@ -96,6 +93,18 @@ def already_registered(country: str, order_id: str) -> dict[str, str]:
     }
 
 
+def conflict(country: str, order_id: Any) -> dict[str, Any]:
+    """The registry's 409 for a VIN it already holds, naming the order it was registered for."""
+    return problem(
+        409,
+        "Conflict",
+        f"VIN {FACTORY_VIN} is already registered in {country}",
+        registrationId=identifier(f"REG-{country}-000001"),
+        plate=plate(country),
+        orderId=order_id,
+    )
+
+
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_a_vehicle_is_registered_and_gets_its_plate(country, runtime, serve):
     pact = Pact(states.CONSUMER, states.admin(country))
@@ -123,22 +132,11 @@ def test_a_vehicle_is_registered_and_gets_its_plate(country, runtime, serve):
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_a_vin_registered_for_another_order_is_refused(country, runtime, serve):
     pact = Pact(states.CONSUMER, states.admin(country))
-    detail = f"VIN {FACTORY_VIN} is already registered in {country}"
     register(
         pact, country, "a request to register a vehicle registered for another order", OWNERS[country]
     ).given(states.VEHICLE_REGISTERED, already_registered(country, OTHER_ORDER)).will_respond_with(
         409
-    ).with_body(
-        problem(
-            409,
-            "Conflict",
-            detail,
-            registrationId=identifier(f"REG-{country}-000001"),
-            plate=plate(country),
-            orderId=identifier(OTHER_ORDER),
-        ),
-        PROBLEM,
-    )
+    ).with_body(conflict(country, identifier(OTHER_ORDER)), PROBLEM)
     with serve(pact, f"admin-{country.lower()}"), pytest.raises(RegistrationRejected) as refused:
         runtime.spawn(adapter().register(country, FACTORY_VIN, ORDER, OWNERS[country])).result(30)
     assert refused.value.status == 409 and OTHER_ORDER in refused.value.detail
@@ -151,14 +149,7 @@ def test_a_vin_registered_for_the_same_order_is_that_registration(country, runti
     register(
         pact, country, "a repeated request to register a vehicle for the same order", OWNERS[country]
     ).given(states.VEHICLE_REGISTERED, already_registered(country, ORDER)).will_respond_with(409).with_body(
-        problem(
-            409,
-            "Conflict",
-            f"VIN {FACTORY_VIN} is already registered in {country}",
-            registrationId=identifier(f"REG-{country}-000001"),
-            plate=plate(country),
-            orderId=ORDER,
-        ),
+        conflict(country, ORDER),  # this very order, exactly
         PROBLEM,
     )
     with serve(pact, f"admin-{country.lower()}"):

@@ -13,18 +13,17 @@ from typing import Any
 
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.web.exchange import Exchange
+from caas_core.webhooks.receiver import HEADERS
 from runtimes.simulated import SimulatedRuntime
 from simulators.factory import FactoryConfig
 from simulators.factory import create_simulator as factory_simulator
 from simulators.factory.catalogue import VehicleSpec
 from simulators.kit import durations
-from simulators.kit.latency import Fixed
 from simulators.payment import PaymentConfig
 from simulators.payment import create_simulator as payment_simulator
+from tests.contracts.provider.servers import NO_LATENCY
 
-HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 HOUR = 3_600.0
-NO_LATENCY = Fixed(dist="fixed", ms=0)
 CARDS = {"SETTLED": "tok_success", "FAILED": "tok_settlement_fails"}
 
 

@@ -11,30 +11,25 @@ from caas_core.web.flask_app import create_app
 from contracts import states
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
-from simulators import admin, factory, iot, payment, vss
+from simulators.admin import AdminConfig
+from simulators.factory import FactoryConfig
+from simulators.iot import IotConfig
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
+from simulators.payment import PaymentConfig
+from simulators.registry import build_simulators
+from simulators.vss import VssConfig
 from tests.contracts.examples import EXAMPLE_EPOCH
 
 NO_LATENCY = Fixed(dist="fixed", ms=0)
+CONFIGS = {
+    "factory": FactoryConfig(latency=NO_LATENCY),
+    "vss": VssConfig(latency=NO_LATENCY),
+    "iot": IotConfig(latency=NO_LATENCY),
+    "payment": PaymentConfig(latency=NO_LATENCY),
+    "admin": AdminConfig(latency=NO_LATENCY),
+}
 STATE_PATH = "/__sandbox/provider-states"
-
-
-def simulator_for(provider: str, runtime: LiveRuntime) -> Simulator:
-    system = states.SYSTEMS[provider]
-    if system == "factory":
-        return factory.create_simulator(runtime, factory.FactoryConfig(latency=NO_LATENCY))
-    if system == "vss":
-        return vss.create_simulator(runtime, vss.VssConfig(latency=NO_LATENCY))
-    if system == "iot":
-        # The contract's signed examples carry the example time: the simulator's clock must read it.
-        runtime.epoch = EXAMPLE_EPOCH
-        return iot.create_simulator(runtime, iot.IotConfig(latency=NO_LATENCY))
-    if system == "payment":
-        return payment.create_simulator(runtime, payment.PaymentConfig(latency=NO_LATENCY))
-    return admin.create_simulator(
-        runtime, system.removeprefix("admin-"), admin.AdminConfig(latency=NO_LATENCY)
-    )
 
 
 Build = Callable[[LiveRuntime], Simulator]
@@ -46,10 +41,13 @@ def served(builds: dict[str, Build | None]) -> Iterator[dict[str, str]]:
     runs; yields each one's base URL. Servers stop together: each takes up to a second of its loop's
     poll timeout to notice, and in parallel that second is paid once."""
     runtime = LiveRuntime(seed=11)
+    # The contracts' signed examples carry the example time: the simulators' clocks must read it.
+    runtime.epoch = EXAMPLE_EPOCH
     servers: dict[str, BackgroundServer] = {}
     try:
+        own = build_simulators(runtime, CONFIGS)
         for name, build in builds.items():
-            simulator = build(runtime) if build is not None else simulator_for(name, runtime)
+            simulator = build(runtime) if build is not None else own[states.SYSTEMS[name]]
             servers[name] = BackgroundServer(create_app(simulator), threads=4).start()
         yield {name: server.url for name, server in servers.items()}
     finally:

@@ -10,6 +10,7 @@ import pytest
 
 from caas_core.http import HttpRequest
 from contracts import states
+from contracts.catalogue import for_provider, load_contracts
 from contracts.results import render
 from contracts.verify import verify_messages
 from tests.contracts.provider.producers import factory_status_change, message, payment_settlement
@@ -35,7 +36,11 @@ def verify(provider: str, tamper: Callable[[dict[str, Any]], dict[str, Any]] = l
 @pytest.mark.parametrize("provider", sorted(PRODUCERS))
 def test_the_simulator_sends_the_webhooks_caas_expects(provider):
     report = verify(provider)
-    assert report.results and all(r.passed for r in report.results), render(report)
+    contracts = for_provider(load_contracts(), provider)
+    expected = {(i.consumer, i.description) for c in contracts for i in c.interactions if i.kind == "message"}
+    assert all(r.passed for r in report.results), render(report)
+    assert {(r.consumer, r.description) for r in report.results} == expected
+    assert report.ok
 
 
 def test_a_webhook_signed_in_another_format_fails_on_its_metadata():
