@@ -22,6 +22,7 @@ from simulators.kit.fleet import check_digit
 from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.kit.webhooks import DeliveryPolicy
+from tests.helpers.openapi import CONTROL_OPERATIONS
 from tests.helpers.receiver import RecordingReceiver
 
 SEED = 2026
@@ -475,15 +476,7 @@ def test_the_openapi_document_lists_every_route_with_its_answers_and_security():
         ("POST", "/api/v1/orders"),
         ("GET", "/api/v1/orders/{orderId}"),
         ("GET", "/__sandbox/webhooks"),
-        ("GET", "/__sandbox/faults"),
-        ("POST", "/__sandbox/faults"),
-        ("DELETE", "/__sandbox/faults"),
-        ("DELETE", "/__sandbox/faults/{fault_id}"),
-        ("GET", "/__sandbox/journal"),
-        ("GET", "/__sandbox/state"),
-        ("POST", "/__sandbox/reset"),
-        ("POST", "/__sandbox/provider-states"),
-        ("GET", "/openapi.json"),
+        *CONTROL_OPERATIONS,
     }
     assert document["components"]["securitySchemes"]["apiKey"]["in"] == "header"
     assert document["components"]["securitySchemes"]["apiKey"]["name"] == "X-API-Key"

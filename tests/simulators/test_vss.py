@@ -10,6 +10,7 @@ from caas_core.http import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.vss import VssConfig, create_simulator
+from tests.helpers.openapi import CONTROL_OPERATIONS
 
 BASIC = "Basic " + base64.b64encode(b"caas-sandbox:vss-sandbox-secret").decode()
 MAINTENANCE = "GET /api/v2/vehicles/{vin}/maintenance"
@@ -211,15 +212,7 @@ def test_openapi_document_lists_every_route():
     assert operations == {
         ("POST", "/oauth/token"),
         ("GET", "/api/v2/vehicles/{vin}/maintenance"),
-        ("GET", "/__sandbox/faults"),
-        ("POST", "/__sandbox/faults"),
-        ("DELETE", "/__sandbox/faults"),
-        ("DELETE", "/__sandbox/faults/{fault_id}"),
-        ("GET", "/__sandbox/journal"),
-        ("GET", "/__sandbox/state"),
-        ("POST", "/__sandbox/reset"),
-        ("POST", "/__sandbox/provider-states"),
-        ("GET", "/openapi.json"),
+        *CONTROL_OPERATIONS,
     }
     assert set(document["paths"]["/api/v2/vehicles/{vin}/maintenance"]["get"]["responses"]) == {
         "200",
