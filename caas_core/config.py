@@ -11,19 +11,30 @@ SANDBOX_FACTORY_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webh
 SANDBOX_PAYMENT_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 COUNTRIES = ("ES", "FR", "DE", "IT", "PT")
+# The sandbox's credentials: the simulators' defaults and the core's, named once so the two cannot drift.
+SANDBOX_FACTORY_API_KEY = "factory-sandbox-key"
+SANDBOX_VSS_CLIENT_ID = "caas-sandbox"
+SANDBOX_VSS_CLIENT_SECRET = "vss-sandbox-secret"
+SANDBOX_IOT_KEY_ID = "caas-sandbox"
+SANDBOX_IOT_PSK = "iot-sandbox-psk-3f9a1c"
+SANDBOX_PAYMENT_API_KEY = "pay-sandbox-key"
+
+
+def sandbox_admin_token(country: str) -> str:
+    return f"admin-{country.lower()}-sandbox-token"
 
 
 class CoreConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    factory_api_key: str = "factory-sandbox-key"
-    vss_client_id: str = "caas-sandbox"
-    vss_client_secret: str = "vss-sandbox-secret"
-    iot_key_id: str = "caas-sandbox"
-    iot_psk: str = "iot-sandbox-psk-3f9a1c"
-    payment_api_key: str = "pay-sandbox-key"
+    factory_api_key: str = SANDBOX_FACTORY_API_KEY
+    vss_client_id: str = SANDBOX_VSS_CLIENT_ID
+    vss_client_secret: str = SANDBOX_VSS_CLIENT_SECRET
+    iot_key_id: str = SANDBOX_IOT_KEY_ID
+    iot_psk: str = SANDBOX_IOT_PSK
+    payment_api_key: str = SANDBOX_PAYMENT_API_KEY
     admin_tokens: dict[str, str] = Field(
-        default_factory=lambda: {c: f"admin-{c.lower()}-sandbox-token" for c in COUNTRIES}
+        default_factory=lambda: {c: sandbox_admin_token(c) for c in COUNTRIES}
     )
     factory_webhook_secret: str = SANDBOX_FACTORY_SECRET
     payment_webhook_secret: str = SANDBOX_PAYMENT_SECRET

@@ -24,6 +24,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic_core import PydanticCustomError
 
+from caas_core.config import sandbox_admin_token
+
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PostalCode5 = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="5 digits", examples=["75001"])]
 VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
@@ -187,7 +189,7 @@ REGISTRIES: dict[str, Country] = {
             "Spain",
             "DGT",
             "es_ES",
-            "admin-es-sandbox-token",
+            sandbox_admin_token("ES"),
             r"^([0-9]{4} [BCDFGHJKLMNPRSTVWXYZ]{3}|[A-Z]{1,2} [0-9]{4} [A-Z]{2})$",
             EsRegistrationRequest,
         ),
@@ -196,7 +198,7 @@ REGISTRIES: dict[str, Country] = {
             "France",
             "ANTS",
             "fr_FR",
-            "admin-fr-sandbox-token",
+            sandbox_admin_token("FR"),
             r"^([A-Z]{2}-[0-9]{3}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}-[0-9]{2})$",
             FrRegistrationRequest,
         ),
@@ -205,7 +207,7 @@ REGISTRIES: dict[str, Country] = {
             "Germany",
             "KBA",
             "de_DE",
-            "admin-de-sandbox-token",
+            sandbox_admin_token("DE"),
             r"^[A-ZÄÖÜ][A-ZÄÖÜa-z]{0,2}-[A-Z]{1,2}-[1-9]{1,4}$",  # "Do" (Dortmund) is mixed case
             DeRegistrationRequest,
         ),
@@ -214,7 +216,7 @@ REGISTRIES: dict[str, Country] = {
             "Italy",
             "ACI-PRA",
             "it_IT",
-            "admin-it-sandbox-token",
+            sandbox_admin_token("IT"),
             r"^[A-Z]{2}[0-9]{3}[A-Z]{2}$",
             ItRegistrationRequest,
         ),
@@ -223,7 +225,7 @@ REGISTRIES: dict[str, Country] = {
             "Portugal",
             "IMT",
             "pt_PT",
-            "admin-pt-sandbox-token",
+            sandbox_admin_token("PT"),
             r"^([0-9]{2}-[0-9]{2}-[A-Z]{2}|[0-9]{2}-[A-Z]{2}-[0-9]{2}|[A-Z]{2}-[0-9]{2}-([0-9]{2}|[A-Z]{2}))$",
             PtRegistrationRequest,
         ),

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.config import SANDBOX_FACTORY_SECRET
+from caas_core.config import SANDBOX_FACTORY_API_KEY, SANDBOX_FACTORY_SECRET
 from caas_core.effects import Flow, Sleep
 from caas_core.errors import IllegalTransition
 from caas_core.runtime import Runtime
@@ -55,7 +55,7 @@ DAY = 86_400
 class FactoryConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    api_key: str = Field(default="factory-sandbox-key", min_length=1)
+    api_key: str = Field(default=SANDBOX_FACTORY_API_KEY, min_length=1)
     webhook_secret: WebhookSecret = SANDBOX_FACTORY_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)

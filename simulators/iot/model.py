@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.config import SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK
 from caas_core.errors import IllegalTransition
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
@@ -50,8 +51,8 @@ class IotConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     fleet_size: int = Field(default=1_000, ge=4, le=1_000_000)
-    key_id: str = "caas-sandbox"
-    psk: str = "iot-sandbox-psk-3f9a1c"
+    key_id: str = SANDBOX_IOT_KEY_ID
+    psk: str = SANDBOX_IOT_PSK
     max_clock_skew_s: float = Field(default=300, ge=0, le=86_400)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=80, p99_ms=600)  # the HTTP API's own
     link: LinkConfig = LinkConfig()

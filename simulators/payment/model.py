@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.config import SANDBOX_PAYMENT_SECRET
+from caas_core.config import SANDBOX_PAYMENT_API_KEY, SANDBOX_PAYMENT_SECRET
 from caas_core.runtime import Runtime
 from simulators.kit import durations
 from simulators.kit.durations import Duration
@@ -61,7 +61,7 @@ TEST_CARDS: dict[str, CardBehaviour] = {
 class PaymentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    api_key: str = Field(default="pay-sandbox-key", min_length=1)
+    api_key: str = Field(default=SANDBOX_PAYMENT_API_KEY, min_length=1)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
     webhook_secret: WebhookSecret = SANDBOX_PAYMENT_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()

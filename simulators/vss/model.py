@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.config import SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET
 from caas_core.runtime import Runtime
 from simulators.kit.credentials import same_secret
 from simulators.kit.fleet import shared_fleet, unit_hash
@@ -29,8 +30,8 @@ class VssConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     fleet_size: int = Field(default=1_000, ge=4, le=1_000_000)
-    client_id: str = "caas-sandbox"
-    client_secret: str = "vss-sandbox-secret"
+    client_id: str = SANDBOX_VSS_CLIENT_ID
+    client_secret: str = SANDBOX_VSS_CLIENT_SECRET
     token_ttl_s: float = Field(default=3_600, gt=0, le=86_400)
     latency: Latency = Lognormal(dist="lognormal", p50_ms=40, p99_ms=250)
     # Shares of the fleet by maintenance status; the rest is CURRENT.
