@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 documents of the APIs partners build (Factory, each Admin registry), for people.
 
 Each is the sandbox simulator's own /openapi.json, cut down to what a partner builds: the sandbox
-control API goes, with the schemas only it used. The Factory's document also declares the
+control API goes, with the schemas only it used. The Factory's document also requires the
 Idempotency-Key header the core sends with every order. A test keeps the committed files equal to what
 this module generates, and checks them against the pacts.
 
@@ -74,14 +74,12 @@ def render(document: dict[str, Any]) -> str:
 
 def _factory(document: dict[str, Any]) -> dict[str, Any]:
     trimmed = partner_document(document, "Factory order API")
-    header = {
-        "name": "Idempotency-Key",
-        "in": "header",
-        "required": True,
-        "description": "the CaaS order id; a retried order carries the same key and must not be built twice",
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-    }
-    trimmed["paths"]["/api/v1/orders"]["post"].setdefault("parameters", []).append(header)
+    # The core sends an Idempotency-Key with every order, so the partner's Factory must require one (1 to
+    # 255 characters); the simulator takes an order with any key, or none.
+    for parameter in trimmed["paths"]["/api/v1/orders"]["post"]["parameters"]:
+        if parameter["name"] == "Idempotency-Key":
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
     return trimmed
 
 

@@ -2,16 +2,20 @@
 
 Pydantic emits JSON Schema 2020-12, which OpenAPI 3.1 embeds as is; every model lands in
 `components/schemas`. Every route documents its error answers as `application/problem+json`, and every
-route gets a 405 because the server answers one to any other method on its path.
+route gets a 405 because the server answers one to any other method on its path. Header parameters,
+security requirements and the webhooks a simulator pushes come from the route table and the simulator
+too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.web.routing import Route
+from caas_core.web.routing import HeaderParam, Route
 
 REF = "#/components/schemas/{model}"
 # How `simulators.kit.webhooks` delivers every webhook, whichever simulator pushes it.
@@ -33,11 +37,23 @@ class ProblemDocument(BaseModel):
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A webhook the simulator pushes (OpenAPI 3.1 `webhooks`): the partner builds that side too, so the
+    contract must show it."""
+
+    name: str  # its key under `webhooks`
+    operation_id: str
+    summary: str
+    payload: type[BaseModel]
+
+
 def build_document(
     title: str,
     description: str,
     routes: list[Route],
     security_schemes: dict[str, dict[str, Any]] | None = None,
+    webhooks: Sequence[Webhook] = (),
 ) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     paths: dict[str, dict[str, Any]] = {}
@@ -52,25 +68,24 @@ def build_document(
     }
     if security_schemes:
         document["components"]["securitySchemes"] = security_schemes
+    if webhooks:
+        document["webhooks"] = {webhook.name: _webhook(webhook, schemas) for webhook in webhooks}
     return document
 
 
-def add_webhook(
-    document: dict[str, Any], name: str, operation_id: str, summary: str, payload: type[BaseModel]
-) -> dict[str, Any]:
-    """Describe a webhook the simulator pushes (OpenAPI 3.1 `webhooks`), its payload among the schemas:
-    the partner builds that side too, so the contract must show it. Returns the document."""
-    schema = _schema_ref(payload, document["components"]["schemas"])
-    document.setdefault("webhooks", {})[name] = {
+def _webhook(webhook: Webhook, schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
         "post": {
-            "operationId": operation_id,
-            "summary": summary,
+            "operationId": webhook.operation_id,
+            "summary": webhook.summary,
             "description": WEBHOOK_DELIVERY,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _schema_ref(webhook.payload, schemas)}},
+            },
             "responses": {"2XX": {"description": "received; any other answer is retried"}},
         }
     }
-    return document
 
 
 def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -108,7 +123,9 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
             "content": {"application/x-www-form-urlencoded": {"schema": _schema_ref(route.form, schemas)}},
         }
     if route.security:
-        operation["security"] = [{route.security: []}]
+        operation["security"] = [{name: [] for name in route.security}]
+    if route.headers:  # after security, where the published documents have them: their key order stays
+        operation.setdefault("parameters", []).extend(_header(h) for h in route.headers)
     problem = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
     answers = {a.status: a for a in route.answers}
     for status in sorted(answers):
@@ -125,6 +142,21 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     if route.body is not None or route.form is not None:
         operation["responses"].setdefault("400", {"description": "the body is not valid", "content": problem})
     return operation
+
+
+def _header(header: HeaderParam) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if header.min_length is not None:
+        schema["minLength"] = header.min_length
+    if header.max_length is not None:
+        schema["maxLength"] = header.max_length
+    return {
+        "name": header.name,
+        "in": "header",
+        "required": header.required,
+        "description": header.description,
+        "schema": schema,
+    }
 
 
 def _schema_ref(model: type[BaseModel], schemas: dict[str, Any]) -> dict[str, str]:

@@ -35,6 +35,17 @@ class QueryParam:
 
 
 @dataclass(frozen=True, slots=True)
+class HeaderParam:
+    """A request header the route reads, besides the security schemes' own headers."""
+
+    name: str
+    description: str
+    required: bool = False
+    min_length: int | None = None  # None: the route takes any length
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Route:
     method: str
     template: str  # "/api/v2/vehicles/{vin}/maintenance"
@@ -44,8 +55,9 @@ class Route:
     answers: tuple[Answer, ...] = ()
     body: type[BaseModel] | None = None  # a JSON request body
     form: type[BaseModel] | None = None  # a form-encoded request body
-    security: str | None = None  # the name of a security scheme of the simulator's document
+    security: tuple[str, ...] = ()  # the document's security schemes a request must satisfy, all together
     query: tuple[QueryParam, ...] = ()
+    headers: tuple[HeaderParam, ...] = ()
     # Derived once: every request reads them.
     key: str = field(init=False, repr=False, compare=False)  # how faults and the journal name the route
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)

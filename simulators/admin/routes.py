@@ -102,6 +102,6 @@ def routes(country: Country) -> list[Route]:
                 Answer(503, "scheduled maintenance; Retry-After says for how many seconds"),
             ),
             body=country.request,
-            security="bearer",
+            security=("bearer",),
         )
     ]

@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import flask
 
 from caas_core.runtime import Runtime
 from caas_core.web.flask_app import LatencyMode
 from caas_core.web.flask_app import create_app as _flask_app
-from caas_core.web.openapi import add_webhook
-from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryConfig, FactoryModel
-from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, StatusWebhook
+from simulators.factory.model import FactoryConfig, FactoryModel
+from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, STATUS_WEBHOOK
 from simulators.factory.states import STATES
 from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
-
-
-class FactorySimulator(Simulator):
-    """A simulator whose OpenAPI document also describes the status webhook it pushes (OpenAPI 3.1
-    `webhooks`): the partner builds that side too, so the contract must show it."""
-
-    def openapi(self) -> dict[str, Any]:
-        summary = f"an order changed status; sent to CaaS at POST {STATUS_WEBHOOK_PATH}"
-        return add_webhook(
-            super().openapi(), "orderStatusChanged", "order_status_changed", summary, StatusWebhook
-        )
 
 
 def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> Simulator:
     config = config or FactoryConfig()
     faults = FaultPlan.for_simulator(runtime, "factory", config.latency)
     model = FactoryModel(runtime, config, faults)
-    simulator = FactorySimulator(
+    simulator = Simulator(
         "factory",
         runtime,
         model,
@@ -41,6 +27,7 @@ def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> S
         title="Factory simulator",
         description="Factory order management: orders by API key, status changes pushed as signed webhooks",
         security_schemes=SECURITY_SCHEMES,
+        webhooks=(STATUS_WEBHOOK,),
         provider_states=STATES,
         faults=faults,
     )

@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Literal, cast
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.openapi import Webhook
 from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, QueryParam, Route
+from caas_core.web.routing import Answer, HeaderParam, QueryParam, Route
 from simulators.factory.catalogue import VehicleSpec
-from simulators.factory.model import FactoryModel, IdempotencyMismatch, Status
+from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryModel, IdempotencyMismatch, Status
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
 
 API_KEY_HEADER = "X-API-Key"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 SECURITY_SCHEMES = {
     "apiKey": {
         "type": "apiKey",
@@ -92,15 +94,23 @@ class StatusWebhook(BaseModel):
     data: StatusChange
 
 
+STATUS_WEBHOOK = Webhook(
+    "orderStatusChanged",
+    "order_status_changed",
+    f"an order changed status; sent to CaaS at POST {STATUS_WEBHOOK_PATH}",
+    StatusWebhook,
+)
+
+
 def place_order(model: FactoryModel, request: HttpRequest) -> HttpResponse:
     _authorise(model, request)
     body = parse_json(OrderRequest, request)
-    key = request.header("Idempotency-Key")
+    key = request.header(IDEMPOTENCY_HEADER)
     try:
         order, replayed = model.place(body.vehicleSpec, body.customerReference, key)
     except IdempotencyMismatch:
         raise Problem(
-            422, "Idempotency-Key was already used for a different order", field="Idempotency-Key"
+            422, f"{IDEMPOTENCY_HEADER} was already used for a different order", field=IDEMPOTENCY_HEADER
         ) from None
     headers = {"Location": f"/api/v1/orders/{order.order_id}"}
     if replayed:
@@ -139,7 +149,13 @@ ROUTES = [
             Answer(422, "the vehicle spec is not in the catalogue, or the Idempotency-Key was reused"),
         ),
         body=OrderRequest,
-        security="apiKey",
+        security=("apiKey",),
+        headers=(
+            HeaderParam(
+                IDEMPOTENCY_HEADER,
+                "the CaaS order id; a retried order carries the same key and must not be built twice",
+            ),
+        ),
     ),
     Route(
         "GET",
@@ -151,7 +167,7 @@ ROUTES = [
             Answer(401, "missing or wrong API key"),
             Answer(404, "unknown order"),
         ),
-        security="apiKey",
+        security=("apiKey",),
     ),
     Route(
         "GET",

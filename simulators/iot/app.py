@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import flask
 
 from caas_core.runtime import Runtime
 from caas_core.web.flask_app import LatencyMode
 from caas_core.web.flask_app import create_app as _flask_app
 from simulators.iot.model import IotConfig, IotModel
-from simulators.iot.routes import ROUTES, SECURITY_SCHEMES, SIGNED
+from simulators.iot.routes import ROUTES, SECURITY_SCHEMES
 from simulators.iot.states import STATES
 from simulators.kit.service import Simulator
 
 
-class IotSimulator(Simulator):
-    def openapi(self) -> dict[str, Any]:
-        """A route names one scheme; a signed request needs all three headers, so require them together."""
-        document = super().openapi()
-        together = [{name: [] for name in SECURITY_SCHEMES}]
-        for operations in document["paths"].values():
-            for operation in operations.values():
-                if operation.get("security") == [{SIGNED: []}]:
-                    operation["security"] = together
-        return document
-
-
 def create_simulator(runtime: Runtime, config: IotConfig | None = None) -> Simulator:
     config = config or IotConfig()
-    return IotSimulator(
+    return Simulator(
         "iot",
         runtime,
         IotModel(runtime, config),

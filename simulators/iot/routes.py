@@ -71,7 +71,6 @@ class CommandStatus(BaseModel):
     failureReason: str | None = Field(default=None, description="only when FAILED")
 
 
-SIGNED = "iotSignature"  # the scheme routes name; the document requires all three schemes together
 SECURITY_SCHEMES = {
     "iotKeyId": {
         "type": "apiKey",
@@ -85,7 +84,7 @@ SECURITY_SCHEMES = {
         "name": TIMESTAMP_HEADER,
         "description": "Unix seconds; at most 300 s away from the server's clock",
     },
-    SIGNED: {
+    "iotSignature": {
         "type": "apiKey",
         "in": "header",
         "name": SIGNATURE_HEADER,
@@ -93,6 +92,7 @@ SECURITY_SCHEMES = {
         "'{timestamp}.{METHOD}.{path}.{body}'; body is the compact sorted-key JSON sent, '' without one",
     },
 }
+SIGNED = tuple(SECURITY_SCHEMES)  # a signed request carries all three headers
 
 
 def configure(model: IotModel, request: HttpRequest, vin: str) -> HttpResponse:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
 from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
-from caas_core.web.openapi import build_document
+from caas_core.web.openapi import Webhook, build_document
 from caas_core.web.problems import problem_for
 from caas_core.web.routing import Route, Router, call_handler, dispatch
 from simulators.kit.control import CONTROL_ROUTES
@@ -40,15 +40,18 @@ class Simulator:
         title: str = "",
         description: str = "",
         security_schemes: dict[str, dict[str, Any]] | None = None,
+        webhooks: Sequence[Webhook] = (),
         faults: FaultPlan | None = None,
         provider_states: ProviderStates | None = None,
     ) -> None:
-        """`faults` is the simulator's plan when its model needed it first (to fault its webhooks);
-        `provider_states` are the contracts' states the model can be put in (see kit.provider_states)."""
+        """`webhooks` are those the model pushes, for the document; `faults` is the simulator's plan when
+        its model needed it first (to fault its webhooks); `provider_states` are the contracts' states the
+        model can be put in (see kit.provider_states)."""
         self.name = name
         self.title = title or f"{name} simulator"
         self.description = description
         self.security_schemes = security_schemes or {}
+        self.webhooks = tuple(webhooks)
         self.runtime = runtime
         self.model = model
         self.routes = [*routes, *CONTROL_ROUTES]
@@ -96,7 +99,7 @@ class Simulator:
         return Exchange(decision.latency, response, outcome)
 
     def openapi(self) -> dict[str, Any]:
-        return build_document(self.title, self.description, self.routes, self.security_schemes)
+        return build_document(self.title, self.description, self.routes, self.security_schemes, self.webhooks)
 
     def reset(self) -> None:
         self.model.reset()

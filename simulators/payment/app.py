@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import flask
 
@@ -17,7 +16,7 @@ from caas_core.web.routing import Route
 from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel
-from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, complete_document
+from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, SETTLEMENT_WEBHOOK
 from simulators.payment.states import STATES
 
 TRACE_HEADER = "X-Trace-Id"
@@ -37,9 +36,6 @@ class PaymentSimulator(Simulator):
             }
             request = dataclasses.replace(request, headers=headers)
         return super().handle_route(route, params, request)
-
-    def openapi(self) -> dict[str, Any]:
-        return complete_document(super().openapi())
 
 
 def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> PaymentSimulator:
@@ -62,6 +58,7 @@ def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> P
             "(authorised and captured, then the settlement FAILED)."
         ),
         security_schemes=SECURITY_SCHEMES,
+        webhooks=(SETTLEMENT_WEBHOOK,),
         provider_states=STATES,
         faults=faults,
     )

@@ -17,9 +17,9 @@ from pydantic import BaseModel
 from caas_core.cards import find_card_number
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.web.exchange import ConnectionDropped
-from caas_core.web.openapi import add_webhook
+from caas_core.web.openapi import Webhook
 from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, Route
+from caas_core.web.routing import Answer, HeaderParam, Route
 from simulators.kit.credentials import authorization, same_secret
 from simulators.payment.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (
@@ -62,6 +62,12 @@ SECURITY_SCHEMES = {
         "description": "the gateway API key: 'Authorization: Bearer pay-sandbox-key' in the sandbox",
     }
 }
+SETTLEMENT_WEBHOOK = Webhook(
+    "paymentSettlement",
+    "payment_settlement",
+    f"a capture settled or failed; sent to CaaS at POST {SETTLEMENT_PATH}",
+    SettlementWebhook,
+)
 
 
 def authorize(model: PaymentModel, request: HttpRequest) -> HttpResponse:
@@ -173,6 +179,13 @@ def _authenticate(model: PaymentModel, request: HttpRequest) -> None:
         )
 
 
+_IDEMPOTENCY = HeaderParam(
+    IDEMPOTENCY_HEADER,
+    "unique per operation and route; a retry reuses it and gets the first answer",
+    required=True,
+    min_length=1,
+    max_length=MAX_KEY_LENGTH,
+)
 _COMMON = (
     Answer(400, "no JSON body, a raw card number in the request, or no Idempotency-Key header"),
     Answer(401, "missing or wrong API key"),
@@ -194,7 +207,8 @@ ROUTES = [
             Answer(422, "an invalid field, an unknown card token, or the Idempotency-Key reused"),
         ),
         body=AuthorizeRequest,
-        security="bearerApiKey",
+        security=("bearerApiKey",),
+        headers=(_IDEMPOTENCY,),
     ),
     Route(
         "POST",
@@ -208,7 +222,8 @@ ROUTES = [
             Answer(422, "an invalid field, more than was authorised, or the Idempotency-Key reused"),
         ),
         body=CaptureRequest,
-        security="bearerApiKey",
+        security=("bearerApiKey",),
+        headers=(_IDEMPOTENCY,),
     ),
     Route(
         "POST",
@@ -222,7 +237,8 @@ ROUTES = [
             Answer(422, "an invalid field, or the Idempotency-Key reused"),
         ),
         body=VoidRequest,
-        security="bearerApiKey",
+        security=("bearerApiKey",),
+        headers=(_IDEMPOTENCY,),
     ),
     Route(
         "GET",
@@ -233,20 +249,3 @@ ROUTES = [
         answers=(Answer(200, "delivery records, oldest first", DeliveryList),),
     ),
 ]
-
-
-def complete_document(document: dict[str, Any]) -> dict[str, Any]:
-    """Add what the kit's route table cannot say: the Idempotency-Key header and the settlement webhook."""
-    header = {
-        "name": IDEMPOTENCY_HEADER,
-        "in": "header",
-        "required": True,
-        "description": "unique per operation and route; a retry reuses it and gets the first answer",
-        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
-    }
-    for route in ROUTES:
-        if not route.control:
-            operation = document["paths"][route.template][route.method.lower()]
-            operation.setdefault("parameters", []).append(header)
-    summary = f"a capture settled or failed; sent to CaaS at POST {SETTLEMENT_PATH}"
-    return add_webhook(document, "paymentSettlement", "payment_settlement", summary, SettlementWebhook)

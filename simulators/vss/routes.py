@@ -109,7 +109,7 @@ ROUTES = [
             Answer(401, "unknown client or wrong secret"),
         ),
         form=TokenRequest,
-        security="clientBasic",
+        security=("clientBasic",),
     ),
     Route(
         "GET",
@@ -121,6 +121,6 @@ ROUTES = [
             Answer(401, "no valid bearer token"),
             Answer(404, "unknown VIN"),
         ),
-        security="oauth2",
+        security=("oauth2",),
     ),
 ]
