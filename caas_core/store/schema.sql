@@ -74,3 +74,5 @@ CREATE TABLE IF NOT EXISTS alerts (
     created_at REAL NOT NULL,
     resolved_at REAL
 );
+-- Resolving an order's alerts looks them up by entity at every step of every order.
+CREATE INDEX IF NOT EXISTS alerts_by_entity ON alerts (entity);
