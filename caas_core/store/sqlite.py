@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from importlib import resources
 from typing import Any, TypeVar
@@ -49,21 +47,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(resources.files("caas_core.store").joinpath("schema.sql").read_text())
 
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self) -> _Transaction:
         """One atomic unit of work; nested calls join the outer one."""
-        # In autocommit mode (isolation_level=None) only our own BEGIN opens a transaction.
-        if self.db.in_transaction:
-            yield self
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+        return _Transaction(self)
 
     # -- orders, purchases, payments -------------------------------------------------------------
     def insert(self, record: Order | Purchase | Payment) -> None:
@@ -204,3 +190,24 @@ class Store:
         """The number the next row of `kind` gets: one past the last rowid, read from the index end
         (COUNT(*) would walk the whole table for every new order and purchase)."""
         return int(self.db.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {_TABLES[kind]}").fetchone()[0])
+
+
+class _Transaction:
+    """`Store.transaction()`: a class, not a generator context manager, because every state change of
+    every simulated purchase enters one and contextlib's machinery costs several times as much."""
+
+    __slots__ = ("began", "db")
+
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+        self.began = False
+
+    def __enter__(self) -> None:
+        # In autocommit mode (isolation_level=None) only our own BEGIN opens a transaction.
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.began = True
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self.began:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
