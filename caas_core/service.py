@@ -162,7 +162,7 @@ class CaasCore:
                 now,
             )
             self.store.insert(record)
-        self.runtime.spawn(purchase_flow.purchase(self, purchase_id))
+        self.runtime.spawn(purchase_flow.purchase(self, record))
         return record
 
     # -- webhooks ----------------------------------------------------------------------------------

@@ -31,8 +31,8 @@ MAINTENANCE_EVENTS = {
 }
 
 
-def purchase(core: CaasCore, purchase_id: str) -> Flow[None]:
-    record = core.store.require(Purchase, purchase_id)
+def purchase(core: CaasCore, record: Purchase) -> Flow[None]:
+    """Carry a purchase just requested (`record`, as stored) through to ACTIVE or a reason it is not."""
     trace = Trace(record.trace_id)
     check = yield from core.vss.check(record.vin, trace)
     if not check.allowed:
