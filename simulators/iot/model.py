@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,6 +73,8 @@ class Command:
     status: str = "PENDING"
     failure_reason: str | None = None
     attempts: int = 0  # deliveries tried, including the one that arrived
+    # (updated_at, createdAt, updatedAt) as last formatted: a command is polled far more often than it moves
+    stamps: tuple[float, str, str] | None = field(default=None, repr=False, compare=False)
 
 
 class IotModel:
@@ -163,13 +165,17 @@ class IotModel:
         return rfc3339(self.runtime, t, "milliseconds")
 
     def command_view(self, command: Command) -> dict[str, Any]:
+        stamps = command.stamps
+        if stamps is None or stamps[0] != command.updated_at:
+            stamps = (command.updated_at, self.iso(command.created_at), self.iso(command.updated_at))
+            command.stamps = stamps
         view = {
             "commandId": command.id,
             "vin": command.vin,
             "serviceId": command.service_id,
             "status": command.status,
-            "createdAt": self.iso(command.created_at),
-            "updatedAt": self.iso(command.updated_at),
+            "createdAt": stamps[1],
+            "updatedAt": stamps[2],
         }
         if command.failure_reason is not None:
             view["failureReason"] = command.failure_reason
