@@ -38,7 +38,6 @@ def call_with_retry(
     trace_id: str | None = None,
 ) -> Flow[T]:
     """Run `attempt` under `policy`; return its result or raise the last attempt's error."""
-    gate = breaker if breaker is not None else NoBreaker()
     subject = f"{system} {route}"
     delay = 0.0
     for retry in range(policy.attempts):
@@ -46,9 +45,15 @@ def call_with_retry(
         if retry:
             telemetry.retry(system, route)
         try:
-            result = yield from guarded(
-                gate, lambda cap, started=started: attempt(Deadline(started + min(policy.timeout_s, cap)))
-            )
+            if breaker is None:
+                # No gate to pass: one generator less between every effect of the attempt and the runtime
+                # (an OTA attempt's polls run under this loop).
+                result = yield from attempt(Deadline(started + policy.timeout_s))
+            else:
+                result = yield from guarded(
+                    breaker,
+                    lambda cap, started=started: attempt(Deadline(started + min(policy.timeout_s, cap))),
+                )
         except IntegrationError as error:
             now = yield NOW
             outcome = type(error).__name__
