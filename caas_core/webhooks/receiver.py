@@ -31,9 +31,10 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from pyrate_limiter import AbstractClock, BucketFactory, Duration, InMemoryBucket, Limiter, Rate, RateItem
+from pyrate_limiter import Duration, InMemoryBucket, Rate, RateItem
 from standardwebhooks import Webhook
 
 from caas_core.errors import ConfigError
@@ -86,42 +87,6 @@ class Verdict:
         return Problem(self.status, self.problem or "rejected", headers=headers).response()
 
 
-class _RuntimeClock(AbstractClock):
-    """The runtime's time in milliseconds, set by the receiver before each use of the limiter.
-
-    pyrate-limiter stamps items with its own clock, monotonic wall time by default. The core also runs in
-    simulated time, where a minute passes in a few microseconds of wall time (and in tests in none), and it
-    must never read a clock itself; so the limiter is handed the `now` the runtime gave us.
-    """
-
-    def __init__(self) -> None:
-        self.ms = 0
-
-    def now(self) -> int:
-        return self.ms
-
-
-class _BucketPerSource(BucketFactory):
-    """One in-memory sliding-window log per source, so each source has its own limit."""
-
-    def __init__(self, rate: Rate, clock: _RuntimeClock) -> None:
-        self.rate = rate
-        self.clock = clock
-        self.buckets: dict[str, InMemoryBucket] = {}
-
-    def wrap_item(self, name: str, weight: int = 1) -> RateItem:
-        return RateItem(name, self.clock.now(), weight=weight)
-
-    def get(self, item: RateItem) -> InMemoryBucket:
-        bucket = self.buckets.get(item.name)
-        if bucket is None:
-            bucket = self.buckets[item.name] = InMemoryBucket([self.rate])
-        # The library leaks buckets from a background thread on a wall-clock schedule; we never start it.
-        # Dropping the entries that left the window on each arrival keeps the log one window long instead.
-        bucket.leak(item.timestamp)
-        return bucket
-
-
 class WebhookReceiver:
     def __init__(
         self, sources: dict[str, WebhookSource], policy: WebhookReceiptPolicy, store: Store, epoch: float
@@ -134,9 +99,12 @@ class WebhookReceiver:
         # Parsed once, so a bad secret or address in the configuration fails at start-up, not per request.
         self._signers = {name: _signer(source) for name, source in self.sources.items()}
         self._networks = {name: _networks(source) for name, source in self.sources.items()}
-        self._clock = _RuntimeClock()
-        self._buckets = _BucketPerSource(Rate(policy.rate_limit_per_minute, Duration.MINUTE), self._clock)
-        self._limiter = Limiter(self._buckets)
+        # One pyrate-limiter sliding-window log per source, used directly rather than through its Limiter:
+        # a Limiter stamps items with a wall clock (the core must take `now` from its runtime: in simulated
+        # time a minute passes in microseconds) and adds locking and async plumbing a synchronous,
+        # non-blocking check on one thread does not need.
+        self._rate = Rate(policy.rate_limit_per_minute, Duration.MINUTE)
+        self._buckets: dict[str, InMemoryBucket] = {}
 
     def check(self, source: str, request: HttpRequest, now: float) -> Verdict:
         """The verdict on one delivery. Writes nothing to the store; see `remember`."""
@@ -197,28 +165,26 @@ class WebhookReceiver:
         networks = self._networks[source]
         if not networks:
             return True
-        if remote_addr is None:
-            return False
-        try:
-            address = ipaddress.ip_address(remote_addr)
-        except ValueError:
-            return False
-        # A dual-stack server reports an IPv4 peer as ::ffff:a.b.c.d; match it against IPv4 networks.
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-            address = address.ipv4_mapped
-        return any(address in network for network in networks)
+        address = None if remote_addr is None else _peer_address(remote_addr)
+        return address is not None and any(address in network for network in networks)
 
     def _take_slot(self, source: str, now: float) -> int | None:
         """None when the webhook fits in the source's window (and now counts in it); else the seconds
         to wait for a free slot."""
-        self._clock.ms = round(now * 1000)
-        if self._limiter.try_acquire(source, blocking=False):
+        bucket = self._buckets.get(source)
+        if bucket is None:
+            bucket = self._buckets[source] = InMemoryBucket([self._rate])
+        item = RateItem(source, round(now * 1000))
+        # The library leaks buckets from a background thread on a wall-clock schedule; we never start it.
+        # Dropping the entries that left the window on each arrival keeps the log one window long instead.
+        bucket.leak(item.timestamp)
+        if bucket.put(item):
             return None
         # The refused put recorded its wait on the bucket: the entry `limit` places back from the newest,
         # the oldest one still counted, leaves the window at its timestamp + 60,000 ms + 1 ms (the window's
         # lower bound is inclusive). waiting() reads that back; whole seconds round up, so a retry after
         # Retry-After seconds always finds the slot free.
-        wait_ms = self._buckets.buckets[source].waiting(RateItem(source, self._clock.ms))
+        wait_ms = bucket.waiting(item)
         assert isinstance(wait_ms, int)  # an in-memory bucket answers synchronously
         return max(1, math.ceil(wait_ms / 1000))
 
@@ -241,6 +207,18 @@ class WebhookReceiver:
         return Verdict(
             accepted=False, duplicate=False, status=status, problem=detail, retry_after=retry_after
         )
+
+
+@lru_cache(maxsize=256)  # a handful of peers send every webhook; parsing an address is not free
+def _peer_address(remote_addr: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(remote_addr)
+    except ValueError:
+        return None
+    # A dual-stack server reports an IPv4 peer as ::ffff:a.b.c.d; match it against IPv4 networks.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _signer(source: WebhookSource) -> Webhook:
