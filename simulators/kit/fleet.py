@@ -35,14 +35,15 @@ def check_digit(vin: str) -> str:
 
 
 def faker_vin_prefix(rng: random.Random) -> str:
-    """The first 11 characters of `Faker.vin()` from a Faker whose generator is `rng`, drawn as Faker
-    draws them (8 letters; the check digit, drawn from nothing; then the rear part's 4 digits before its
-    letters). Through Faker's providers a VIN cost 24 us, most of what the workload spent per purchase in
-    a 100,000-vehicle fleet day; drawn here, 9 us. tests/simulators/test_fleet.py pins the two together."""
+    """The first 11 characters of `Faker.vin()` from a Faker whose generator is `rng`, in Faker's order of
+    draws: the front part's 8 characters; then the rear part's 4 digits, drawn before its letters, of which
+    the first 2 are kept. Character 9, Faker's check digit, takes no draw and is recomputed by the caller.
+    Through Faker's providers a VIN cost 24 us, most of the workload's cost per purchase in a
+    100,000-vehicle fleet day; drawn here, 9 us. tests/simulators/test_fleet.py pins the two together."""
     front = "".join([rng.choice(VIN_CHARACTERS) for _ in range(8)])
     for _ in range(4):
         rng.randint(0, 9)
-    return f"{front}0{rng.choice(VIN_CHARACTERS)}{rng.choice(VIN_CHARACTERS)}"  # 0: recomputed later
+    return f"{front}0{rng.choice(VIN_CHARACTERS)}{rng.choice(VIN_CHARACTERS)}"
 
 
 class Fleet:
