@@ -4,8 +4,9 @@
 
 100,000 vehicles, 50,000 purchases and 5,000 orders over 24 simulated hours with faults, on the fast
 transport. Reports the wall time, simulated calls per second, and the ratio against a bare-SimPy model
-of the same call pattern: every call the real run made, at the same simulated start, waiting the same
-min(latency, timeout), with no core or simulator logic.
+of the same call pattern: every call the real run made, at the same simulated start, waiting its sampled
+latency (capped at 60 s, the longest timeout of any call: the run itself stops waiting at each call's own
+timeout, which moves when an event fires, not how many there are), with no core or simulator logic.
 """
 
 from __future__ import annotations
