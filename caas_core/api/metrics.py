@@ -5,19 +5,21 @@ and alerts. Built at each scrape from the core's telemetry and store, so nothing
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
 from caas_core.domain.records import Order, Purchase
+from caas_core.telemetry import Labels
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
 
 BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+LABELS = ["system", "route"]
 
 
 class _CoreCollector:
@@ -26,36 +28,24 @@ class _CoreCollector:
 
     def collect(self) -> Iterator[Metric]:
         metrics = self.core.telemetry.metrics
-        labels = ["system", "route"]
-        count = CounterMetricFamily("integration_request_count", "Requests sent", labels=labels)
-        errors = CounterMetricFamily(
-            "integration_request_errors", "Failed requests (4xx, 5xx, timeout)", labels=labels
+        yield _counter("integration_request_count", "Requests sent", metrics.request_count)
+        yield _counter(
+            "integration_request_errors", "Failed requests (4xx, 5xx, timeout)", metrics.request_errors
         )
-        retries = CounterMetricFamily("integration_retry_count", "Retry attempts", labels=labels)
+        yield _counter("integration_retry_count", "Retry attempts", metrics.retry_count)
         duration = HistogramMetricFamily(
-            "integration_request_duration_seconds", "Request latency", labels=labels, unit=""
+            "integration_request_duration_seconds", "Request latency", labels=LABELS, unit=""
         )
-        for key, value in sorted(metrics.request_count.items()):
-            count.add_metric(list(key), value)
-        for key, value in sorted(metrics.request_errors.items()):
-            errors.add_metric(list(key), value)
-        for key, value in sorted(metrics.retry_count.items()):
-            retries.add_metric(list(key), value)
         for key, samples in sorted(metrics.request_duration.items()):
             buckets = [(str(b), sum(1 for s in samples if s <= b)) for b in BUCKETS] + [
                 ("+Inf", len(samples))
             ]
             duration.add_metric(list(key), buckets, sum(samples))
-        yield from (count, errors, retries, duration)
-        circuit = GaugeMetricFamily(
-            "integration_circuit_state", "0 closed, 1 open, 2 half-open", labels=["system"]
+        yield duration
+        yield _gauge(
+            "integration_circuit_state", "0 closed, 1 open, 2 half-open", "system", metrics.circuit_state
         )
-        for system, value in sorted(metrics.circuit_state.items()):
-            circuit.add_metric([system], value)
-        queue = GaugeMetricFamily("integration_queue_depth", "Queued requests", labels=["system"])
-        for system, value in sorted(metrics.queue_depth.items()):
-            queue.add_metric([system], value)
-        yield from (circuit, queue)
+        yield _gauge("integration_queue_depth", "Queued requests", "system", metrics.queue_depth)
         store = self.core.store
         yield _gauge("caas_orders", "Orders by status", "status", store.count_by(Order, "status"))
         yield _gauge("caas_purchases", "Purchases by status", "status", store.count_by(Purchase, "status"))
@@ -63,9 +53,16 @@ class _CoreCollector:
         yield _gauge("caas_alerts_open", "Open alerts by kind", "kind", open_alerts)
 
 
-def _gauge(name: str, documentation: str, label: str, counts: Counter[str]) -> GaugeMetricFamily:
+def _counter(name: str, documentation: str, counts: Mapping[Labels, int]) -> CounterMetricFamily:
+    family = CounterMetricFamily(name, documentation, labels=LABELS)
+    for key, count in sorted(counts.items()):
+        family.add_metric(list(key), count)
+    return family
+
+
+def _gauge(name: str, documentation: str, label: str, values: Mapping[str, int]) -> GaugeMetricFamily:
     family = GaugeMetricFamily(name, documentation, labels=[label])
-    for value, count in sorted(counts.items()):
+    for value, count in sorted(values.items()):
         family.add_metric([value], count)
     return family
 

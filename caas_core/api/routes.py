@@ -6,7 +6,7 @@ work. Card numbers are refused before anything is read, and never echoed back.
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,13 +14,13 @@ from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import VehicleSpec
 from caas_core.api.metrics import CONTENT_TYPE, exposition
 from caas_core.cards import find_card_number
+from caas_core.config import Country
 from caas_core.domain.records import Order, Purchase
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.service import CaasCore, CommandRefused
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, QueryParam, Route
 
-Country = Literal["ES", "FR", "DE", "IT", "PT"]
 R = TypeVar("R", Order, Purchase)
 
 

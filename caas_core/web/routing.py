@@ -142,7 +142,11 @@ def call_handler(handler: Handler, owner: Any, request: HttpRequest, params: dic
         return problem.response()
 
 
-def dispatch(router: Router, request: HttpRequest, handle_route) -> Exchange:  # type: ignore[no-untyped-def]
+def dispatch(
+    router: Router,
+    request: HttpRequest,
+    handle_route: Callable[[Route, dict[str, str], HttpRequest], Exchange],
+) -> Exchange:
     """Route a request to `handle_route(route, params, request)`, or answer 404/405 at once."""
     match = router.match(request)
     if match.route is None:
