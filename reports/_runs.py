@@ -41,11 +41,16 @@ class Stat:
     hi: float
     n: int
 
-    def text(self) -> str:
-        """The mean, and the min-max range when there are several replications that differ."""
+    def spread(self) -> str:
+        """The min-max range when there are several replications that differ, else empty."""
         if self.n > 1 and self.lo != self.hi:
-            return f"{number(self.mean)} ({number(self.lo)}{DASH}{number(self.hi)})"
-        return number(self.mean)
+            return f"{number(self.lo)}{DASH}{number(self.hi)}"
+        return ""
+
+    def text(self) -> str:
+        """The mean, and the min-max range in brackets when there is one."""
+        spread = self.spread()
+        return f"{number(self.mean)} ({spread})" if spread else number(self.mean)
 
 
 @dataclass(frozen=True)

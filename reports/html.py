@@ -9,16 +9,15 @@ report is written.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from reports._runs import (
-    DASH,
     KEY_METRICS,
     Record,
     ScenarioRuns,
-    Stat,
     clock,
     fault_text,
     fault_until,
@@ -49,11 +48,26 @@ def _descriptions() -> dict[str, str]:
     return dict(CATALOGUE)
 
 
-def _stat_cells(stat: Stat | None) -> dict[str, str]:
-    if stat is None:
-        return {"mean": "-", "range": ""}
-    spread = f"{number(stat.lo)}{DASH}{number(stat.hi)}" if stat.n > 1 and stat.lo != stat.hi else ""
-    return {"mean": number(stat.mean), "range": spread}
+def _metric_rows(
+    runs: ScenarioRuns, names: Iterable[str], descriptions: dict[str, str]
+) -> list[dict[str, str]]:
+    """One row per metric the records hold: its mean, its min-max range, and what it measures."""
+    stats = ((name, runs.stat(name)) for name in names)
+    return [
+        {
+            "name": name,
+            "mean": number(stat.mean),
+            "range": stat.spread(),
+            "description": descriptions.get(name, ""),
+        }
+        for name, stat in stats
+        if stat is not None
+    ]
+
+
+def _heading(runs: ScenarioRuns) -> dict[str, Any]:
+    # The summary row links to the scenario's section by this id: both take it from here.
+    return {"id": "s-" + safe_name(runs.name), "name": runs.name, "title": runs.title, "passed": runs.passed}
 
 
 def _faults(runs: ScenarioRuns) -> list[dict[str, str]]:
@@ -79,10 +93,7 @@ def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[s
     metrics = sorted({m for r in runs.records for m in r.get("metrics", {})})
     checks = runs.checks()
     return {
-        "id": "s-" + safe_name(runs.name),
-        "name": runs.name,
-        "title": runs.title,
-        "passed": runs.passed,
+        **_heading(runs),
         "replications": len(runs.records),
         "seeds": runs.seeds(),
         "transport": runs.first.get("transport", "?"),
@@ -92,14 +103,8 @@ def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[s
         "failed_checks": sum(1 for c in checks if not c.holds),
         "faults": _faults(runs),
         "plots": scenario_plots(runs),
-        "key_metrics": [
-            {"name": m, **_stat_cells(runs.stat(m)), "description": descriptions.get(m, "")}
-            for m in KEY_METRICS
-            if runs.stat(m) is not None
-        ],
-        "metrics": [
-            {"name": m, **_stat_cells(runs.stat(m)), "description": descriptions.get(m, "")} for m in metrics
-        ],
+        "key_metrics": _metric_rows(runs, KEY_METRICS, descriptions),
+        "metrics": _metric_rows(runs, metrics, descriptions),
         "policies": json.dumps(runs.first.get("policies", {}), indent=2, sort_keys=True),
     }
 
@@ -113,10 +118,7 @@ def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
         return stat.text() if stat else "-"
 
     return {
-        "id": "s-" + safe_name(runs.name),
-        "name": runs.name,
-        "title": runs.title,
-        "passed": runs.passed,
+        **_heading(runs),
         "runs": len(runs.records),
         "checks": f"{sum(c.holds for c in checks)}/{len(checks)}",
         "active_ratio": cell("purchases.active_ratio"),
