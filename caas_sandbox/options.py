@@ -12,3 +12,4 @@ policies_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A TOML file whose values override the shipped policy defaults.",
 )
+seed_override_option = click.option("--seed", type=int, default=None, help="Override each scenario's seed.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from caas_sandbox.options import policies_option
+from caas_sandbox.options import policies_option, seed_override_option
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -101,7 +101,6 @@ _replications_option = click.option(
     show_default=True,
     help="Runs per scenario and policy; replication k runs with seed + k.",
 )
-_seed_option = click.option("--seed", type=int, default=None, help="Override each scenario's seed.")
 _workers_option = click.option(
     "--workers",
     type=click.IntRange(1, 512),
@@ -140,7 +139,7 @@ def _progress_bar(total: int) -> tuple[Progress, Callable[[int], None]]:
 @click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
 @_scenario_option
 @_replications_option
-@_seed_option
+@seed_override_option
 @_out_option("compare")
 @_workers_option
 @_dask_option
@@ -201,7 +200,7 @@ def compare(
 )
 @policies_option
 @_replications_option
-@_seed_option
+@seed_override_option
 @_out_option("sweep")
 @_workers_option
 @_dask_option

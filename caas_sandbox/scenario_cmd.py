@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from caas_sandbox.options import policies_option
+from caas_sandbox.options import policies_option, seed_override_option
 
 DEFAULT_OUT = Path("out/scenarios")
 
@@ -51,7 +51,7 @@ def list_scenarios(as_json: bool) -> None:
 @scenario.command("run")
 @click.argument("names", nargs=-1)
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
-@click.option("--seed", type=int, default=None, help="Override each scenario's seed.")
+@seed_override_option
 @click.option(
     "--replications", type=click.IntRange(1, 1000), default=None, help="Override each scenario's count."
 )
