@@ -18,7 +18,6 @@ import json
 import pstats
 import sys
 import time
-from pathlib import Path
 
 import simpy
 
@@ -136,5 +135,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()
