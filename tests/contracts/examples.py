@@ -11,7 +11,12 @@ from typing import Any
 
 from pact import match
 
-from caas_core.config import SANDBOX_FACTORY_SECRET, SANDBOX_PAYMENT_SECRET
+from caas_core.config import (
+    SANDBOX_FACTORY_SECRET,
+    SANDBOX_IOT_KEY_ID,
+    SANDBOX_IOT_PSK,
+    SANDBOX_PAYMENT_SECRET,
+)
 from caas_core.http import HttpRequest
 from caas_core.signing import iot_headers
 from tests.helpers.webhooks import webhook_headers
@@ -33,16 +38,6 @@ EXAMPLE_TIME = "2026-01-01T00:00:00Z"
 HEALTHY_VIN = "SBXHEALTHY0000001"  # a test vehicle every sandbox system knows
 FACTORY_VIN = "VSXC1BFS5AM000001"
 UNKNOWN_VIN = "SBXNEVERSEEN00001"
-
-SANDBOX_FACTORY_KEY = "factory-sandbox-key"
-SANDBOX_PAYMENT_KEY = "pay-sandbox-key"
-SANDBOX_IOT_KEY_ID = "caas-sandbox"
-SANDBOX_IOT_PSK = "iot-sandbox-psk-3f9a1c"
-SANDBOX_VSS_CLIENT = ("caas-sandbox", "vss-sandbox-secret")
-
-
-def admin_token(country: str) -> str:
-    return f"admin-{country.lower()}-sandbox-token"
 
 
 def vin(example: str = HEALTHY_VIN) -> Any:

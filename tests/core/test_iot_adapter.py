@@ -140,7 +140,7 @@ def test_an_unknown_vehicle_is_refused_at_once():
     [(ended, activation)] = activations_at(runtime, adapter, [(0, "WVWZZZ1JZXW000001")])
     assert (ended, activation.completed, activation.attempts) == (pytest.approx(0.1), False, 1)
     assert activation.command_id is None
-    assert activation.failure.startswith("ClientError: HTTP 404")
+    assert activation.failure == "ClientError: HTTP 404: no vehicle with VIN WVWZZZ1JZXW000001"
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

@@ -13,6 +13,7 @@ import pytest
 from pact import Pact
 
 from caas_core.adapters import AdminRegistrationAdapter, Owner
+from caas_core.config import sandbox_admin_token
 from caas_core.errors import RegistrationRejected
 from caas_core.policies import load_policies
 from caas_core.telemetry import Telemetry
@@ -22,7 +23,6 @@ from tests.contracts.examples import (
     FACTORY_VIN,
     JSON,
     PROBLEM,
-    admin_token,
     header,
     identifier,
     problem,
@@ -60,7 +60,7 @@ COUNTRIES = tuple(OWNERS)
 
 
 def adapter() -> AdminRegistrationAdapter:
-    tokens = {code: admin_token(code) for code in COUNTRIES}
+    tokens = {code: sandbox_admin_token(code) for code in COUNTRIES}
     return AdminRegistrationAdapter(load_policies().admin_registration, tokens, Telemetry())
 
 
@@ -74,7 +74,7 @@ def register(pact: Pact, country: str, description: str, owner: Owner):
     return (
         pact.upon_receiving(description)
         .with_request("POST", "/api/registration/vehicles")
-        .with_header("Authorization", header(f"Bearer {admin_token(country)}", r"^Bearer \S+$"))
+        .with_header("Authorization", header(f"Bearer {sandbox_admin_token(country)}", r"^Bearer \S+$"))
         .with_body(body, JSON)
     )
 
@@ -139,7 +139,8 @@ def test_a_vin_registered_for_another_order_is_refused(country, runtime, serve):
     ).with_body(conflict(country, identifier(OTHER_ORDER)), PROBLEM)
     with serve(pact, f"admin-{country.lower()}"), pytest.raises(RegistrationRejected) as refused:
         runtime.spawn(adapter().register(country, FACTORY_VIN, ORDER, OWNERS[country])).result(30)
-    assert refused.value.status == 409 and OTHER_ORDER in refused.value.detail
+    detail = f"VIN {FACTORY_VIN} is already registered in {country} for order {OTHER_ORDER}"
+    assert (refused.value.status, refused.value.detail) == (409, detail)
 
 
 @pytest.mark.parametrize("country", COUNTRIES)

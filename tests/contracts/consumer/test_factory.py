@@ -6,6 +6,7 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import FactoryOrderAdapter, VehicleSpec
+from caas_core.config import SANDBOX_FACTORY_API_KEY
 from caas_core.errors import ClientError, OrderRejected
 from caas_core.policies import load_policies
 from caas_core.resilience import NoBreaker
@@ -15,7 +16,6 @@ from tests.contracts.examples import (
     FACTORY_VIN,
     JSON,
     PROBLEM,
-    SANDBOX_FACTORY_KEY,
     header,
     identifier,
     problem,
@@ -32,7 +32,7 @@ FACTORY_ORDER = "ord_000001"
 STATUSES = r"^(ACCEPTED|MANUFACTURING|DELAYED|READY)$"
 
 
-def adapter(api_key: str = SANDBOX_FACTORY_KEY) -> FactoryOrderAdapter:
+def adapter(api_key: str = SANDBOX_FACTORY_API_KEY) -> FactoryOrderAdapter:
     return FactoryOrderAdapter(load_policies().factory_order, api_key, Telemetry(), NoBreaker())
 
 
@@ -40,7 +40,7 @@ def factory_pact() -> Pact:
     return Pact(states.CONSUMER, states.FACTORY)
 
 
-def authenticated(key: str = SANDBOX_FACTORY_KEY) -> dict[str, object]:
+def authenticated(key: str = SANDBOX_FACTORY_API_KEY) -> dict[str, object]:
     return {"X-API-Key": header(key)}
 
 
@@ -122,7 +122,7 @@ def test_an_unknown_order_is_not_found(runtime, serve):
     )
     with serve(pact, "factory"), pytest.raises(ClientError) as refused:
         runtime.spawn(adapter().status("ord_999999")).result(timeout=30)
-    assert refused.value.status == 404
+    assert (refused.value.status, refused.value.detail) == (404, "no order with id ord_999999")
 
 
 def test_a_wrong_api_key_is_refused(runtime, serve):
@@ -137,4 +137,4 @@ def test_a_wrong_api_key_is_refused(runtime, serve):
     )
     with serve(pact, "factory"), pytest.raises(ClientError) as refused:
         runtime.spawn(adapter("not-a-valid-key").status(FACTORY_ORDER)).result(timeout=30)
-    assert refused.value.status == 401
+    assert (refused.value.status, refused.value.detail) == (401, "a valid X-API-Key header is required")

@@ -7,17 +7,12 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import IotCredentials, IotGatewayAdapter
+from caas_core.config import SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK
 from caas_core.policies import load_policies
 from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
-from tests.contracts.examples import (
-    HEALTHY_VIN,
-    JSON,
-    SANDBOX_IOT_KEY_ID,
-    SANDBOX_IOT_PSK,
-    iot_signed,
-)
+from tests.contracts.examples import HEALTHY_VIN, JSON, iot_signed
 
 pytestmark = pytest.mark.live
 

@@ -7,11 +7,12 @@ import pytest
 from pact import Pact
 
 from caas_core.adapters import PaymentGatewayAdapter
+from caas_core.config import SANDBOX_PAYMENT_API_KEY
 from caas_core.policies import load_policies
 from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
-from tests.contracts.examples import JSON, SANDBOX_PAYMENT_KEY, amount, header, identifier
+from tests.contracts.examples import JSON, amount, header, identifier
 
 pytestmark = pytest.mark.live
 
@@ -21,7 +22,7 @@ PRICE = 4900
 
 
 def adapter() -> PaymentGatewayAdapter:
-    return PaymentGatewayAdapter(load_policies().payment, SANDBOX_PAYMENT_KEY, Telemetry(), NoBreaker())
+    return PaymentGatewayAdapter(load_policies().payment, SANDBOX_PAYMENT_API_KEY, Telemetry(), NoBreaker())
 
 
 def call(pact: Pact, description: str, path: str, operation: str, body: dict[str, object]):
@@ -30,7 +31,7 @@ def call(pact: Pact, description: str, path: str, operation: str, body: dict[str
         .with_request("POST", path)
         .with_headers(
             {
-                "Authorization": header(f"Bearer {SANDBOX_PAYMENT_KEY}", r"^Bearer \S+$"),
+                "Authorization": header(f"Bearer {SANDBOX_PAYMENT_API_KEY}", r"^Bearer \S+$"),
                 "Idempotency-Key": header(f"{PURCHASE}:{operation}", rf"^\S+:{operation}$"),
             }
         )

@@ -8,6 +8,7 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import VssCredentials, VssMaintenanceAdapter
+from caas_core.config import SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET
 from caas_core.policies import load_policies
 from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
@@ -16,7 +17,6 @@ from tests.contracts.examples import (
     HEALTHY_VIN,
     JSON,
     PROBLEM,
-    SANDBOX_VSS_CLIENT,
     UNKNOWN_VIN,
     header,
     problem,
@@ -31,15 +31,16 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def adapter() -> VssMaintenanceAdapter:
-    credentials = VssCredentials(*SANDBOX_VSS_CLIENT)
+    credentials = VssCredentials(SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET)
     return VssMaintenanceAdapter(load_policies().vss_query, credentials, Telemetry(), NoBreaker())
 
 
 def token(pact: Pact) -> None:
-    basic = "Basic " + base64.b64encode(":".join(SANDBOX_VSS_CLIENT).encode()).decode()
+    pair = f"{SANDBOX_VSS_CLIENT_ID}:{SANDBOX_VSS_CLIENT_SECRET}"
+    basic = "Basic " + base64.b64encode(pair.encode()).decode()
     (
         pact.upon_receiving("a client-credentials token request")
-        .given(states.VSS_CLIENT, clientId=SANDBOX_VSS_CLIENT[0])
+        .given(states.VSS_CLIENT, clientId=SANDBOX_VSS_CLIENT_ID)
         .with_request("POST", "/oauth/token")
         .with_header("Authorization", header(basic, r"^Basic [A-Za-z0-9+/]+=*$"))
         .with_body("grant_type=client_credentials", FORM)
