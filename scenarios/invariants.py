@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from caas_core.adapters.admin import system_for
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Payment, Purchase
 from scenarios.world import World
@@ -98,7 +99,7 @@ def delivered_registered(world: World, now: float) -> InvariantResult:
     alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
     bad = []
     for order in store.all(Order, status=orders.REGISTERED):
-        registry = world.simulators[f"admin-{order.country.lower()}"].model
+        registry = world.simulators[system_for(order.country)].model
         if order.vin is None or registry.registration(order.vin) is None:  # type: ignore[attr-defined]
             bad.append(f"order {order.id} deliverable but {order.vin} is not registered in {order.country}")
     for order in store.all(Order, status=orders.DELIVERY_BLOCKED):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -23,6 +23,7 @@ from simulators.kit.latency import Latency
 _ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")
 
 Action = Literal["reset", "hang", "error", "malformed"]
+ACTIONS: tuple[Action, ...] = get_args(Action)  # a request tries them in this order
 
 
 class _Model(BaseModel):
@@ -79,6 +80,11 @@ class Fault(_Model):
             return False
         return self.in_window(now)
 
+    @property
+    def acts_on_requests(self) -> bool:
+        """Whether it can change a request's latency or answer: a webhook-only fault cannot."""
+        return self.latency is not None or any(getattr(self, action) is not None for action in ACTIONS)
+
     def in_window(self, now: float) -> bool:
         """Whether `now` falls in [from_s, until_s), the time the fault is in force."""
         return self.from_s <= now and (self.until_s is None or now < self.until_s)
@@ -132,8 +138,7 @@ class FaultPlan:
         self._sort_out()
 
     def _sort_out(self) -> None:
-        touches = ("latency", "error", "hang", "reset", "malformed")
-        self._request_faults = [f for f in self.faults if any(getattr(f, k) is not None for k in touches)]
+        self._request_faults = [f for f in self.faults if f.acts_on_requests]
 
     def decide(self, route_key: str, now: float, inflight: int) -> Decision:
         # NOTE: every request passes here; the common case (no fault in force) is kept short.
@@ -143,7 +148,7 @@ class FaultPlan:
         latency_model = next((f.latency for f in reversed(applicable) if f.latency), self.base_latency)
         latency = latency_model.sample(self._latency_rng, inflight)
         for fault in applicable:
-            for action in ("reset", "hang", "error", "malformed"):
+            for action in ACTIONS:
                 spec: RateSpec | None = getattr(fault, action)
                 if spec is not None and self._faults_rng.random() < spec.rate:
                     status = spec.status if isinstance(spec, ErrorSpec) else 0
