@@ -14,7 +14,7 @@ import flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caas_core.api.app import create_app as create_core_app
-from caas_core.config import CoreConfig
+from caas_core.config import SYSTEMS, CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.web.flask_app import create_app, to_flask
@@ -22,7 +22,7 @@ from caas_core.web.problems import problem_for
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from simulators.kit.service import Simulator
-from simulators.registry import SYSTEMS, build_simulators, credentials
+from simulators.registry import build_simulators, credentials
 
 HOST = "127.0.0.1"
 # Enough workers that injected latency, which holds a worker while it sleeps, does not throttle throughput.
@@ -60,7 +60,7 @@ class LiveSandbox:
         apps["admin"] = _admin_front(admin)
         apps["core"] = create_core_app(self.core)
         try:
-            for offset, name in enumerate(("core", *SYSTEMS)):
+            for offset, name in enumerate(("core", *SYSTEMS)):  # the ports, in this order from the base
                 port = self.port_base + offset if self.port_base else 0
                 self.servers[name] = BackgroundServer(apps[name], HOST, port, self.threads).start()
         except OSError:

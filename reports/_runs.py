@@ -29,6 +29,8 @@ KEY_METRICS = (
     "tickets.tech_support",
     "queue.iot.max_depth",
 )
+# caas_core.config.SYSTEMS, restated: importing the core would load pydantic into every report
+# (tests/reports/test_systems.py keeps the two in step).
 SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
 DASH = "\u2013"  # an en dash, as typeset ranges use; spelt as an escape to keep the source ASCII
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
@@ -22,13 +22,12 @@ from pydantic import (
     model_validator,
 )
 
-from caas_core.config import COUNTRIES
+from caas_core.config import COUNTRIES, SYSTEMS, Country
 from caas_core.errors import ConfigError
 from caas_core.validation import first_error_line
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import MAX_FLEET, TEST_VEHICLES
 
-SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
 # The payment simulator's test cards; its model module loads Flask, too much for reading a scenario file.
 TEST_CARDS = (
     "tok_success",
@@ -62,7 +61,7 @@ class _Strict(BaseModel):
 
 class Fleet(_Strict):
     size: int = Field(default=1_000, ge=len(TEST_VEHICLES), le=MAX_FLEET)
-    countries: tuple[Literal["ES", "FR", "DE", "IT", "PT"], ...] = COUNTRIES
+    countries: tuple[Country, ...] = COUNTRIES
 
 
 class RateStep(_Strict):

@@ -9,9 +9,6 @@ from caas_core.runtime import Runtime
 from simulators import admin, factory, iot, payment, vss
 from simulators.kit.service import Simulator
 
-# The order `serve` assigns ports in, after the core's.
-SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
-
 
 def build_simulators(runtime: Runtime, configs: Mapping[str, Any] | None = None) -> dict[str, Simulator]:
     """Every simulator on `runtime`, keyed by the system name the core sends to (admin per country).

@@ -12,13 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from caas_core.config import Country
 from simulators.kit.fleet import check_digit
 
 ModelName = Literal["CITY", "TOURER", "SUV"]
 Trim = Literal["BASE", "STYLE", "LUXURY", "ADVENTURE"]
 Colour = Literal["WHITE", "BLACK", "SILVER", "RED", "BLUE", "GREEN"]
 OptionName = Literal["HEAT_PUMP", "PREMIUM_AUDIO", "WINTER_PACK", "SUNROOF", "TOW_BAR", "ROOF_RAILS"]
-Country = Literal["ES", "FR", "DE", "IT", "PT"]
 
 TRIMS: dict[str, tuple[str, ...]] = {
     "CITY": ("BASE", "STYLE"),
