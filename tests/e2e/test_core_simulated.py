@@ -4,6 +4,7 @@ the business invariants after each run."""
 from __future__ import annotations
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from caas_core.config import SANDBOX_FACTORY_SECRET
 from caas_core.domain.records import Order, Payment, Purchase
@@ -245,3 +246,32 @@ def test_fast_and_wire_end_in_the_same_state(world):
         )
 
     assert run("fast") == run("wire")
+
+
+def test_the_metrics_endpoint_counts_every_call_of_a_purchase_and_an_order(world):
+    w = world()
+    call(w, "POST", "/api/orders", order_body("ES"))
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001"))
+    w.run(until=HOUR)
+    answer = call(w, "GET", "/metrics")
+    assert answer.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8"
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(answer.to_bytes().decode())
+        for s in family.samples
+    }
+    counts = {labels: n for (name, labels), n in samples.items() if name == "integration_request_count_total"}
+    assert counts == {
+        (("route", "POST /api/v1/orders"), ("system", "factory")): 1,
+        (("route", "POST /oauth/token"), ("system", "vss")): 1,
+        (("route", "GET /api/v2/vehicles/{vin}/maintenance"), ("system", "vss")): 1,
+        (("route", "POST /api/payments/authorize"), ("system", "payment")): 1,
+        (("route", "POST /api/iot/vehicles/{vin}/configure"), ("system", "iot")): 1,
+        # Transit 2 s and processing 10 s, polled every 5 s: done at the third poll.
+        (("route", "GET /api/iot/vehicles/{vin}/commands/{commandId}"), ("system", "iot")): 3,
+        (("route", "POST /api/payments/capture"), ("system", "payment")): 1,
+    }
+    polls = (("route", "GET /api/iot/vehicles/{vin}/commands/{commandId}"), ("system", "iot"))
+    assert samples[("integration_request_duration_seconds_count", polls)] == 3
+    assert samples[("caas_orders", (("status", "ACCEPTED"),))] == 1
+    assert samples[("caas_purchases", (("status", "ACTIVE"),))] == 1
