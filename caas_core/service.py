@@ -26,10 +26,10 @@ from caas_core.flows import orders as order_flow
 from caas_core.flows import purchases as purchase_flow
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.policies.models import Policies
-from caas_core.resilience.breaker import breaker_for
+from caas_core.resilience.breaker import CircuitBreaker, breaker_for
 from caas_core.runtime import Runtime
 from caas_core.store import Store
-from caas_core.telemetry import Telemetry
+from caas_core.telemetry import CIRCUIT_STATE_VALUE, Telemetry
 from caas_core.web.problems import problem_for, validation_detail
 from caas_core.webhooks import WebhookReceiver, WebhookSource
 
@@ -72,6 +72,10 @@ class CaasCore:
             policies.payment, config.payment_api_key, telemetry, breakers["payment"]
         )
         admin_breakers = country_breakers(config.admin_tokens, policies.breakers.admin, telemetry.circuit)
+        # Each breaker is a gauge from the first scrape on, not only once it has changed state.
+        for gate in (*breakers.values(), *admin_breakers.values()):
+            if isinstance(gate, CircuitBreaker):
+                telemetry.metrics.circuit_state[gate.name] = CIRCUIT_STATE_VALUE[gate.state]
         self.admin = AdminRegistrationAdapter(
             policies.admin_registration, config.admin_tokens, telemetry, admin_breakers
         )

@@ -110,6 +110,7 @@ class IotGatewayAdapter:
         self.queue_capacity = queue_capacity
         self.epoch = epoch
         self._queue: deque[object] = deque()
+        telemetry.metrics.queue_depth[SYSTEM] = 0  # a gauge from the first scrape on
 
     def activate(
         self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None

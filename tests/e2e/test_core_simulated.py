@@ -273,5 +273,12 @@ def test_the_metrics_endpoint_counts_every_call_of_a_purchase_and_an_order(world
     }
     polls = (("route", "GET /api/iot/vehicles/{vin}/commands/{commandId}"), ("system", "iot"))
     assert samples[("integration_request_duration_seconds_count", polls)] == 3
+    circuits = {
+        labels: value for (name, labels), value in samples.items() if name == "integration_circuit_state"
+    }
+    # Every breaker is there from the start, closed (Payment and the Admin bodies run without breakers
+    # under the default policies), and so is the OTA queue, empty.
+    assert circuits == {(("system", "factory"),): 0, (("system", "vss"),): 0, (("system", "iot"),): 0}
+    assert samples[("integration_queue_depth", (("system", "iot"),))] == 0
     assert samples[("caas_orders", (("status", "ACCEPTED"),))] == 1
     assert samples[("caas_purchases", (("status", "ACTIVE"),))] == 1
