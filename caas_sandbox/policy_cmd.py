@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from caas_core.errors import ConfigError
 from caas_sandbox.options import policies_option, seed_override_option
 
 if TYPE_CHECKING:
@@ -165,9 +166,11 @@ def compare(
     from scenarios.lab.jobs import PolicySet
     from scenarios.lab.terminal import render_comparison
 
-    base_set = PolicySet.from_file(base)
-    candidate_set = PolicySet.from_file(candidate, _distinct(candidate, base))
+    base_label, candidate_label = _labels(base, candidate)
+    base_set = PolicySet.from_file(base, base_label)
+    candidate_set = PolicySet.from_file(candidate, candidate_label)
     chosen = [resolve(name) for name in scenario_names or DEFAULT_SCENARIOS]
+    _prepare(out)
     total = len(compare_jobs(chosen, base_set, candidate_set, replications, seed))
     bar, advance = _progress_bar(total)
     with bar:
@@ -181,7 +184,7 @@ def compare(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = write_comparison(result, out)
+    paths = _written(write_comparison, result, out)
     out_console = console()
     render_comparison(result, out_console)
     out_console.print(f"HTML report: {paths['html'].resolve()}")
@@ -227,6 +230,7 @@ def sweep(
     points = grid(params)
     policies = PolicySet.from_file(policies_file)
     chosen = resolve(scenario_name)
+    _prepare(out)
     bar, advance = _progress_bar(len(points) * replications)
     with bar:
         result = run_sweep(
@@ -239,13 +243,31 @@ def sweep(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = write_sweep(result, out)
+    paths = _written(write_sweep, result, out)
     out_console = console()
     render_sweep(result, out_console)
     out_console.print(f"HTML report: {paths['html'].resolve()}")
     out_console.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
 
 
-def _distinct(candidate: Path, base: Path) -> str | None:
-    """The candidate's label: its file stem, or its path when both files share a stem (a/x.toml, b/x.toml)."""
-    return str(candidate) if candidate.stem == base.stem else None
+def _labels(base: Path, candidate: Path) -> tuple[str, str]:
+    """The two files' labels: their stems, or both paths when the stems are the same (a/x.toml, b/x.toml),
+    so the reader can still tell which column is which."""
+    if base.stem == candidate.stem:
+        return str(base), str(candidate)
+    return base.stem, candidate.stem
+
+
+def _prepare(out: Path) -> None:
+    """Create the report folder before any run: a bad --out fails at once, not after an hour of runs."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"--out {out}: cannot create the folder ({error.strerror})") from None
+
+
+def _written(write: Callable[[Any, Path], dict[str, Path]], result: Any, out: Path) -> dict[str, Path]:
+    try:
+        return write(result, out)
+    except OSError as error:
+        raise ConfigError(f"--out {out}: cannot write {error.filename or out} ({error.strerror})") from None

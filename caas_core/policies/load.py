@@ -50,6 +50,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the policy file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: cannot read the policy file (not UTF-8 text)") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

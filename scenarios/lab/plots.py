@@ -66,6 +66,8 @@ def varying(sweep: Sweep) -> list[str]:
 
 def parameter_figure(sweep: Sweep, param: Param) -> bytes:
     """Each outcome against one parameter: a line per setting of the other parameters, or their average."""
+    from matplotlib.ticker import MaxNLocator
+
     metrics = varying(sweep)
     others = [p for p in sweep.params if p.key != param.key]
     figure, axes = _figure(len(metrics))
@@ -85,6 +87,8 @@ def parameter_figure(sweep: Sweep, param: Param) -> bytes:
         axis.set_title(BY_METRIC[metric].titled, fontsize=9)
         if not numeric:
             axis.set_xticks(xs, [fmt.value(v) for v in param.values], fontsize=8)
+        elif all(isinstance(v, int) for v in param.values):
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # no tick at 2.5 retries
         axis.tick_params(labelsize=8)
         axis.set_xlabel(param.key, fontsize=8)
         if len(series) > 1 and axis is axes[0]:
