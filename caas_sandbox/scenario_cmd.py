@@ -73,13 +73,24 @@ def run_scenarios(
     from reports import write_all
     from reports.terminal import console, progress_bar, render_table
     from scenarios.catalog import builtin, resolve
-    from scenarios.runner import run, scenario_policies
+    from scenarios.runner import check, run
 
     if not names and not run_all:
         raise click.UsageError("name a scenario (or a scenario file), or use --all")
+    if names and run_all:
+        raise click.UsageError("give scenario names or --all, not both")
     chosen = builtin() if run_all else [resolve(name) for name in names]
+    # Every mistake fails before anything runs: a suite can take minutes.
     for item in chosen:
-        scenario_policies(item, policies_file)  # a bad policy file fails before anything runs
+        check(item, policies_file)
+    named = [item.name for item in chosen]
+    twice = next((name for name in named if named.count(name) > 1), None)
+    if twice is not None:
+        raise click.ClickException(
+            f"two scenarios are named {twice}: their reports would overwrite each other; "
+            "name each once, or rename one of the files"
+        )
+    _writable(out)
     jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
     records = []
     progress, task = progress_bar(len(jobs), "scenarios")
@@ -96,7 +107,10 @@ def run_scenarios(
                 )
             )
             progress.advance(task)
-    paths = write_all([r.as_dict() for r in records], out)
+    try:
+        paths = write_all([r.as_dict() for r in records], out)
+    except OSError as error:
+        raise click.ClickException(f"cannot write the reports to {out}: {error.strerror}") from None
     out_console = console()
     render_table(
         f"Scenario verdicts ({transport} transport)",
@@ -119,3 +133,10 @@ def run_scenarios(
     failed = sum(1 for r in records if not r.passed)
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _writable(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot write the reports to {out}: {error.strerror}") from None

@@ -1,9 +1,11 @@
-"""The metric catalogue: what a finished run measured, by name. Probes and reports read only these.
+"""What a finished run measured, by the names of the catalogue (scenarios.metric_names). Probes and
+reports read only these.
 
 Counts are plain numbers; durations are seconds; money is in minor units of the core's currency.
 `purchases.active_ratio` is ACTIVE over the purchases that could have activated: every purchase except
 those refused for the customer's own reasons (overdue maintenance, a declined card).
-`calls.<system>.attempts` counts retry-loop attempts (an OTA attempt is one, however many polls);
+`calls.<system>.attempts` counts retry-loop attempts (an OTA attempt is one, however many polls; one an
+open breaker refused counts too, with no request);
 `calls.<system>.requests` counts HTTP requests; `calls.<system>.amplification` is attempts per logical call.
 """
 
@@ -15,66 +17,11 @@ from typing import TYPE_CHECKING
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.resilience.breaker import CLOSED
 from scenarios.invariants import captured_without_activation, captures_by_purchase
+from scenarios.metric_names import CATALOGUE
 from scenarios.model import SYSTEMS
 
 if TYPE_CHECKING:
     from scenarios.world import World
-
-
-# Admin has one breaker per country: its circuit metrics add theirs up.
-def _opened_text(system: str) -> str:
-    if system == "admin":
-        return "times the admin breakers opened, summed over countries"
-    return f"times the {system} breaker opened"
-
-
-def _open_s_text(system: str) -> str:
-    if system == "admin":
-        return "seconds the admin breakers were not closed, summed over countries"
-    return f"seconds the {system} breaker was not closed"
-
-
-CATALOGUE: dict[str, str] = {
-    "orders.placed": "orders taken by the core",
-    "orders.registered": "orders registered: deliverable",
-    "orders.delivery_blocked": "orders whose registration failed",
-    "orders.failed": "orders Factory did not take",
-    "purchases.requested": "purchases taken by the core",
-    "purchases.active": "purchases whose service is active",
-    "purchases.activation_failed": "purchases whose activation failed every attempt",
-    "purchases.blocked_maintenance": "purchases refused for overdue maintenance",
-    "purchases.blocked_vss_unavailable": "purchases refused because VSS could not answer",
-    "purchases.payment_declined": "purchases whose card was declined",
-    "purchases.payment_failed": "purchases the gateway could not be reached for",
-    "purchases.in_flight": "purchases still running at the end",
-    "purchases.active_ratio": "ACTIVE / purchases not refused for the customer's own reasons",
-    "activation.duration_s.p50": "request to active, median, seconds",
-    "activation.duration_s.p95": "request to active, 95th percentile, seconds",
-    "activation.duration_s.p99": "request to active, 99th percentile, seconds",
-    "payments.authorized": "authorisations granted",
-    "payments.captured": "authorisations captured",
-    "payments.voided": "authorisations voided",
-    "payments.captured_without_activation": "captures for purchases not ACTIVE (must be 0)",
-    "payments.double_captures": "purchases captured more than once (must be 0)",
-    "money.at_risk": "amount of failed settlements, minor units",
-    "queue.iot.max_depth": "deepest IoT command queue",
-    "queue.iot.final_depth": "IoT commands still queued at the end",
-    "alerts.ops": "operations alerts raised",
-    "tickets.tech_support": "tech-support tickets opened",
-    "notifications.sent": "customer notifications (email and push)",
-    "notifications.duplicates": "notifications sent more than once for one change (must be 0)",
-    "webhooks.rejected": "webhooks refused: forged, stale, from elsewhere or over the rate",
-    **{f"circuit.{s}.opened_count": _opened_text(s) for s in SYSTEMS},
-    **{f"circuit.{s}.open_s": _open_s_text(s) for s in SYSTEMS},
-    **{f"calls.{s}.attempts": f"attempts at calls to {s}" for s in SYSTEMS},
-    **{f"calls.{s}.requests": f"HTTP requests to {s}" for s in SYSTEMS},
-    **{f"calls.{s}.amplification": f"attempts per logical call to {s}" for s in SYSTEMS},
-    **{
-        f"latency.{s}.p{q}": f"{s} request latency, {q}th percentile, seconds"
-        for s in SYSTEMS
-        for q in (50, 95, 99)
-    },
-}
 
 
 def collect(world: World, end: float) -> dict[str, float]:

@@ -7,6 +7,7 @@ always hold and are never listed.
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,13 +19,15 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from caas_core.config import COUNTRIES, SYSTEMS, Country
+from caas_core.config import COUNTRIES, SYSTEMS, CoreConfig, Country
 from caas_core.errors import ConfigError
 from caas_core.validation import first_error_line
+from scenarios.metric_names import CATALOGUE
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import MAX_FLEET, TEST_VEHICLES
 
@@ -36,6 +39,11 @@ TEST_CARDS = (
     "tok_network_error",
     "tok_settlement_fails",
 )
+# The services on sale: a purchase of any other is refused by the core and never counted.
+SERVICES = tuple(CoreConfig().services)
+# The simulators that send webhooks, the only ones a webhook fault can act on.
+WEBHOOK_SENDERS = ("factory", "payment")
+VIN_LENGTH = 17
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, None: 1}
 
@@ -104,10 +112,25 @@ class Workload(_Strict):
             raise ValueError(f"unknown card token {unknown[0]}; test cards: {', '.join(TEST_CARDS)}")
         return _weights(cards)
 
-    @field_validator("vehicles", "services")
+    @field_validator("vehicles")
     @classmethod
-    def _positive(cls, weights: dict[str, float]) -> dict[str, float]:
-        return _weights(weights)
+    def _vins(cls, vehicles: dict[str, float]) -> dict[str, float]:
+        # A mistyped test VIN would silently become a vehicle VSS does not know.
+        bad = sorted(v for v in vehicles if v != "fleet" and len(v) != VIN_LENGTH)
+        if bad:
+            raise ValueError(
+                f"{bad[0]!r} is neither 'fleet' nor a {VIN_LENGTH}-character VIN; "
+                f"test vehicles: {', '.join(TEST_VEHICLES)}"
+            )
+        return _weights(vehicles)
+
+    @field_validator("services")
+    @classmethod
+    def _known_services(cls, services: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(services) - set(SERVICES))
+        if unknown:
+            raise ValueError(f"unknown service {unknown[0]}; on sale: {', '.join(SERVICES)}")
+        return _weights(services)
 
 
 def _weights(weights: dict[str, float]) -> dict[str, float]:
@@ -136,6 +159,16 @@ class FaultStep(_Strict):
             raise ValueError("give the window with at/duration, not inside the fault")
         return self
 
+    @model_validator(mode="after")
+    def _does_something(self) -> FaultStep:
+        # Either mistake leaves a scenario that passes without its fault ever happening.
+        fault = self.fault
+        if fault.webhook is not None and self.system not in WEBHOOK_SENDERS:
+            raise ValueError(f"{self.system} sends no webhooks: a webhook fault is for factory or payment")
+        if not fault.acts_on_requests and fault.webhook is None:
+            raise ValueError("the fault does nothing: give latency, error, hang, reset, malformed or webhook")
+        return self
+
     def windowed(self) -> Fault:
         until = None if self.duration is None else self.at + self.duration
         return self.fault.model_copy(update={"from_s": self.at, "until_s": until})
@@ -147,10 +180,21 @@ class Probe(_Strict):
     max: float | None = None
     name: str | None = None
 
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, metric: str) -> str:
+        if metric not in CATALOGUE:
+            close = difflib.get_close_matches(metric, CATALOGUE, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"unknown metric; {hint}see the metric catalogue in scenarios/README.md")
+        return metric
+
     @model_validator(mode="after")
     def _bounded(self) -> Probe:
         if self.min is None and self.max is None:
             raise ValueError("a probe needs min, max or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}: the probe can never hold")
         return self
 
     @property
@@ -177,6 +221,20 @@ class Scenario(_Strict):
     replications: int = Field(default=1, ge=1, le=1_000)
     name: str = ""  # filled from the file name
 
+    @field_validator("faults")
+    @classmethod
+    def _faults_start_in_time(
+        cls, faults: tuple[FaultStep, ...], info: ValidationInfo
+    ) -> tuple[FaultStep, ...]:
+        end = info.data.get("duration")  # absent when the duration itself was wrong
+        for index, step in enumerate(faults):
+            if end is not None and step.at >= end:
+                raise ValueError(
+                    f"step {index} starts at {step.at:g} s, not before the end ({end:g} s): "
+                    "it would never happen"
+                )
+        return faults
+
     @field_validator("simulators")
     @classmethod
     def _known_simulators(cls, configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -191,6 +249,8 @@ def load_scenario(path: Path) -> Scenario:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the scenario ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file in UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
 from caas_core.validation import first_error_line
-from runtimes.simulated import few_collections
+from runtimes.simulated import SimulatedRuntime, few_collections
 from scenarios import workload
 from scenarios.invariants import check_all
 from scenarios.metrics import collect
@@ -28,6 +28,7 @@ from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
 from simulators.payment import PaymentConfig
+from simulators.registry import build_simulators
 from simulators.vss import VssConfig
 
 CONFIG_TYPES = {
@@ -129,6 +130,25 @@ def _run(
             "events_processed": len(world.core.telemetry.events),
         },
     )
+
+
+def check(scenario: Scenario, policies_file: Path | None = None) -> None:
+    """What the file alone cannot tell: its policies, its simulator settings and its faults' routes are
+    valid. A mistake raises ConfigError before anything runs."""
+    scenario_policies(scenario, policies_file)
+    simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
+    for index, step in enumerate(scenario.faults):
+        if step.fault.route is None:
+            continue
+        # A route no request takes would leave the fault silent and the run passing.
+        routes = sorted(
+            {r.key for t in _targets(step.system, simulators) for r in simulators[t].routes if not r.control}
+        )
+        if step.fault.route not in routes:
+            raise ConfigError(
+                f"scenario {scenario.name}: faults.{index}.fault.route = {step.fault.route!r}: "
+                f"{step.system} has no such route; its routes: {', '.join(routes)}"
+            )
 
 
 def scenario_policies(scenario: Scenario, policies_file: Path | None) -> Policies:

@@ -66,3 +66,51 @@ def test_a_bad_scenario_file_is_one_line(tmp_path):
 def test_nothing_to_run_is_a_usage_error():
     result = cli("run")
     assert result.returncode == 2 and "name a scenario" in result.stderr
+
+
+def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_path):
+    scenario = tmp_path / "route.yaml"
+    scenario.write_text(
+        "title: x\nduration: 1h\n"
+        "faults: [{at: 0, system: vss, fault: {route: GET /api/v2/vehicle, error: {status: 503}}}]\n"
+    )
+    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: scenario route: faults.0.fault.route = 'GET /api/v2/vehicle': vss has no such route; "
+        "its routes: GET /api/v2/vehicles/{vin}/maintenance, POST /oauth/token\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_simulator_setting_fails_before_running(tmp_path):
+    scenario = tmp_path / "sim.yaml"
+    scenario.write_text("title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n")
+    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: scenario sim: simulators.iot: failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
+    )
+
+
+def test_one_scenario_named_twice_fails_before_running(tmp_path):
+    result = cli("run", "iot-blackout", "iot-blackout", "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: two scenarios are named iot-blackout: their reports would overwrite each other; "
+        "name each once, or rename one of the files\n"
+    )
+
+
+def test_an_out_folder_that_cannot_be_made_fails_before_running(tmp_path):
+    (tmp_path / "file").write_text("")
+    result = cli("run", "iot-blackout", "--out", str(tmp_path / "file" / "out"))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert (
+        result.stderr == f"Error: cannot write the reports to {tmp_path / 'file' / 'out'}: Not a directory\n"
+    )
+
+
+def test_names_and_all_together_are_a_usage_error():
+    result = cli("run", "--all", "iot-blackout")
+    assert result.returncode == 2 and "give scenario names or --all, not both" in result.stderr

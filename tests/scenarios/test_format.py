@@ -98,6 +98,37 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
             "steady_state.0: a probe needs min, max or both",
         ),
         ("title: x\nduration: 1h\ncolour: blue\n", "unknown key colour"),
+        # Each of these used to run, silently measuring nothing or never breaking anything, and pass.
+        (
+            "title: x\nduration: 1h\nsteady_state: [{metric: calls.payment.amplifcation, max: 2}]\n",
+            "steady_state.0.metric = 'calls.payment.amplifcation': unknown metric; did you mean "
+            "'calls.payment.amplification'? see the metric catalogue in scenarios/README.md",
+        ),
+        (
+            "title: x\nduration: 1h\nsteady_state: [{metric: alerts.ops, min: 3, max: 1}]\n",
+            "steady_state.0: min 3 is above max 1: the probe can never hold",
+        ),
+        (
+            "title: x\nduration: 1h\nworkload: {services: {teleport: 1}}\n",
+            "workload.services: unknown service teleport; on sale: enhanced-power, remote-climate, track-mode",
+        ),
+        (
+            "title: x\nduration: 1h\nworkload: {vehicles: {SBXFAULTY0000001: 1}}\n",
+            "workload.vehicles: 'SBXFAULTY0000001' is neither 'fleet' nor a 17-character VIN; test vehicles: "
+            "SBXHEALTHY0000001, SBXLAPSED00000001, SBXASLEEP00000001, SBXFAULTY00000001",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: iot, fault: {webhook: {drop: 1}}}]\n",
+            "faults.0: iot sends no webhooks: a webhook fault is for factory or payment",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: vss, fault: {route: GET /oauth/token}}]\n",
+            "faults.0: the fault does nothing: give latency, error, hang, reset, malformed or webhook",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 2h, system: vss, fault: {hang: {}}}]\n",
+            "faults: step 0 starts at 7200 s, not before the end (3600 s): it would never happen",
+        ),
         ("title: [unclosed\n", "not valid YAML (line 2): expected ',' or ']', but got '<stream end>'"),
     ],
 )
@@ -107,6 +138,14 @@ def test_a_bad_file_is_one_line_naming_the_field(tmp_path, text, error):
     with pytest.raises(ConfigError) as caught:
         load_scenario(path)
     assert str(caught.value) == f"{path}: {error}"
+
+
+def test_a_file_that_is_not_text_is_one_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"\xff\xfe title: x")
+    with pytest.raises(ConfigError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}: not a text file in UTF-8"
 
 
 def test_an_unknown_name_lists_the_built_ins():
