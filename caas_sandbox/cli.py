@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -15,12 +16,30 @@ from caas_sandbox.scenario_cmd import scenario
 from caas_sandbox.serve_cmd import serve
 
 
+class _UsageLine(click.UsageError):
+    """A usage mistake as one line, pointing at the help, instead of click's usage block and error."""
+
+    def show(self, file: Any = None) -> None:
+        where = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(f"Error: {self.format_message()}{where}", file=file, err=True)
+
+
 class _Cli(click.Group):
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as error:  # the top level's own options
+            raise _UsageLine(error.format_message(), error.ctx) from None
+
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except SandboxError as error:
             raise click.ClickException(str(error)) from None
+        except _UsageLine:
+            raise
+        except click.UsageError as error:  # a command's options and arguments, or no such command
+            raise _UsageLine(error.format_message(), error.ctx) from None
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})

@@ -67,3 +67,24 @@ def test_demo_runs_the_vss_slice_on_both_transports():
     assert result.returncode == 0, result.stderr
     assert "fast and wire give the same outcome for every check: yes" in result.stdout
     assert "two runs with seed 42 give byte-identical records: yes" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("--bogus",), "Error: No such option '--bogus'. (see 'caas-sandbox --help')"),
+        (("bogus",), "Error: No such command 'bogus'. (see 'caas-sandbox --help')"),
+        (
+            ("scenario", "run", "normal-day", "--replications", "0"),
+            "Error: Invalid value for '--replications': 0 is not in the range 1<=x<=1000. "
+            "(see 'caas-sandbox scenario run --help')",
+        ),
+        (
+            ("policy", "compare"),
+            "Error: Missing argument 'BASE'. (see 'caas-sandbox policy compare --help')",
+        ),
+    ],
+)
+def test_a_usage_mistake_is_one_line_pointing_at_the_help(args, line):
+    result = run_cli(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
