@@ -8,6 +8,13 @@ import annotated_types as at
 from pydantic import BaseModel, ValidationError
 
 _BOUNDS = ((at.Ge, "ge", ">="), (at.Gt, "gt", ">"), (at.Le, "le", "<="), (at.Lt, "lt", "<"))
+# pydantic names Python's types; the files are TOML and YAML, whose users know tables and lists.
+_TYPE_ERRORS = {
+    "model_type": "should be a mapping of keys to values",
+    "dict_type": "should be a mapping of keys to values",
+    "tuple_type": "should be a list",
+    "list_type": "should be a list",
+}
 
 
 def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) -> str:
@@ -22,11 +29,20 @@ def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) 
     if kind == "missing":
         return f"{source}: missing key {key}"
     if kind == "literal_error":
-        return f"{source}: {key} = {value!r} is not allowed; allowed: {err['ctx']['expected']}"
+        return f"{source}: {key} = {_shown(value)} is not allowed; allowed: {err['ctx']['expected']}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        return f"{source}: {key} = {value!r} is out of range; allowed: {_allowed(model, loc)}"
-    shown = f" = {value!r}" if not isinstance(value, dict | list) else ""
-    return f"{source}: {key}{shown}: {_strip(err['msg'])}"
+        return f"{source}: {key} = {_shown(value)} is out of range; allowed: {_allowed(model, loc)}"
+    shown = f" = {_shown(value)}" if not isinstance(value, dict | list) else ""
+    return f"{source}: {key}{shown}: {_TYPE_ERRORS.get(kind) or _strip(err['msg'])}"
+
+
+def _shown(value: Any) -> str:
+    """A value as the file spells it: true, false and null are TOML's and YAML's words, not Python's."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

@@ -93,6 +93,12 @@ def test_overrides_apply_after_the_file(tmp_path):
             "mine.toml: ota_activation.backoff = 'linear' is not allowed; allowed: 'fixed', 'exponential' or 'list'",
         ),
         ("[ota_activation]\nmax_retry = 3\n", "mine.toml: unknown key ota_activation.max_retry"),
+        ("[breakers]\niot = 3\n", "mine.toml: breakers.iot = 3: should be a mapping of keys to values"),
+        ("[vss_query]\ndelays_s = 5\n", "mine.toml: vss_query.delays_s = 5: should be a list"),
+        (
+            "[ota_activation]\njitter = true\n",
+            "mine.toml: ota_activation.jitter = true is not allowed; allowed: 'none', 'full', 'equal' or 'decorrelated'",
+        ),
         (
             "[payment]\nbackoff = 'list'\n",
             "mine.toml: payment: backoff 'list' needs a non-empty delays_s",

@@ -17,9 +17,9 @@ from tests.lab.test_cli import run
     ("toml", "message"),
     [
         # TOML is typed: a boolean or a string where a number goes is a mistake, not 1 retry or 60 s.
-        ("[ota_activation]\nmax_retries = true\n", "ota_activation.max_retries = True: Input should be a valid integer"),
+        ("[ota_activation]\nmax_retries = true\n", "ota_activation.max_retries = true: Input should be a valid integer"),
         ("[ota_activation]\ntimeout_s = \"60\"\n", "ota_activation.timeout_s = '60': Input should be a valid number"),
-        ("[ota_activation]\ntimeout_s = true\n", "ota_activation.timeout_s = True: Input should be a valid number"),
+        ("[ota_activation]\ntimeout_s = true\n", "ota_activation.timeout_s = true: Input should be a valid number"),
         ("[breakers.iot]\nenabled = \"yes\"\n", "breakers.iot.enabled = 'yes': Input should be a valid boolean"),
         ("[ota_activation]\nbackoff = \"list\"\ndelays_s = [\"5\"]\n", "ota_activation.delays_s.0 = '5': Input should be a valid number"),
         ("[ota_activation]\ntimeout_s = -5\n", "ota_activation.timeout_s = -5 is out of range; allowed: > 0 and <= 86400"),

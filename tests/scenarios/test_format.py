@@ -74,6 +74,10 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
     [
         ("title: x\n", "missing key duration"),
         (
+            "title: x\nduration: 1h\nsteady_state: {metric: orders.placed, min: 1}\n",
+            "steady_state: should be a list",
+        ),
+        (
             "title: x\nduration: 1 week\n",
             "duration = '1 week': '1 week' is not a duration: use seconds or '30s', '90m', '24h', '2d'",
         ),
