@@ -165,11 +165,15 @@ def compare(
     from scenarios.lab.files import write_comparison
     from scenarios.lab.jobs import PolicySet
     from scenarios.lab.terminal import render_comparison
+    from scenarios.runner import check
 
     base_label, candidate_label = _labels(base, candidate)
     base_set = PolicySet.from_file(base, base_label)
     candidate_set = PolicySet.from_file(candidate, candidate_label)
     chosen = [resolve(name) for name in scenario_names or DEFAULT_SCENARIOS]
+    for item in chosen:  # a scenario's own mistakes fail before any run, under either file
+        check(item, base)
+        check(item, candidate)
     _prepare(out)
     total = len(compare_jobs(chosen, base_set, candidate_set, replications, seed))
     bar, advance = _progress_bar(total)
@@ -225,11 +229,13 @@ def sweep(
     from scenarios.lab.jobs import PolicySet
     from scenarios.lab.sweep import grid, parse_param, run_sweep
     from scenarios.lab.terminal import render_sweep
+    from scenarios.runner import check
 
     params = [parse_param(text) for text in raw_params]
     points = grid(params)
     policies = PolicySet.from_file(policies_file)
     chosen = resolve(scenario_name)
+    check(chosen, policies_file)  # the scenario's own mistakes fail before any run
     _prepare(out)
     bar, advance = _progress_bar(len(points) * replications)
     with bar:

@@ -87,3 +87,23 @@ def test_compare_errors_are_one_line(policy_files, tmp_path):
     assert "Traceback" not in missing.stderr + unknown.stderr
     too_few = run("compare", str(base), str(base), "--replications", "1")
     assert too_few.returncode == 2  # a usage error: an interval needs two replications
+
+
+def test_a_scenario_mistake_fails_compare_and_sweep_before_any_run(policy_files, tmp_path):
+    wrong = {
+        **FLAKY,
+        "faults": [{"at": "20m", "system": "iot", "fault": {"route": "GET /nope", "reset": {}}}],
+    }
+    path = tmp_path / "wrong-route.yaml"
+    path.write_text(yaml.safe_dump({k: v for k, v in wrong.items() if k != "name"}), encoding="utf-8")
+    out = tmp_path / "out"
+    base, candidate = policy_files
+    compared = run("compare", str(base), str(candidate), "--scenario", str(path), "--out", str(out))
+    swept = run(
+        "sweep", "--scenario", str(path), "--param", "ota_activation.max_retries=0,1", "--out", str(out)
+    )
+    line = "scenario wrong-route: faults.0.fault.route = 'GET /nope': iot has no such route; its routes: "
+    for result in (compared, swept):
+        assert result.returncode == 1
+        assert result.stderr.startswith("Error: " + line) and result.stderr.count("\n") == 1
+    assert not out.exists()  # refused before the report folder was made, let alone a run
