@@ -16,6 +16,7 @@ from contracts.catalogue import Interaction
 
 MAX_VALUE = 160  # characters of an expected or actual value shown on one line
 # How the Rust verifier logs a refused state change; its JSON results only say that one failed.
+_ORDER = {"StatusMismatch": 0, "HeaderMismatch": 1, "BodyTypeMismatch": 2, "BodyMismatch": 3}
 _STATE_FAILURE = re.compile(r"Provider (setup|teardown) state change for '(.*)' has failed - (.*)$")
 
 
@@ -146,7 +147,8 @@ def _mismatches(mismatch: dict[str, Any]) -> list[Mismatch]:
         if kind == "StatusMismatch":
             message, expected, actual = f"expected {expected}, got {actual}", None, None
         found.append(Mismatch(kind, where, message, expected, actual))
-    return found
+    # The status first: a wrong one explains the header and body mismatches that follow from it.
+    return sorted(found, key=lambda m: _ORDER.get(m.kind, len(_ORDER)))
 
 
 def _refused_states(log: str) -> dict[str, str]:

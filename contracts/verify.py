@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from pact import Verifier
 
 REQUEST_TIMEOUT_MS = 30_000
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110 token)
+_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")  # "https://user:password@"
 MessageProducer = Callable[..., Mapping[str, Any]]  # (name, metadata) -> {contents, metadata, content_type}
 StateHandlers = Mapping[str, Callable[..., None]]  # state name -> (action, parameters) -> None
 
@@ -54,19 +56,23 @@ def verify_provider(
     if state_url is not None:
         _host(state_url, "--state-url")
     headers = dict(headers or {})
+    _check_headers(headers)
     notes: list[str] = []
     if broker_url is not None:
         _host(broker_url, "--broker-url")
         files: list[Path] = []
         interactions: tuple[Interaction, ...] = ()  # unknown until the verifier fetches them
-        sources = (f"broker {broker_url}",)
+        sources = (f"broker {_shown(broker_url)}",)
         rejecting = True  # the broker's pacts are unknown until fetched: replay any such interaction
     else:
         contracts = for_provider(load_contracts(pact_dir), provider)
         http = [c for c in contracts if any(i.kind == "http" for i in c.interactions)]
         for contract in contracts:
             if contract not in http:
-                notes.append(f"{contract.path.name} holds messages: verify them with a producer (see README)")
+                notes.append(
+                    f"{contract.path.name} holds messages: verify them with a producer "
+                    "(Webhook contracts in contracts/README.md)"
+                )
         if not http:
             raise ConfigError(f"no HTTP contract names provider {provider!r}; its contracts are messages")
         files = [c.path for c in http]
@@ -74,6 +80,8 @@ def verify_provider(
         sources = tuple(str(path) for path in files)
         rejecting = any(_rejects_credentials(c) for c in http)
     _reachable(base_url)
+    if state_url is not None:
+        _reachable(state_url, "the state-change URL ", headers)
 
     def run(custom: Mapping[str, str], state_filter: str | None) -> tuple[list[InteractionResult], str]:
         verifier = _verifier(provider, host)
@@ -193,19 +201,41 @@ def _captured() -> Iterator[list[str]]:
 
 
 def _host(url: str, option: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{option} must be an http(s) URL with a host, got {url!r}")
-    return parts.hostname
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # raises on a port that is not a number from 0 to 65535
+    except ValueError as error:  # "http://[::1", "http://host:abc"
+        why = f": {error}"
+    else:
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return parts.hostname
+        why = ""
+    raise ConfigError(f"{option} must be an http(s) URL with a host, got {_shown(url)!r}{why}")
 
 
-def _reachable(base_url: str) -> None:
+def _check_headers(headers: Mapping[str, str]) -> None:
+    # The Pact verifier refuses these per interaction, deep in each one's result: say it once, up front.
+    for name, value in headers.items():
+        if not _TOKEN.match(name):
+            raise ConfigError(f"header name {name!r} is not valid: letters, digits and !#$%&'*+.^_`|~-")
+        if not all(" " <= char <= "~" or char == "\t" for char in value):
+            raise ConfigError(f"the value of header {name!r} must be printable ASCII")
+
+
+def _reachable(url: str, what: str = "", headers: Mapping[str, str] | None = None) -> None:
+    """Something answers HTTP at `url`, whatever its status: a wrong port is one line, not a failure
+    of every interaction."""
     import httpx  # only the verify command needs it, and it is slow to import
 
     try:
-        httpx.get(base_url, timeout=10)
+        httpx.get(url, headers=dict(headers or {}), timeout=10)
     except httpx.HTTPError as error:
-        raise ConfigError(f"cannot reach {base_url}: {error or type(error).__name__}") from None
+        raise ConfigError(f"cannot reach {what}{_shown(url)}: {error or type(error).__name__}") from None
+
+
+def _shown(url: str) -> str:
+    """`url` without the user and password it may carry: the output may end up in a CI log."""
+    return _CREDENTIALS.sub(r"\1***@", url)
 
 
 def _rejects_credentials(contract: Contract) -> bool:

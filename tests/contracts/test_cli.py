@@ -97,9 +97,39 @@ def test_verify_shows_what_was_expected_and_what_came_back_and_exits_1(urls):
             ("--provider", "factory-api", "--base-url", "http://x", "--pact-dir", "/nonexistent"),
             "no pact folder",
         ),
+        (
+            ("--provider", "factory-api", "--base-url", "http://127.0.0.1:abc"),
+            "--base-url must be an http(s) URL with a host, got 'http://127.0.0.1:abc': Port could not",
+        ),
+        (
+            ("--provider", "factory-api", "--base-url", "http://[::1"),
+            "--base-url must be an http(s) URL with a host, got 'http://[::1': Invalid IPv6 URL",
+        ),
+        (
+            ("--provider", "factory-api", "--base-url", "http://127.0.0.1:9", "--header", "X Key: v"),
+            "header name 'X Key' is not valid",
+        ),
     ],
 )
 def test_a_user_error_is_one_line_and_no_traceback(args, message):
     result = run("verify", *args)
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and message in result.stderr, result.stderr
+
+
+def test_an_unreachable_state_url_is_one_line_not_a_failure_per_interaction(urls):
+    url = urls[states.FACTORY]
+    result = run(
+        "verify", "--provider", "factory-api", "--base-url", url, "--state-url", "http://127.0.0.1:9/_pact",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: cannot reach the state-change URL http://127.0.0.1:9/_pact: ")
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("--provider", "factory-api"), ("--base-url", "http://127.0.0.1:9")])
+def test_a_missing_option_is_a_usage_error_with_exit_status_2(args):
+    result = run("verify", *args)
+    assert result.returncode == 2
+    assert "Error: Missing option '--" in result.stderr and "Traceback" not in result.stderr

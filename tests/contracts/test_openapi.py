@@ -128,3 +128,20 @@ def test_the_committed_documents_are_the_generated_ones(name):
     )
     assert json.loads(generated)["openapi"] == "3.1.0"
     assert not any(path.startswith("/__sandbox") for path in json.loads(generated)["paths"])
+
+
+@pytest.mark.parametrize("provider", sorted(p for p in DOCUMENTS if p != FACTORY))
+def test_a_registry_409_documents_the_registration_the_vin_already_has(provider):
+    doc = document(provider)
+    responses = doc["paths"]["/api/registration/vehicles"]["post"]["responses"]
+    schema = responses["409"]["content"]["application/problem+json"]["schema"]
+    check = validator(doc, schema)
+    problem = {"title": "Conflict", "status": 409, "detail": "VIN ... is already registered"}
+    assert errors(check, {**problem, "registrationId": "R-1", "plate": "P", "orderId": "ord_1"}) == []
+    assert errors(check, {**problem, "registrationId": "R-1", "plate": "P"}) == [
+        '[]: "orderId" is a required property'
+    ]
+    # The other answers keep the plain problem.
+    assert responses["422"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
