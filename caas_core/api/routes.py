@@ -19,7 +19,7 @@ from caas_core.domain.records import Order, Purchase
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.service import CaasCore, CommandRefused
 from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, QueryParam, Route
+from caas_core.web.routing import Answer, HeaderParam, QueryParam, Route
 
 R = TypeVar("R", Order, Purchase)
 
@@ -185,6 +185,15 @@ WEBHOOK_ANSWERS = (
     Answer(429, "more than the allowed webhooks a minute from this source; see Retry-After"),
 )
 
+# Standard Webhooks: the signature covers "{webhook-id}.{webhook-timestamp}.{body}", the body as sent.
+WEBHOOK_HEADERS = (
+    HeaderParam("webhook-id", "the message id; a repeated id is a duplicate", required=True),
+    HeaderParam("webhook-timestamp", "Unix seconds when signed, within five minutes of now", required=True),
+    HeaderParam(
+        "webhook-signature", "'v1,' and the base64 HMAC-SHA256; several, space-separated", required=True
+    ),
+)
+
 ROUTES = [
     Route(
         "POST",
@@ -264,6 +273,7 @@ ROUTES = [
         factory_status_webhook,
         summary="Factory order status (webhook)",
         answers=WEBHOOK_ANSWERS,
+        headers=WEBHOOK_HEADERS,
     ),
     Route(
         "POST",
@@ -271,5 +281,6 @@ ROUTES = [
         settlement_webhook,
         summary="payment settlement (webhook)",
         answers=WEBHOOK_ANSWERS,
+        headers=WEBHOOK_HEADERS,
     ),
 ]

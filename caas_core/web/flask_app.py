@@ -9,9 +9,11 @@ thread and outside the lock; `latency="report"` (the simulated wire transport) h
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
 
 import flask
 from werkzeug.exceptions import HTTPException
@@ -35,6 +37,10 @@ class Service(Protocol):
 
 LatencyMode = Literal["sleep", "report"]
 
+# Deeper JSON than any of our bodies needs; far below the depth at which the json module's recursion
+# (parsing here, serialising in the handlers) would fail with a server error.
+MAX_JSON_DEPTH = 64
+
 
 def create_app(service: Service, latency: LatencyMode = "sleep") -> flask.Flask:
     app = flask.Flask(f"caas_sandbox.{service.name}")
@@ -56,7 +62,9 @@ def _view_for(service: Service, routes: dict[str, Route]) -> Callable[..., flask
     """The view of one URL rule, its routes bound by method: a request looks up nothing else."""
 
     def view(**params: str) -> flask.Response:
-        route = routes[flask.request.method]
+        # Werkzeug adds HEAD to every GET rule: it is answered as the GET, and the server sends no body.
+        method = flask.request.method
+        route = routes["GET"] if method == "HEAD" and "HEAD" not in routes else routes[method]
         request = from_flask(flask.request)
         if isinstance(request, HttpResponse):
             return to_flask(request)
@@ -95,19 +103,36 @@ def _cut_short() -> flask.Response:
     return flask.Response(one_byte(), status=200, headers={"Content-Length": "64"})
 
 
+@dataclass(slots=True)
+class WireRequest(HttpRequest):
+    """A request that came over the wire: signatures (webhooks, IoT) cover the bytes as sent, which a
+    client need not have serialised the way our own clients do."""
+
+    raw: bytes = b""
+
+    def body_bytes(self) -> bytes:
+        return self.raw
+
+
 def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
     body = request.get_data()
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return problem_for(400, "the body is not UTF-8 text")
     json_body = form = None
     if request.mimetype in ("application/json", "application/problem+json") or (
         body and request.mimetype.endswith("+json")
     ):
         try:
-            json_body = json.loads(body) if body else None
-        except ValueError:
+            json_body = json.loads(body, parse_constant=_no_constant, parse_float=_finite) if body else None
+        except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's stack
             return problem_for(400, "the body is not valid JSON")
+        if not _shallow(json_body, MAX_JSON_DEPTH):
+            return problem_for(400, f"the JSON body is nested more than {MAX_JSON_DEPTH} levels deep")
     elif request.mimetype == "application/x-www-form-urlencoded":
         form = request.form.to_dict()
-    return HttpRequest(
+    return WireRequest(
         request.method,
         request.path,
         headers=dict(request.headers),
@@ -115,11 +140,40 @@ def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
         query=request.args.to_dict(),
         json=json_body,
         form=form,
+        raw=body,
     )
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")  # Python's json reads NaN and Infinity; JSON has neither
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 reads as infinity: no JSON number means that
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def _shallow(value: Any, limit: int) -> bool:
+    """Whether `value` nests arrays and objects at most `limit` deep (iterative: no recursion to exhaust)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return False
+                pending.append((child, depth + 1))
+    return True
+
+
 def to_flask(response: HttpResponse) -> flask.Response:
-    return flask.Response(response.to_bytes(), status=response.status, headers=response.headers)
+    answer = flask.Response(response.to_bytes(), status=response.status, headers=response.headers)
+    if response.header("Content-Type") is None:
+        del answer.headers["Content-Type"]  # Flask's default, text/html, would describe a body we never sent
+    return answer
 
 
 def http_problem(error: HTTPException) -> flask.Response:

@@ -10,8 +10,8 @@ Rules, checked in this order; the first that fails decides the answer:
 3. The three Standard Webhooks headers must be present (400); the timestamp, Unix seconds, at most
    `max_age_s` before or after `epoch + now` (400, stale); one `v1` signature in the header must equal the
    HMAC of "{id}.{timestamp}.{body}" under the source's secret, compared in constant time (401); the body
-   must be a JSON object (400). The body is `HttpRequest.body_bytes()`, the compact sorted-key JSON that
-   the senders sign.
+   must be a JSON object (400). The body is `HttpRequest.body_bytes()`: the bytes as sent when the request
+   came over the wire, else the compact sorted-key JSON that our own senders sign.
 4. A webhook id processed before is a duplicate: accepted, 200, and never applied again. `check` only
    reads the store. The caller applies an accepted payload and calls `remember` in ONE transaction, and
    discards its changes when `remember` answers False (a concurrent delivery of the same id won).
@@ -132,7 +132,11 @@ class WebhookReceiver:
         age = self.epoch + now - int(stamp)
         if abs(age) > self.policy.max_age_s:
             when = f"{age:g} s old" if age > 0 else f"{-age:g} s in the future"
-            detail = f"stale webhook: its timestamp is {when}, at most {self.policy.max_age_s:g} s allowed"
+            # The clock is named: in a sandbox running at N x speed it is not the wall clock.
+            detail = (
+                f"stale webhook: its timestamp is {when}, at most {self.policy.max_age_s:g} s allowed; "
+                f"the receiver's clock reads {int(self.epoch + now)}"
+            )
             return self._reject(source, 400, STALE, detail)
         body = request.body_bytes().decode()
         if not self._signature_ok(source, msg_id, int(stamp), body, signatures):

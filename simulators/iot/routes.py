@@ -1,8 +1,8 @@
 """IoT API HTTP semantics: HMAC-signed requests, the configure command, vehicle and command status.
 
 Every route checks the signature first (401), then the VIN (404), then the body (400/422). The body is
-verified in its canonical form, `HttpRequest.body_bytes()`: compact, sorted-key JSON. The Flask layer
-re-serialises the JSON it parsed, so a client must sign and send exactly that form.
+verified as `HttpRequest.body_bytes()`: over the wire, the bytes the client sent; in the fast transport,
+the compact sorted-key JSON our own client signs and sends.
 """
 
 from __future__ import annotations
