@@ -72,7 +72,8 @@ class LiveRuntime:
     def block(self, seconds: float) -> None:
         """Hold the calling (foreign) thread for `seconds` of runtime time; released early by close()."""
         if seconds > 0:
-            self._closed.wait(seconds / self.speed)
+            # Capped: a lognormal's far tail can exceed the longest wait the platform takes (OverflowError).
+            self._closed.wait(min(seconds / self.speed, threading.TIMEOUT_MAX))
 
     def close(self) -> None:
         """Release blocked server threads, cancel the flows still running, then stop the loop."""

@@ -12,7 +12,9 @@ Rules:
    order's timeline is a flow on the runtime, never a thread or a sleep.
 5. estimatedCompletionDate = acceptance + mean queue time + mean build time, pushed out by the mean delay
    time each time the order is delayed. The VIN is assigned when the order turns READY.
-6. A reset forgets every order; timelines already running stop at their next step.
+6. A reset forgets every order; timelines already running stop at their next step. Order numbers go on
+   counting: the core keeps the order ids (and VINs) it was given, and a reused id would route the new
+   order's status webhooks to the old one.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class FactoryModel:
             runtime, "factory", STATUS_WEBHOOK_PATH, config.webhook_secret, faults, config.delivery
         )
         self.orders: dict[str, Order] = {}
+        self._numbered = 0  # the last order number handed out; see rule 6
         self._placed: dict[str, tuple[str, str]] = {}  # idempotency key -> (request fingerprint, order id)
         self._messages: dict[str, tuple[str, int]] = {}  # webhook message id -> (order id, sequence)
 
@@ -115,7 +118,7 @@ class FactoryModel:
                 raise IdempotencyMismatch(idempotency_key)
             return self.orders[order_id], True
         now = self.runtime.now()
-        number = len(self.orders) + 1
+        number = self._next_number()
         estimate = self.estimate(now)
         order = Order(
             f"ord_{number:06d}", number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
@@ -125,6 +128,12 @@ class FactoryModel:
             self._placed[idempotency_key] = (fingerprint, order.order_id)
         self.runtime.spawn(self._timeline(order))
         return order, False
+
+    def _next_number(self) -> int:
+        self._numbered += 1
+        while f"ord_{self._numbered:06d}" in self.orders:  # taken by a contract's provider state
+            self._numbered += 1
+        return self._numbered
 
     def estimate(self, accepted_at: float) -> int:
         """The completion date promised for an order accepted at `accepted_at` (rule 5), before delays."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, QueryParam, Route
-from simulators.kit.faults import Fault
+from simulators.kit.faults import ACTIONS, Fault
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
@@ -20,8 +21,9 @@ def list_faults(sim: Simulator, request: HttpRequest) -> HttpResponse:
 
 
 def add_fault(sim: Simulator, request: HttpRequest) -> HttpResponse:
-    fault = sim.faults.add(parse_json(Fault, request))
-    return json_response(201, _dump(fault))
+    fault = parse_json(Fault, request)
+    _check_applies(sim, fault)
+    return json_response(201, _dump(sim.faults.add(fault)))
 
 
 def clear_faults(sim: Simulator, request: HttpRequest) -> HttpResponse:
@@ -40,7 +42,7 @@ def read_journal(sim: Simulator, request: HttpRequest) -> HttpResponse:
         from_s = _optional_float(request.query.get("from_s"))
         until_s = _optional_float(request.query.get("until_s"))
     except ValueError:
-        raise Problem(400, "from_s and until_s must be numbers of seconds") from None
+        raise Problem(400, "from_s and until_s must be finite numbers of seconds") from None
     entries = sim.journal.select(request.query.get("route"), from_s, until_s)
     return json_response(200, {"entries": [e.as_dict() for e in entries]})
 
@@ -78,12 +80,33 @@ def change_provider_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
     return json_response(200, {})
 
 
+def _check_applies(sim: Simulator, fault: Fault) -> None:
+    """A fault that could never act is a mistake (a typo in its route, an action left out): 422, so it
+    does not sit in the plan looking as if the simulator were being broken."""
+    if fault.route is not None:
+        served = [r.key for r in sim.routes if not r.control]
+        if fault.route not in served:
+            detail = f"{sim.name} has no route {fault.route!r}; it serves: {'; '.join(served)}"
+            raise Problem(422, detail, field="route")
+    if fault.webhook is not None and not sim.webhooks:
+        detail = f"{sim.name} sends no webhooks: a webhook fault has nothing to act on"
+        raise Problem(422, detail, field="webhook")
+    if not fault.acts_on_requests and fault.webhook is None:
+        kinds = ["latency", *ACTIONS, *(["webhook"] if sim.webhooks else [])]
+        raise Problem(422, f"the fault does nothing: give it one of {', '.join(kinds)}", field="body")
+
+
 def _dump(fault: Fault) -> dict[str, Any]:
     return fault.model_dump(exclude_none=True)
 
 
 def _optional_float(value: str | None) -> float | None:
-    return None if value is None else float(value)
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):  # float() reads "nan" and "inf"; a NaN bound would match nothing
+        raise ValueError(value)
+    return number
 
 
 class FaultList(BaseModel):
@@ -144,7 +167,12 @@ CONTROL_ROUTES = [
         add_fault,
         True,
         "inject a fault",
-        (Answer(201, "the fault, with its id", Fault), Answer(422, "the fault is not valid")),
+        (
+            Answer(201, "the fault, with its id", Fault),
+            Answer(
+                422, "the fault is not valid, names a route this simulator does not serve, or does nothing"
+            ),
+        ),
         body=Fault,
     ),
     Route("DELETE", "/__sandbox/faults", clear_faults, True, "remove every fault", (Answer(204, "removed"),)),

@@ -49,7 +49,8 @@ class WebhookFaults(_Model):
 
 
 class Fault(_Model):
-    id: str | None = None
+    # What DELETE /__sandbox/faults/{id} can name: no slash, and short enough to type.
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     route: str | None = None
     latency: Latency | None = None
     error: ErrorSpec | None = None

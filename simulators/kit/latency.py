@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from caas_core.runtime import RandomStream
 
 Z99 = 2.3263478740408408  # the standard normal's 99th percentile
+MAX_MS = 3_600_000  # an hour: a live server holds a thread for the latency it samples
 
 
 def lognormal_mu_sigma(p50: float, p99: float) -> tuple[float, float]:
@@ -26,7 +27,7 @@ class _Dist(BaseModel):
 
 class Fixed(_Dist):
     dist: Literal["fixed"]
-    ms: float = Field(ge=0, le=3_600_000)
+    ms: float = Field(ge=0, le=MAX_MS)
 
     def sample(self, rng: RandomStream, inflight: int) -> float:
         return self.ms / 1000
@@ -34,8 +35,8 @@ class Fixed(_Dist):
 
 class Uniform(_Dist):
     dist: Literal["uniform"]
-    min_ms: float = Field(ge=0, le=3_600_000)
-    max_ms: float = Field(ge=0, le=3_600_000)
+    min_ms: float = Field(ge=0, le=MAX_MS)
+    max_ms: float = Field(ge=0, le=MAX_MS)
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -51,8 +52,8 @@ class Normal(_Dist):
     """Truncated at zero."""
 
     dist: Literal["normal"]
-    mean_ms: float = Field(ge=0, le=3_600_000)
-    sd_ms: float = Field(ge=0, le=3_600_000)
+    mean_ms: float = Field(ge=0, le=MAX_MS)
+    sd_ms: float = Field(ge=0, le=MAX_MS)
 
     def sample(self, rng: RandomStream, inflight: int) -> float:
         return max(0.0, rng.gauss(self.mean_ms, self.sd_ms)) / 1000
@@ -62,8 +63,8 @@ class Lognormal(_Dist):
     """Given by its median and 99th percentile, as latency budgets usually are."""
 
     dist: Literal["lognormal"]
-    p50_ms: float = Field(gt=0, le=3_600_000)
-    p99_ms: float = Field(gt=0, le=3_600_000)
+    p50_ms: float = Field(gt=0, le=MAX_MS)
+    p99_ms: float = Field(gt=0, le=MAX_MS)
 
     @model_validator(mode="after")
     def _ordered(self) -> Lognormal:
@@ -83,7 +84,7 @@ class Percentiles(_Dist):
     """Linear between the given percentiles, from 0 ms at p0, flat above the highest."""
 
     dist: Literal["percentiles"]
-    table: dict[str, float]
+    table: dict[str, Annotated[float, Field(ge=0, le=MAX_MS)]]
 
     @field_validator("table")
     @classmethod
@@ -118,8 +119,8 @@ class Load(_Dist):
     """Latency that grows with the requests in flight: how retry storms turn metastable."""
 
     dist: Literal["load"]
-    base_ms: float = Field(ge=0, le=3_600_000)
-    per_inflight_ms: float = Field(ge=0, le=3_600_000)
+    base_ms: float = Field(ge=0, le=MAX_MS)
+    per_inflight_ms: float = Field(ge=0, le=MAX_MS)
 
     def sample(self, rng: RandomStream, inflight: int) -> float:
         return (self.base_ms + self.per_inflight_ms * inflight) / 1000

@@ -422,7 +422,18 @@ def test_reset_forgets_orders_and_stops_their_timelines():
     assert [r.t for r in harness.receiver.received] == [3_600.0]  # READY of the forgotten order never comes
     assert harness.call("GET", "/api/v1/orders/ord_000001").status == 404
     assert harness.model.state()["deliveries"] == []
-    assert harness.place() == "ord_000001"
+    assert harness.place() == "ord_000002"  # never ord_000001 again: the core still knows that one
+
+
+def test_an_order_placed_after_a_seeded_one_takes_the_next_free_id():
+    harness = Harness()
+    seeded = {
+        "state": "order {orderId} exists in status {status}",
+        "params": {"orderId": "ord_000002", "status": "MANUFACTURING"},
+    }
+    assert harness.call("POST", "/__sandbox/provider-states", seeded, key=None).status == 200
+    assert [harness.place(), harness.place()] == ["ord_000001", "ord_000003"]
+    assert harness.call("GET", "/api/v1/orders/ord_000002").json()["status"] == "MANUFACTURING"
 
 
 def _story(transport: TransportName) -> dict[str, Any]:

@@ -100,6 +100,16 @@ def test_unknown_paths_and_methods_are_problems(vss):
     assert (wrong_method.status, wrong_method.header("Content-Type")) == (405, "application/problem+json")
 
 
+@pytest.mark.parametrize("bound", ["abc", "nan", "inf", "-inf", "1e999"])
+def test_journal_bounds_must_be_finite_numbers(vss, bound):
+    _, _, t = vss
+    response = call(t, "GET", "/__sandbox/journal", query={"from_s": bound})
+    assert (response.status, response.json()["detail"]) == (
+        400,
+        "from_s and until_s must be finite numbers of seconds",
+    )
+
+
 def test_fault_lifecycle_and_journal_through_the_control_api(vss):
     runtime, simulator, t = vss
     fault = {"route": MAINTENANCE, "error": {"status": 503, "rate": 1.0}, "from_s": 10, "until_s": 20}
@@ -140,6 +150,23 @@ def test_fault_lifecycle_and_journal_through_the_control_api(vss):
         ),
         ({"hang": {"rate": 2}}, "hang.rate: Input should be less than or equal to 1"),
         ({"from_s": 10, "until_s": 5}, "body: until_s must be later than from_s"),
+        (
+            {"route": "GET /api/v2/vehicle/{vin}/maintenance", "error": {}},
+            "vss has no route 'GET /api/v2/vehicle/{vin}/maintenance'; it serves: POST /oauth/token; "
+            "GET /api/v2/vehicles/{vin}/maintenance",
+        ),
+        (
+            {"route": "GET /__sandbox/faults", "hang": {}},
+            "vss has no route 'GET /__sandbox/faults'; it serves: POST /oauth/token; "
+            "GET /api/v2/vehicles/{vin}/maintenance",
+        ),
+        ({"webhook": {"drop": 1}}, "vss sends no webhooks: a webhook fault has nothing to act on"),
+        ({"id": "a/b", "hang": {}}, "id: String should match pattern '^[A-Za-z0-9_.-]{1,64}$'"),
+        ({"until_s": 60}, "the fault does nothing: give it one of latency, reset, hang, error, malformed"),
+        (
+            {"latency": {"dist": "percentiles", "table": {"50": 1e300}}},
+            "latency.percentiles.table.50: Input should be less than or equal to 3600000",
+        ),
     ],
 )
 def test_bad_faults_are_422_naming_the_field(vss, fault, detail):
