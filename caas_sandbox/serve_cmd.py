@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -43,12 +44,16 @@ def serve(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    sandbox = LiveSandbox(seed, port_base, speed, policies=policies, database=database)
     try:
-        sandbox = LiveSandbox(seed, port_base, speed, policies=policies, database=database).start()
+        sandbox.start()
     except OSError as error:
         raise click.ClickException(
             f"cannot listen on ports {port_base}-{port_base + 5}: {error.strerror}"
         ) from None
+    except sqlite3.Error as error:  # a missing folder, a directory, a file that is not SQLite
+        sandbox.stop()
+        raise click.ClickException(f"cannot use {database} as the core's database: {error}") from None
     try:
         listing = sandbox.describe()
         if as_json:

@@ -130,3 +130,13 @@ def test_ports_in_use_are_one_clear_line():
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: cannot listen on ports {port - 2}-{port + 3}: ")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_database_that_cannot_be_opened_is_one_clear_line(tmp_path):
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("hello")
+    result = run_cli("serve", "--port-base", str(free_port_base()), "--database", str(not_sqlite), timeout=60)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Error: cannot use {not_sqlite} as the core's database: file is not a database\n",
+    )
