@@ -5,8 +5,8 @@ Rules:
    `X-IoT-Signature`: the lowercase hex HMAC-SHA256, keyed with the pre-shared key, of
    "{timestamp}.{METHOD}.{path}.{body}". The path has no query string; the body is the request's body
    bytes as UTF-8 text, the empty string when there is none.
-2. The body is signed as sent. Our clients send `HttpRequest.body_bytes()` (compact, sorted-key JSON), and
-   the simulator verifies against that same canonical form, so only canonical JSON bodies verify there.
+2. The body is signed as sent: our clients sign and send `HttpRequest.body_bytes()` (compact, sorted-key
+   JSON), and the simulator verifies the bytes it received, however the client serialised them.
 3. Comparison is constant-time.
 """
 
