@@ -41,8 +41,6 @@ TEST_CARDS = (
 )
 # The services on sale: a purchase of any other is refused by the core and never counted.
 SERVICES = tuple(CoreConfig().services)
-# The simulators that send webhooks, the only ones a webhook fault can act on.
-WEBHOOK_SENDERS = ("factory", "payment")
 VIN_LENGTH = 17
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86_400, None: 1}
@@ -157,16 +155,6 @@ class FaultStep(_Strict):
     def _window_in_step(self) -> FaultStep:
         if self.fault.from_s or self.fault.until_s is not None:
             raise ValueError("give the window with at/duration, not inside the fault")
-        return self
-
-    @model_validator(mode="after")
-    def _does_something(self) -> FaultStep:
-        # Either mistake leaves a scenario that passes without its fault ever happening.
-        fault = self.fault
-        if fault.webhook is not None and self.system not in WEBHOOK_SENDERS:
-            raise ValueError(f"{self.system} sends no webhooks: a webhook fault is for factory or payment")
-        if not fault.acts_on_requests and fault.webhook is None:
-            raise ValueError("the fault does nothing: give latency, error, hang, reset, malformed or webhook")
         return self
 
     def windowed(self) -> Fault:

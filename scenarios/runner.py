@@ -133,22 +133,18 @@ def _run(
 
 
 def check(scenario: Scenario, policies_file: Path | None = None) -> None:
-    """What the file alone cannot tell: its policies, its simulator settings and its faults' routes are
-    valid. A mistake raises ConfigError before anything runs."""
+    """What the file alone cannot tell: its policies and simulator settings are valid, and each fault can
+    act on the simulators it names. A mistake raises ConfigError before anything runs."""
     scenario_policies(scenario, policies_file)
     simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
     for index, step in enumerate(scenario.faults):
-        if step.fault.route is None:
-            continue
-        # A route no request takes would leave the fault silent and the run passing.
-        routes = sorted(
-            {r.key for t in _targets(step.system, simulators) for r in simulators[t].routes if not r.control}
-        )
-        if step.fault.route not in routes:
-            raise ConfigError(
-                f"scenario {scenario.name}: faults.{index}.fault.route = {step.fault.route!r}: "
-                f"{step.system} has no such route; its routes: {', '.join(routes)}"
-            )
+        # Inert only where it can act on none of its targets: "admin" names every country's registry,
+        # and a route of one country's is a fault on that country alone.
+        reasons = [simulators[t].why_inert(step.fault) for t in _targets(step.system, simulators)]
+        if all(reasons):
+            field, reason = reasons[0]  # type: ignore[misc]
+            where = f"faults.{index}.fault" + ("" if field == "body" else f".{field}")
+            raise ConfigError(f"scenario {scenario.name}: {where}: {reason}")
 
 
 def scenario_policies(scenario: Scenario, policies_file: Path | None) -> Policies:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, QueryParam, Route
-from simulators.kit.faults import ACTIONS, Fault
+from simulators.kit.faults import Fault
 
 if TYPE_CHECKING:
     from simulators.kit.service import Simulator
@@ -22,7 +22,10 @@ def list_faults(sim: Simulator, request: HttpRequest) -> HttpResponse:
 
 def add_fault(sim: Simulator, request: HttpRequest) -> HttpResponse:
     fault = parse_json(Fault, request)
-    _check_applies(sim, fault)
+    inert = sim.why_inert(fault)
+    if inert is not None:
+        field, detail = inert
+        raise Problem(422, detail, field=field)
     return json_response(201, _dump(sim.faults.add(fault)))
 
 
@@ -78,22 +81,6 @@ def change_provider_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
     except ValueError as error:  # pydantic's ValidationError included
         raise Problem(422, f"provider state {change.state!r}: {error}") from None
     return json_response(200, {})
-
-
-def _check_applies(sim: Simulator, fault: Fault) -> None:
-    """A fault that could never act is a mistake (a typo in its route, an action left out): 422, so it
-    does not sit in the plan looking as if the simulator were being broken."""
-    if fault.route is not None:
-        served = [r.key for r in sim.routes if not r.control]
-        if fault.route not in served:
-            detail = f"{sim.name} has no route {fault.route!r}; it serves: {'; '.join(served)}"
-            raise Problem(422, detail, field="route")
-    if fault.webhook is not None and not sim.webhooks:
-        detail = f"{sim.name} sends no webhooks: a webhook fault has nothing to act on"
-        raise Problem(422, detail, field="webhook")
-    if not fault.acts_on_requests and fault.webhook is None:
-        kinds = ["latency", *ACTIONS, *(["webhook"] if sim.webhooks else [])]
-        raise Problem(422, f"the fault does nothing: give it one of {', '.join(kinds)}", field="body")
 
 
 def _dump(fault: Fault) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from caas_core.web.openapi import Webhook, build_document
 from caas_core.web.problems import problem_for
 from caas_core.web.routing import Route, Router, call_handler, dispatch
 from simulators.kit.control import CONTROL_ROUTES
-from simulators.kit.faults import FaultPlan
+from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
 from simulators.kit.provider_states import ProviderStates
@@ -97,6 +97,20 @@ class Simulator:
             trace_id=request.header("X-Trace-Id"),
         )
         return Exchange(decision.latency, response, outcome)
+
+    def why_inert(self, fault: Fault) -> tuple[str, str] | None:
+        """Why `fault` could never act here, as (the field at fault, the reason); None when it can act.
+        A fault that never acts leaves a test passing without the failure it was meant to cause."""
+        if fault.route is not None:
+            served = [r.key for r in self.routes if not r.control]
+            if fault.route not in served:
+                return "route", f"{self.name} has no route {fault.route!r}; it serves: {'; '.join(served)}"
+        if fault.webhook is not None and not self.webhooks:
+            return "webhook", f"{self.name} sends no webhooks: a webhook fault has nothing to act on"
+        if not fault.acts_on_requests and fault.webhook is None:
+            kinds = ["latency", *ACTIONS, *(["webhook"] if self.webhooks else [])]
+            return "body", f"the fault does nothing: give it one of {', '.join(kinds)}"
+        return None
 
     def openapi(self) -> dict[str, Any]:
         return build_document(self.title, self.description, self.routes, self.security_schemes, self.webhooks)

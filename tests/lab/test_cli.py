@@ -102,7 +102,7 @@ def test_a_scenario_mistake_fails_compare_and_sweep_before_any_run(policy_files,
     swept = run(
         "sweep", "--scenario", str(path), "--param", "ota_activation.max_retries=0,1", "--out", str(out)
     )
-    line = "scenario wrong-route: faults.0.fault.route = 'GET /nope': iot has no such route; its routes: "
+    line = "scenario wrong-route: faults.0.fault.route: iot has no route 'GET /nope'; it serves: "
     for result in (compared, swept):
         assert result.returncode == 1
         assert result.stderr.startswith("Error: " + line) and result.stderr.count("\n") == 1

@@ -77,8 +77,8 @@ def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_pa
     result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: scenario route: faults.0.fault.route = 'GET /api/v2/vehicle': vss has no such route; "
-        "its routes: GET /api/v2/vehicles/{vin}/maintenance, POST /oauth/token\n"
+        "Error: scenario route: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
+        "it serves: POST /oauth/token; GET /api/v2/vehicles/{vin}/maintenance\n"
     )
     assert not (tmp_path / "out").exists()
 

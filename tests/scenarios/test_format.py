@@ -12,6 +12,7 @@ from caas_core.errors import ConfigError
 from scenarios.catalog import builtin, resolve
 from scenarios.metrics import CATALOGUE
 from scenarios.model import Scenario, load_scenario, parse_duration
+from scenarios.runner import check
 
 README = Path(__file__).resolve().parents[2] / "scenarios" / "README.md"
 
@@ -122,14 +123,6 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
             "SBXHEALTHY0000001, SBXLAPSED00000001, SBXASLEEP00000001, SBXFAULTY00000001",
         ),
         (
-            "title: x\nduration: 1h\nfaults: [{at: 0, system: iot, fault: {webhook: {drop: 1}}}]\n",
-            "faults.0: iot sends no webhooks: a webhook fault is for factory or payment",
-        ),
-        (
-            "title: x\nduration: 1h\nfaults: [{at: 0, system: vss, fault: {route: GET /oauth/token}}]\n",
-            "faults.0: the fault does nothing: give latency, error, hang, reset, malformed or webhook",
-        ),
-        (
             "title: x\nduration: 1h\nfaults: [{at: 2h, system: vss, fault: {hang: {}}}]\n",
             "faults: step 0 starts at 7200 s, not before the end (3600 s): it would never happen",
         ),
@@ -162,3 +155,35 @@ def test_an_unknown_name_lists_the_built_ins():
 )
 def test_durations(text, seconds):
     assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        (
+            {"at": 0, "system": "iot", "fault": {"webhook": {"drop": 1}}},
+            "faults.0.fault.webhook: iot sends no webhooks: a webhook fault has nothing to act on",
+        ),
+        (
+            {"at": 0, "system": "vss", "fault": {"route": "POST /oauth/token"}},
+            "faults.0.fault: the fault does nothing: give it one of latency, reset, hang, error, malformed",
+        ),
+        (
+            {"at": 0, "system": "admin", "fault": {"route": "GET /registrations", "hang": {}}},
+            "faults.0.fault.route: admin-de has no route 'GET /registrations'; it serves: "
+            "POST /api/registration/vehicles",
+        ),
+    ],
+)
+def test_a_fault_that_cannot_act_fails_the_check_before_running(fault, error):
+    """Refused where it can act on none of the simulators it names."""
+    scenario = Scenario.model_validate({"title": "x", "name": "inert", "duration": "1h", "faults": [fault]})
+    with pytest.raises(ConfigError) as caught:
+        check(scenario)
+    assert str(caught.value) == f"scenario inert: {error}"
+
+
+def test_a_fault_on_one_countrys_route_is_a_fault_on_that_country():
+    route = "POST /api/registration/vehicles"  # admin-de's, no other registry's
+    fault = {"at": 0, "system": "admin", "fault": {"route": route, "hang": {}}}
+    check(Scenario.model_validate({"title": "x", "name": "de", "duration": "1h", "faults": [fault]}))
