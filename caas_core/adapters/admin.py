@@ -56,13 +56,14 @@ class Owner(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    name: str = Field(min_length=1)
-    national_id: str | None = Field(default=None, alias="nationalId")  # ES: DNI or NIE
-    date_of_birth: str | None = Field(default=None, alias="dateOfBirth")  # FR: YYYY-MM-DD
-    postal_code: str | None = Field(default=None, alias="postalCode")  # FR, DE
-    city: str | None = None  # DE
-    codice_fiscale: str | None = Field(default=None, alias="codiceFiscale")  # IT
-    nif: str | None = None  # PT
+    # Bounded: what a customer sends is stored with the order and forwarded to a registry.
+    name: str = Field(min_length=1, max_length=200)
+    national_id: str | None = Field(default=None, alias="nationalId", max_length=32)  # ES: DNI or NIE
+    date_of_birth: str | None = Field(default=None, alias="dateOfBirth", max_length=32)  # FR: YYYY-MM-DD
+    postal_code: str | None = Field(default=None, alias="postalCode", max_length=32)  # FR, DE
+    city: str | None = Field(default=None, max_length=100)  # DE
+    codice_fiscale: str | None = Field(default=None, alias="codiceFiscale", max_length=32)  # IT
+    nif: str | None = Field(default=None, max_length=32)  # PT
 
     def as_body(self) -> dict[str, str]:
         return self.model_dump(by_alias=True, exclude_none=True)

@@ -12,7 +12,7 @@ Rules:
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,16 +36,21 @@ M = TypeVar("M", bound=BaseModel)
 FactoryStatusName = Literal["ACCEPTED", "MANUFACTURING", "DELAYED", "READY"]
 
 
+CatalogueName = Annotated[str, Field(min_length=1, max_length=64)]  # a model, trim, colour or option
+
+
 class VehicleSpec(BaseModel):
     """What CaaS orders, in the Factory API's field names. Which models, trims and options exist is the
     Factory's catalogue, not ours: an unbuildable combination comes back as `OrderRejected`."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: str = Field(min_length=1)
-    trim: str = Field(min_length=1)
-    colour: str = Field(min_length=1)
-    options: list[str] = Field(default_factory=list)
+    model: str = Field(min_length=1, max_length=64)
+    trim: str = Field(min_length=1, max_length=64)
+    colour: str = Field(min_length=1, max_length=64)
+    options: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=32
+    )
     country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2: where the vehicle is delivered
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import VehicleSpec
@@ -31,6 +31,15 @@ class OrderRequest(BaseModel):
     country: Country
     vehicleSpec: VehicleSpec
     owner: Owner
+
+    @model_validator(mode="after")
+    def _delivered_where_registered(self) -> OrderRequest:
+        # The vehicle is registered in `country`: built for another market, its registration would fail.
+        if self.vehicleSpec.country != self.country:
+            raise ValueError(
+                f"vehicleSpec.country {self.vehicleSpec.country} is not the order's country {self.country}"
+            )
+        return self
 
 
 class PurchaseRequest(BaseModel):

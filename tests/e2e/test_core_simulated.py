@@ -282,3 +282,28 @@ def test_the_metrics_endpoint_counts_every_call_of_a_purchase_and_an_order(world
     assert samples[("integration_queue_depth", (("system", "iot"),))] == 0
     assert samples[("caas_orders", (("status", "ACCEPTED"),))] == 1
     assert samples[("caas_purchases", (("status", "ACTIVE"),))] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        (
+            {"vehicleSpec": {**order_body("FR")["vehicleSpec"]}},
+            "body: vehicleSpec.country FR is not the order's country ES",
+        ),
+        (
+            {"owner": {"name": "A" * 201, "nationalId": "12345678Z"}},
+            "owner.name: String should have at most 200 characters",
+        ),
+        (
+            {"vehicleSpec": {**order_body()["vehicleSpec"], "options": ["SUNROOF"] * 33}},
+            "vehicleSpec.options: List should have at most 32 items after validation, not 33",
+        ),
+    ],
+)
+def test_an_order_the_core_cannot_carry_out_is_a_422_and_nothing_is_stored(world, change, detail):
+    w = world()
+    answer = call(w, "POST", "/api/orders", {**order_body(), **change})
+    assert (answer.status, answer.header("Content-Type")) == (422, "application/problem+json")
+    assert answer.json()["detail"] == detail
+    assert w.core.store.all(Order) == [] and w.simulators["factory"].journal.entries == []
