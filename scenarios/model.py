@@ -105,10 +105,7 @@ class Workload(_Strict):
     @field_validator("cards")
     @classmethod
     def _known_cards(cls, cards: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(cards) - set(TEST_CARDS))
-        if unknown:
-            raise ValueError(f"unknown card token {unknown[0]}; test cards: {', '.join(TEST_CARDS)}")
-        return _weights(cards)
+        return _weights(_known(cards, TEST_CARDS, "card token", "test cards"))
 
     @field_validator("vehicles")
     @classmethod
@@ -125,10 +122,14 @@ class Workload(_Strict):
     @field_validator("services")
     @classmethod
     def _known_services(cls, services: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(services) - set(SERVICES))
-        if unknown:
-            raise ValueError(f"unknown service {unknown[0]}; on sale: {', '.join(SERVICES)}")
-        return _weights(services)
+        return _weights(_known(services, SERVICES, "service", "on sale"))
+
+
+def _known(weights: dict[str, float], names: tuple[str, ...], what: str, listed: str) -> dict[str, float]:
+    unknown = sorted(set(weights) - set(names))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown[0]}; {listed}: {', '.join(names)}")
+    return weights
 
 
 def _weights(weights: dict[str, float]) -> dict[str, float]:
