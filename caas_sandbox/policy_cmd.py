@@ -227,7 +227,7 @@ def sweep(
     from scenarios.catalog import resolve
     from scenarios.lab.files import write_sweep
     from scenarios.lab.jobs import PolicySet
-    from scenarios.lab.sweep import grid, parse_param, run_sweep
+    from scenarios.lab.sweep import check_points, grid, parse_param, run_sweep
     from scenarios.lab.terminal import render_sweep
     from scenarios.runner import check
 
@@ -236,6 +236,7 @@ def sweep(
     policies = PolicySet.from_file(policies_file)
     chosen = resolve(scenario_name)
     check(chosen, policies_file)  # the scenario's own mistakes fail before any run
+    check_points(chosen, policies, points, seed)  # and so do the --param values, before the bar starts
     _prepare(out)
     bar, advance = _progress_bar(len(points) * replications)
     with bar:

@@ -73,7 +73,8 @@ def run_on_dask(jobs: Sequence[Job], address: str, advance: Progress) -> list[Jo
         from distributed import as_completed as dask_completed
     except ImportError:
         raise ConfigError(
-            "--dask needs the optional extra: pip install 'caas-sandbox[distributed]'"
+            "--dask needs the optional extra: pip install '.[distributed]' in the checkout "
+            "(make install does)"
         ) from None
     try:
         client = Client(address, timeout="10s")

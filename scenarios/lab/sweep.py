@@ -115,6 +115,21 @@ def sweep_jobs(
     ]
 
 
+def check_points(
+    scenario: Scenario, policies: PolicySet, points: Sequence[dict[str, Value]], seed: int | None
+) -> None:
+    """Every grid point gives valid policies: a bad --param value is one ConfigError before any run."""
+    check(Job(scenario, policies, 0, seed))  # the file and the scenario's own overrides, before any --param
+    for point in points:
+        where = "--param " + ", ".join(f"{key}={_written(value)}" for key, value in point.items())
+        check(Job(scenario, policies, 0, seed, overrides_from_dotted(point)), where=where)
+
+
+def _written(value: Value) -> str:
+    """A value as it was written on the command line: true, not Python's True."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def run_sweep(
     scenario: Scenario,
     params: Sequence[Param],
@@ -127,10 +142,8 @@ def run_sweep(
     progress: Progress | None = None,
 ) -> Sweep:
     points = grid(params)
+    check_points(scenario, policies, points, seed)
     jobs = sweep_jobs(scenario, policies, points, replications, seed)
-    check(Job(scenario, policies, 0, seed))  # the file and the scenario's own overrides, before any --param
-    for job, point in zip(jobs[::replications], points, strict=True):
-        check(job, where="--param " + ", ".join(f"{k}={v}" for k, v in point.items()))
     results = run_jobs(jobs, workers=workers, dask_address=dask_address, progress=progress)
     return summarise(scenario, policies, params, points, replications, results)
 
