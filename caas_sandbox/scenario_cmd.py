@@ -48,6 +48,20 @@ def list_scenarios(as_json: bool) -> None:
     )
 
 
+@scenario.command("metrics")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object of name to meaning.")
+def list_metrics(as_json: bool) -> None:
+    """The metric catalogue: every metric a run measures, which probes can name."""
+    from scenarios.metric_names import CATALOGUE
+
+    if as_json:
+        click.echo(json.dumps(CATALOGUE, indent=2))
+        return
+    from reports.terminal import console, render_table
+
+    render_table("Metric catalogue", ["metric", "meaning"], CATALOGUE.items(), console())
+
+
 @scenario.command("run")
 @click.argument("names", nargs=-1)
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")

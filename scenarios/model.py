@@ -175,7 +175,7 @@ class Probe(_Strict):
         if metric not in CATALOGUE:
             close = difflib.get_close_matches(metric, CATALOGUE, n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(f"unknown metric; {hint}see the metric catalogue in scenarios/README.md")
+            raise ValueError(f"unknown metric; {hint}`caas-sandbox scenario metrics` lists them")
         return metric
 
     @model_validator(mode="after")

@@ -107,7 +107,7 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
         (
             "title: x\nduration: 1h\nsteady_state: [{metric: calls.payment.amplifcation, max: 2}]\n",
             "steady_state.0.metric = 'calls.payment.amplifcation': unknown metric; did you mean "
-            "'calls.payment.amplification'? see the metric catalogue in scenarios/README.md",
+            "'calls.payment.amplification'? `caas-sandbox scenario metrics` lists them",
         ),
         (
             "title: x\nduration: 1h\nsteady_state: [{metric: alerts.ops, min: 3, max: 1}]\n",
