@@ -138,8 +138,7 @@ def check(scenario: Scenario, policies_file: Path | None = None) -> None:
     scenario_policies(scenario, policies_file)
     simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
     for index, step in enumerate(scenario.faults):
-        # Inert only where it can act on none of its targets: "admin" names every country's registry,
-        # and a route of one country's is a fault on that country alone.
+        # Inert only where it can act on none of its targets ("admin" names every country's registry).
         reasons = [simulators[t].why_inert(step.fault) for t in _targets(step.system, simulators)]
         if all(reasons):
             field, reason = reasons[0]  # type: ignore[misc]
