@@ -13,11 +13,28 @@ def test_policy_show_prints_the_matrix_with_derived_columns():
     result = run_cli("policy", "show")
     assert result.returncode == 0, result.stderr
     matrix, breakers = result.stdout.split("Circuit breakers")
-    lines = {line.split("│")[1].strip(): line for line in matrix.splitlines() if line.count("│") > 3}
-    assert "510s" in lines["ota_activation"] and "fixed 30s" in lines["ota_activation"]
-    assert "55s" in lines["vss_query"] and "exponential 5s, 10s, 20s" in lines["vss_query"]
-    assert "immediate" in lines["payment"]
-    assert "10 failures in 60s" in breakers
+
+    def rows(table: str) -> list[list[str]]:
+        """Each row's first line, cell by cell (a long "on failure" text wraps onto the next lines)."""
+        cells = [[c.strip() for c in line.split("│")[1:-1]] for line in table.splitlines() if "│" in line]
+        return [row for row in cells if row[0]]
+
+    # integration, timeout, max retries, attempts, backoff, gives up after, max amplification
+    assert [row[:5] + row[6:] for row in rows(matrix)] == [
+        ["ota_activation", "60s", "5", "6", "fixed 30s", "510s", "6"],
+        ["factory_order", "30s", "0", "1", "none", "30s", "1"],
+        ["vss_query", "5s", "3", "4", "exponential 5s, 10s, 20s", "55s", "4"],
+        ["payment", "30s", "1", "2", "immediate", "60s", "2"],
+        ["admin_registration", "60s", "2", "3", "fixed 10s", "200s", "3"],
+        ["webhook_receipt", "-", "-", "-", "n/a (incoming)", "-", "-"],
+    ]
+    assert rows(breakers) == [
+        ["factory", "on", "5 failures in 60s", "60s", "1", "30s"],
+        ["vss", "on", "10 failures in 60s", "60s", "1", "5s"],
+        ["iot", "on", "5 failures in 60s", "60s", "1", "60s"],
+        ["payment", "off", "-", "-", "-", "-"],
+        ["admin", "off", "-", "-", "-", "-"],
+    ]
 
 
 def test_policy_show_json_is_one_object_keyed_by_integration(tmp_path):

@@ -40,7 +40,10 @@ def test_an_estimate_is_the_mean_plus_minus_t_times_the_standard_error():
     sd = math.sqrt(2.5)
     assert (e.mean, e.n, e.sd) == (3.0, 5, pytest.approx(sd))
     assert e.half_width == pytest.approx(2.7764 * sd / math.sqrt(5), abs=1e-4)
-    assert e.low < 3.0 < e.high and e.contains(3.0) and not e.contains(10.0)
+    assert (e.low, e.high) == (pytest.approx(1.03676, abs=1e-5), pytest.approx(4.96324, abs=1e-5))
+    # Closed at both ends (to rounding), and nothing beyond them.
+    assert e.contains(e.low) and e.contains(e.high) and e.contains(3.0)
+    assert not e.contains(e.low - 1e-9) and not e.contains(e.high + 1e-9)
 
 
 def test_one_replication_gives_a_mean_without_an_interval():
@@ -54,7 +57,12 @@ def test_pairing_cancels_the_noise_both_sides_share():
     candidate = [b + 1.0 + 0.01 * k for k, b in enumerate(base)]  # always about one better
     assert estimate(base).contains(estimate(candidate).mean)  # the separate intervals overlap widely...
     d = paired(base, candidate)
-    assert d.significant and d.estimate.low > 0.9  # ...the paired difference is clearly positive
+    # ...the paired difference is clearly positive: 1.015 +- t(3) x sd / 2, sd = sqrt(0.0005 / 3).
+    assert d.significant and (d.estimate.mean, d.estimate.sd) == (
+        pytest.approx(1.015),
+        pytest.approx(math.sqrt(0.0005 / 3)),
+    )
+    assert d.estimate.half_width == pytest.approx(3.1824 * math.sqrt(0.0005 / 3) / 2, abs=1e-5)
 
 
 def test_no_difference_and_a_noisy_difference_are_not_significant():

@@ -14,5 +14,19 @@ def test_write_all_writes_every_form(tmp_path, calm):
         "junit": "junit.xml",
         "markdown": "summary.md",
     }
-    assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
-    assert (tmp_path / "out" / "calm-r0.json").is_file()
+    # Each form as its own renderer writes it (the HTML, slow to render twice, by its title).
+    alone = tmp_path / "alone"
+    for form, write in (
+        ("json", reports.write_json),
+        ("junit", reports.write_junit),
+        ("markdown", reports.write_markdown),
+    ):
+        assert paths[form].read_bytes() == write(calm, alone).read_bytes(), form
+    assert "<title>Scenario report: PASS</title>" in paths["html"].read_text()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "calm-r0.json",
+        "index.html",
+        "junit.xml",
+        "report.json",
+        "summary.md",
+    ]

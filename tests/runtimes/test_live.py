@@ -1,14 +1,19 @@
-"""The live runtime over real loopback sockets, at a speed factor: the same effects, the same errors."""
+"""The live runtime over real loopback sockets, at a speed factor: the same effects, the same errors.
+
+No test here times the wall clock: the speed factor shows in the wall waits the runtime asks asyncio for
+(a timer, a timeout) and in its clock, read from a scripted monotonic clock."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
-import time
+import types
 
 import httpx
 import pytest
 
+import runtimes.live
 from caas_core.effects import NOW, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed
 from caas_core.http import HttpRequest
@@ -19,19 +24,6 @@ from simulators.vss import create_app
 pytestmark = pytest.mark.live
 
 SPEED = 50
-# What a loaded machine may add to a wait, in wall seconds: generous, yet far less than the waits here
-# would take at speed 1 (5 to 20 s), so the upper bounds below prove the speed factor applies.
-SLACK_S = 2.0
-
-
-def wall_bound(runtime_s: float) -> float:
-    """The most wall time a wait of `runtime_s` runtime seconds may take at SPEED."""
-    return runtime_s / SPEED + SLACK_S
-
-
-def runtime_bound(runtime_s: float) -> float:
-    """The most runtime seconds a wait of `runtime_s` may be seen to last: the slack, sped up."""
-    return runtime_s + SLACK_S * SPEED
 
 
 @pytest.fixture
@@ -44,7 +36,39 @@ def live():
     server.stop()
 
 
-def test_runtime_time_runs_speed_times_faster_and_sleeps_in_runtime_seconds(live):
+@pytest.fixture
+def waits(monkeypatch) -> list[tuple[str, float]]:
+    """The wall waits asked of asyncio, in order: ("timer", s) for a loop timer (a sleep is one),
+    ("timeout", s) for the runtime's asyncio.timeout around a call."""
+    asked: list[tuple[str, float]] = []
+    call_later = asyncio.BaseEventLoop.call_later
+
+    def timer(loop, delay, *args, **kwargs):
+        asked.append(("timer", delay))
+        return call_later(loop, delay, *args, **kwargs)
+
+    def timeout(delay):
+        asked.append(("timeout", delay))
+        return asyncio.timeout(delay)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "call_later", timer)
+    # asyncio.timeout schedules at an absolute loop time: its delay is caught where the runtime asks.
+    proxy = types.SimpleNamespace(**{n: getattr(asyncio, n) for n in dir(asyncio) if not n.startswith("_")})
+    proxy.timeout = timeout
+    monkeypatch.setattr(runtimes.live, "asyncio", proxy)
+    return asked
+
+
+def test_the_clock_is_the_monotonic_clock_times_the_speed_since_the_start(monkeypatch):
+    readings = iter([1000.0, 1000.25, 1001.0])
+    clock = types.SimpleNamespace(monotonic=lambda: next(readings), time=lambda: 1_700_000_000.5)
+    monkeypatch.setattr(runtimes.live, "time", clock)
+    with LiveRuntime(seed=1, speed=SPEED) as runtime:
+        assert runtime.epoch == 1_700_000_000.5
+        assert (runtime.now(), runtime.now()) == (12.5, 50.0)  # a quarter and one wall second, at 50x
+
+
+def test_a_sleep_waits_its_runtime_seconds_divided_by_the_speed(live, waits):
     runtime, _ = live
 
     def flow():
@@ -52,10 +76,9 @@ def test_runtime_time_runs_speed_times_faster_and_sleeps_in_runtime_seconds(live
         yield Sleep(10)
         return before, (yield NOW)
 
-    started = time.monotonic()
     before, after = runtime.spawn(flow()).result(timeout=30)
-    assert time.monotonic() - started < wall_bound(10)
-    assert 10 <= after - before < runtime_bound(10)
+    assert waits == [("timer", 0.2)]  # 10 runtime seconds at 50x
+    assert after - before >= 10  # and it really waited: never less than asked
 
 
 def test_a_real_answer_over_loopback(live):
@@ -71,7 +94,7 @@ def test_a_real_answer_over_loopback(live):
     assert response.json()["detail"] == "a valid bearer token is required"
 
 
-def test_a_hanging_server_times_out_in_runtime_seconds_and_still_journals_the_request(live):
+def test_a_hanging_server_times_out_in_runtime_seconds_and_still_journals_the_request(live, waits):
     runtime, server = live
     fault = {"route": "GET /api/v2/vehicles/{vin}/maintenance", "hang": {"rate": 1}}
     assert httpx.post(f"{server.url}/__sandbox/faults", json=fault).status_code == 201
@@ -80,14 +103,14 @@ def test_a_hanging_server_times_out_in_runtime_seconds_and_still_journals_the_re
         start = yield NOW
         try:
             yield Send("vss", HttpRequest("GET", "/api/v2/vehicles/SBXHEALTHY0000001/maintenance"), 5)
-        except CallTimeout:
-            return (yield NOW) - start
+        except CallTimeout as timeout:
+            return (yield NOW) - start, str(timeout)
         return None
 
-    started = time.monotonic()
-    waited = runtime.spawn(flow()).result(timeout=30)
-    assert time.monotonic() - started < wall_bound(5)
-    assert waited is not None and 5 <= waited < runtime_bound(5)
+    waited, message = runtime.spawn(flow()).result(timeout=30)
+    assert waits == [("timeout", 0.1)]  # 5 runtime seconds at 50x
+    assert message == "vss: no answer in 5s"
+    assert waited >= 5
     journal = httpx.get(f"{server.url}/__sandbox/journal").json()["entries"]
     assert [(e["route"], e["outcome"]) for e in journal] == [
         ("GET /api/v2/vehicles/{vin}/maintenance", "hang")
@@ -103,11 +126,11 @@ def test_nothing_listening_is_a_connection_failure():
         def flow():
             yield Send("x", HttpRequest("GET", "/"), 5)
 
-        with pytest.raises(ConnectionFailed):
+        with pytest.raises(ConnectionFailed, match=r"^x: ConnectError$"):
             runtime.spawn(flow()).result(timeout=30)
 
 
-def test_call_later_runs_after_its_delay_in_runtime_seconds():
+def test_call_later_runs_after_its_delay_in_runtime_seconds(waits):
     with LiveRuntime(seed=1, speed=SPEED) as runtime:
         scheduled = runtime.now()
         fired: list[float] = []
@@ -117,8 +140,7 @@ def test_call_later_runs_after_its_delay_in_runtime_seconds():
             fired.append(runtime.now())
             done.set()
 
-        started = time.monotonic()
         runtime.call_later(20, callback)
         assert done.wait(timeout=30)
-        assert time.monotonic() - started < wall_bound(20)
-        assert 20 <= fired[0] - scheduled < runtime_bound(20)
+        assert waits == [("timer", 0.4)]  # 20 runtime seconds at 50x
+        assert fired[0] - scheduled >= 20

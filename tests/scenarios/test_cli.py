@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scenarios import catalog
 from scenarios.invariants import INVARIANTS
+from scenarios.metric_names import CATALOGUE
 from tests.helpers.cli import run_cli
 
 BUILTIN = catalog.builtin()
@@ -50,6 +51,18 @@ def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
     result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "purchases.requested <= 0" in result.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["passed"] is False
+    [record] = report["records"]
+    assert [c for c in record["checks"] if c["kind"] == "probe"] == [
+        {
+            "detail": "purchases.requested = 34",
+            "holds": False,
+            "kind": "probe",
+            "name": "purchases.requested <= 0",
+        }
+    ]
+    assert [c["holds"] for c in record["checks"] if c["kind"] == "invariant"] == [True] * len(INVARIANTS)
 
 
 def test_a_bad_scenario_file_is_one_line(tmp_path):
@@ -65,7 +78,10 @@ def test_a_bad_scenario_file_is_one_line(tmp_path):
 
 def test_nothing_to_run_is_a_usage_error():
     result = cli("run")
-    assert result.returncode == 2 and "name a scenario" in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Error: name a scenario (or a scenario file), or use --all (see 'caas-sandbox scenario run --help')\n"
+    )
 
 
 def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_path):
@@ -113,4 +129,14 @@ def test_an_out_folder_that_cannot_be_made_fails_before_running(tmp_path):
 
 def test_names_and_all_together_are_a_usage_error():
     result = cli("run", "--all", "iot-blackout")
-    assert result.returncode == 2 and "give scenario names or --all, not both" in result.stderr
+    assert (result.returncode, result.stdout) == (2, "")
+    assert (
+        result.stderr
+        == "Error: give scenario names or --all, not both (see 'caas-sandbox scenario run --help')\n"
+    )
+
+
+def test_metrics_json_prints_the_whole_catalogue():
+    result = cli("metrics", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == CATALOGUE

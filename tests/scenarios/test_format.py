@@ -9,10 +9,12 @@ import pytest
 import yaml
 
 from caas_core.errors import ConfigError
+from runtimes.simulated import SimulatedRuntime
 from scenarios.catalog import builtin, resolve
 from scenarios.metrics import CATALOGUE
 from scenarios.model import Scenario, load_scenario, parse_duration
-from scenarios.runner import check
+from scenarios.runner import check, simulator_configs
+from simulators.registry import build_simulators
 
 README = Path(__file__).resolve().parents[2] / "scenarios" / "README.md"
 
@@ -183,7 +185,12 @@ def test_a_fault_that_cannot_act_fails_the_check_before_running(fault, error):
     assert str(caught.value) == f"scenario inert: {error}"
 
 
-def test_a_fault_on_one_countrys_route_is_a_fault_on_that_country():
-    route = "POST /api/registration/vehicles"  # admin-de's, no other registry's
-    fault = {"at": 0, "system": "admin", "fault": {"route": route, "hang": {}}}
-    check(Scenario.model_validate({"title": "x", "name": "de", "duration": "1h", "faults": [fault]}))
+def test_a_route_fault_on_admin_is_a_fault_on_every_countrys_registry():
+    # Every registry serves the same route, so "admin" faults them all; "admin-de" would name one.
+    step = {"at": 0, "system": "admin", "fault": {"route": "POST /api/registration/vehicles", "hang": {}}}
+    scenario = Scenario.model_validate({"title": "x", "name": "all", "duration": "1h", "faults": [step]})
+    check(scenario)  # accepted
+    simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
+    fault = scenario.faults[0].fault
+    acting = [name for name, sim in sorted(simulators.items()) if sim.why_inert(fault) is None]
+    assert acting == ["admin-de", "admin-es", "admin-fr", "admin-it", "admin-pt"]

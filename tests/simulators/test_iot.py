@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -391,9 +392,15 @@ def test_a_large_fleet_costs_nothing_until_asked() -> None:
 
 def test_heavy_tailed_delays_are_drawn_and_bounded_below() -> None:
     pareto = Pareto(scale_s=1.5, alpha=1.2)
+    # The inverse CDF, scale / (1 - u) ** (1 / alpha): u = 0 is the bound, never below it.
+    uniforms = iter([0.0, 1 - 0.5**1.2, 1 - 2**-12])
+    scripted = SimpleNamespace(random=lambda: next(uniforms))
+    assert [pareto.sample(scripted) for _ in range(3)] == [1.5, pytest.approx(3.0), pytest.approx(1536.0)]
     rng = SimulatedRuntime(1).stream("test")
     draws = [pareto.sample(rng) for _ in range(1_000)]
-    assert min(draws) >= 1.5
+    assert round(min(draws), 6) == 1.500261
+    # P(X > x) = (1.5 / x) ** 1.2: about 435 of 1000 above 3 s and 63 above 15 s.
+    assert (sum(d > 3 for d in draws), sum(d > 15 for d in draws)) == (431, 65)
     assert pareto.mean == pytest.approx(9.0)
     assert Lognormal(p50_s=2, p99_s=2).mean == 2
     with pytest.raises(ValueError, match="p99_s must be at least p50_s"):
