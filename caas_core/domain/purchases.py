@@ -5,9 +5,9 @@ Rules:
    and no cached answer younger than the cache TTL exists.
 2. A declined card ends it (PAYMENT_DECLINED); a gateway that cannot be reached after its retry ends it
    (PAYMENT_FAILED). Neither is retried further.
-3. ACTIVATING lasts for the whole OTA policy. COMPLETED captures and makes it ACTIVE; when every attempt
-   has failed the authorisation is voided, a tech-support ticket is opened, and it is ACTIVATION_FAILED.
-   A purchase is never captured unless it is ACTIVE.
+3. ACTIVATING lasts for the whole OTA policy. COMPLETED makes it ACTIVE, and only then is it captured;
+   when every attempt has failed the authorisation is voided, a tech-support ticket is opened, and it is
+   ACTIVATION_FAILED. A purchase is never captured unless it is ACTIVE.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Rules:
 1. VSS first: OVERDUE blocks the purchase, and so does VSS being unreachable without a cached answer
    younger than the cache TTL. No payment call is made for a blocked purchase.
 2. A declined card ends the purchase; so does a gateway unreachable after its one retry.
-3. Activation follows the OTA policy. COMPLETED captures the authorisation and the service is ACTIVE.
+3. Activation follows the OTA policy. COMPLETED makes the service ACTIVE, then captures the authorisation.
    When every attempt fails the authorisation is voided, a tech-support ticket opened, the customer
    told, and nothing is ever captured.
 4. A settlement reported FAILED records the money at risk and an operations alert; the service stays.
@@ -74,24 +74,26 @@ def purchase(core: CaasCore, record: Purchase) -> Flow[None]:
 def _charge(
     core: CaasCore, record: Purchase, auth_id: str, command_id: str | None, trace: Trace
 ) -> Flow[None]:
-    try:
-        yield from core.payment.capture(auth_id, record.amount, record.id, trace)
-        captured = True
-    except IntegrationError as error:
-        captured = False
-        failure = str(error)
+    # The service is ACTIVE before the charge is asked for: whatever stops between the two (a crash, the
+    # end of a run) leaves an active service not yet charged, never a charge for a service not shown active.
     now = yield NOW
     with core.store.transaction():
-        if captured:
-            captures = core.store.require(Payment, auth_id).captures + 1
-            core.store.update(
-                Payment, auth_id, status="CAPTURED", settlement="PENDING", captures=captures, updated_at=now
-            )
-        else:
-            core.store.alert(
-                "ops", f"purchase:{record.id}", f"service active but capture failed: {failure}", now
-            )
         _move(core, record, "activated", now, command_id=command_id, activated_at=now)
+    try:
+        yield from core.payment.capture(auth_id, record.amount, record.id, trace)
+    except IntegrationError as error:
+        now = yield NOW
+        with core.store.transaction():
+            core.store.alert(
+                "ops", f"purchase:{record.id}", f"service active but capture failed: {error}", now
+            )
+        return
+    now = yield NOW
+    with core.store.transaction():
+        captures = core.store.require(Payment, auth_id).captures + 1
+        core.store.update(
+            Payment, auth_id, status="CAPTURED", settlement="PENDING", captures=captures, updated_at=now
+        )
 
 
 def _refund(

@@ -72,6 +72,42 @@ def test_purchase_activates_and_captures_once(world):
     assert (payment.status, payment.settlement, payment.captures) == ("CAPTURED", "SETTLED", 1)
 
 
+def test_the_service_is_active_before_the_charge_is_asked_for(world):
+    """While the capture is on its way the purchase is already ACTIVE: a run or a crash that stops there
+    leaves an active service not yet charged, never a charge the store does not show active."""
+    w = world()
+    slow = {"route": "POST /api/payments/capture", "latency": {"dist": "fixed", "ms": 20_000}}
+    w.simulators["payment"].faults.add(Fault.model_validate(slow))
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001"))
+    gateway = w.simulators["payment"].model
+    while not gateway.captures:  # run until the gateway has taken the capture, 20 s before its answer
+        w.run(until=w.runtime.now() + 1)
+    taken = next(iter(gateway.captures.values())).created_at
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert (purchase.status, purchase.activated_at) == ("ACTIVE", taken)
+    assert w.core.store.get(Payment, purchase.authorization_id).status == "AUTHORIZED"
+    w.run(until=HOUR)
+    assert w.core.store.get(Payment, purchase.authorization_id).status == "CAPTURED"
+
+
+def test_a_failed_charge_leaves_the_service_active_with_an_operations_alert(world):
+    w = world()
+    refused = {"route": "POST /api/payments/capture", "error": {"status": 503}}
+    w.simulators["payment"].faults.add(Fault.model_validate(refused))
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001"))
+    w.run(until=HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert purchase.status == "ACTIVE"
+    assert w.core.store.get(Payment, purchase.authorization_id).status == "AUTHORIZED"
+    assert [(a.entity, a.reason) for a in w.core.store.alerts("ops")] == [
+        (
+            "purchase:pur_000001",
+            "service active but capture failed: payment gateway: no usable answer to capture for purchase "
+            "pur_000001 (last failure: ServerError)",
+        )
+    ]
+
+
 def test_a_faulty_vehicle_fails_every_attempt_is_voided_ticketed_and_never_charged(world):
     w = world()
     call(w, "POST", "/api/purchases", purchase_body("SBXFAULTY00000001", service="track-mode"))
