@@ -123,7 +123,7 @@ def blocked_when_unsafe(world: World, now: float) -> InvariantResult:
 
 def nothing_lost(world: World, now: float) -> InvariantResult:
     """6. No order or purchase is lost: each ends in a terminal state, is still tracked, or has an open
-    operations alert."""
+    operations alert; an active service is charged, or its failed charge alerted."""
     store = world.core.store
     alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
     bad = []
@@ -132,6 +132,13 @@ def nothing_lost(world: World, now: float) -> InvariantResult:
             bad.append(
                 f"purchase {purchase.id} still {purchase.status} after {now - purchase.created_at:.0f}s"
             )
+    authorised = {p.purchase_id for p in store.all(Payment, status="AUTHORIZED")}
+    for purchase in store.all(Purchase, status=purchases.ACTIVE):
+        # Active, so due a charge: a capture never made, nor alerted, is money silently not collected.
+        since = now - (purchase.activated_at or purchase.updated_at)
+        uncharged = purchase.id in authorised and since > PURCHASE_GRACE_S
+        if uncharged and f"purchase:{purchase.id}" not in alerted:
+            bad.append(f"purchase {purchase.id} active for {since:.0f}s and never charged")
     for order in store.all(Order):
         waiting = order.status in (orders.PLACED, orders.READY) and now - order.updated_at > ORDER_GRACE_S
         if waiting and f"order:{order.id}" not in alerted:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from caas_core.domain.records import Order, Purchase
+from caas_core.domain.records import Order, Payment, Purchase
 from scenarios.invariants import check_all
 from scenarios.world import build_world
 from simulators.kit.faults import Fault
@@ -73,6 +73,16 @@ def test_a_purchase_that_went_ahead_on_overdue_maintenance_breaks_invariant_5(wo
 def test_a_purchase_left_in_flight_breaks_invariant_6(world):
     world.core.store.update(Purchase, "pur_000003", status="ACTIVATING")
     assert broken(world) == {"nothing_lost", "blocked_when_maintenance_unsafe"}
+
+
+def test_an_active_service_never_charged_breaks_invariant_6(world):
+    active = world.core.store.get(Purchase, "pur_000001")
+    world.core.store.update(Payment, active.authorization_id, status="AUTHORIZED")  # as if never captured
+    result = next(r for r in check_all(world, END) if r.name == "nothing_lost")
+    assert broken(world) == {"nothing_lost"}
+    assert result.violations == [
+        f"purchase pur_000001 active for {END - active.activated_at:.0f}s and never charged"
+    ]
 
 
 def test_an_applied_forgery_breaks_invariant_7(world):
