@@ -45,12 +45,10 @@ class VehicleSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    model: str = Field(min_length=1, max_length=64)
-    trim: str = Field(min_length=1, max_length=64)
-    colour: str = Field(min_length=1, max_length=64)
-    options: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=32
-    )
+    model: CatalogueName
+    trim: CatalogueName
+    colour: CatalogueName
+    options: list[CatalogueName] = Field(default_factory=list, max_length=32)
     country: str = Field(pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2: where the vehicle is delivered
 
 
