@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from caas_core.errors import ConfigError
-from caas_sandbox.options import policies_option, seed_override_option
+from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -174,7 +173,7 @@ def compare(
     for item in chosen:  # a scenario's own mistakes fail before any run, under either file
         check(item, base)
         check(item, candidate)
-    _prepare(out)
+    prepare_out(out)
     total = len(compare_jobs(chosen, base_set, candidate_set, replications, seed))
     bar, advance = _progress_bar(total)
     with bar:
@@ -188,7 +187,7 @@ def compare(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = _written(write_comparison, result, out)
+    paths = write_out(write_comparison, result, out)
     out_console = console()
     render_comparison(result, out_console)
     out_console.print(f"HTML report: {paths['html'].resolve()}")
@@ -237,7 +236,7 @@ def sweep(
     chosen = resolve(scenario_name)
     check(chosen, policies_file)  # the scenario's own mistakes fail before any run
     check_points(chosen, policies, points, seed)  # and so do the --param values, before the bar starts
-    _prepare(out)
+    prepare_out(out)
     bar, advance = _progress_bar(len(points) * replications)
     with bar:
         result = run_sweep(
@@ -250,7 +249,7 @@ def sweep(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = _written(write_sweep, result, out)
+    paths = write_out(write_sweep, result, out)
     out_console = console()
     render_sweep(result, out_console)
     out_console.print(f"HTML report: {paths['html'].resolve()}")
@@ -263,18 +262,3 @@ def _labels(base: Path, candidate: Path) -> tuple[str, str]:
     if base.stem == candidate.stem:
         return str(base), str(candidate)
     return base.stem, candidate.stem
-
-
-def _prepare(out: Path) -> None:
-    """Create the report folder before any run: a bad --out fails at once, not after an hour of runs."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigError(f"--out {out}: cannot create the folder ({error.strerror})") from None
-
-
-def _written(write: Callable[[Any, Path], dict[str, Path]], result: Any, out: Path) -> dict[str, Path]:
-    try:
-        return write(result, out)
-    except OSError as error:
-        raise ConfigError(f"--out {out}: cannot write {error.filename or out} ({error.strerror})") from None

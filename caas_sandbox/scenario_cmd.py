@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from caas_sandbox.options import policies_option, seed_override_option
+from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
 
 DEFAULT_OUT = Path("out/scenarios")
 
@@ -104,7 +104,7 @@ def run_scenarios(
             f"two scenarios are named {twice}: their reports would overwrite each other; "
             "name each once, or rename one of the files"
         )
-    _writable(out)
+    prepare_out(out)
     jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
     records = []
     progress, task = progress_bar(len(jobs), "scenarios")
@@ -121,10 +121,7 @@ def run_scenarios(
                 )
             )
             progress.advance(task)
-    try:
-        paths = write_all([r.as_dict() for r in records], out)
-    except OSError as error:
-        raise click.ClickException(f"cannot write the reports to {out}: {error.strerror}") from None
+    paths = write_out(write_all, [r.as_dict() for r in records], out)
     out_console = console()
     render_table(
         f"Scenario verdicts ({transport} transport)",
@@ -147,10 +144,3 @@ def run_scenarios(
     failed = sum(1 for r in records if not r.passed)
     if failed:
         raise click.exceptions.Exit(1)
-
-
-def _writable(out: Path) -> None:
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise click.ClickException(f"cannot write the reports to {out}: {error.strerror}") from None

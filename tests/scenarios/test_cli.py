@@ -123,7 +123,8 @@ def test_an_out_folder_that_cannot_be_made_fails_before_running(tmp_path):
     result = cli("run", "iot-blackout", "--out", str(tmp_path / "file" / "out"))
     assert (result.returncode, result.stdout) == (1, "")
     assert (
-        result.stderr == f"Error: cannot write the reports to {tmp_path / 'file' / 'out'}: Not a directory\n"
+        result.stderr
+        == f"Error: --out {tmp_path / 'file' / 'out'}: cannot create the folder (Not a directory)\n"
     )
 
 
