@@ -171,8 +171,7 @@ def compare(
     candidate_set = PolicySet.from_file(candidate, candidate_label)
     chosen = [resolve(name) for name in scenario_names or DEFAULT_SCENARIOS]
     for item in chosen:  # a scenario's own mistakes fail before any run, under either file
-        check(item, base)
-        check(item, candidate)
+        check(item, base, candidate)
     prepare_out(out)
     total = len(compare_jobs(chosen, base_set, candidate_set, replications, seed))
     bar, advance = _progress_bar(total)

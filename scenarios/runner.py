@@ -132,10 +132,12 @@ def _run(
     )
 
 
-def check(scenario: Scenario, policies_file: Path | None = None) -> None:
-    """What the file alone cannot tell: its policies and simulator settings are valid, and each fault can
-    act on the simulators it names. A mistake raises ConfigError before anything runs."""
-    scenario_policies(scenario, policies_file)
+def check(scenario: Scenario, *policies_files: Path | None) -> None:
+    """What the file alone cannot tell: its policies (over each of `policies_files`, or the defaults) and
+    simulator settings are valid, and each fault can act on the simulators it names. A mistake raises
+    ConfigError before anything runs."""
+    for policies_file in policies_files or (None,):
+        scenario_policies(scenario, policies_file)
     simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
     for index, step in enumerate(scenario.faults):
         # Inert only where it can act on none of its targets ("admin" names every country's registry).
