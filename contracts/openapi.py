@@ -33,7 +33,7 @@ def documents() -> dict[str, dict[str, Any]]:
         registry = admin.country(code)
         document = admin.create_simulator(runtime, code).openapi()
         title = f"Vehicle registration API: {registry.name} ({registry.registry})"
-        built[f"admin-{code.lower()}.json"] = _admin(partner_document(document, title))
+        built[f"admin-{code.lower()}.json"] = partner_document(document, title)
     return built
 
 
@@ -81,30 +81,6 @@ def _factory(document: dict[str, Any]) -> dict[str, Any]:
             parameter["required"] = True
             parameter["schema"] = {"type": "string", "minLength": 1, "maxLength": 255}
     return trimmed
-
-
-def _admin(document: dict[str, Any]) -> dict[str, Any]:
-    # CaaS tells its own registration from another order's by the 409's orderId (a retry after a
-    # timeout): the document names the three fields the pacts require, not just a problem.
-    schemas = document["components"]["schemas"]
-    problem = schemas["Problem"]
-    schemas["RegistrationConflict"] = {
-        **problem,
-        "description": "RFC 9457 problem details, with the registration the VIN already has.",
-        "properties": {
-            **problem["properties"],
-            "registrationId": {"title": "Registrationid", "type": "string"},
-            "plate": {"title": "Plate", "type": "string"},
-            "orderId": {"description": "the order the vehicle was registered for", "type": "string"},
-        },
-        "required": [*problem["required"], "registrationId", "plate", "orderId"],
-        "title": "RegistrationConflict",
-    }
-    # A new answer: the simulator's answers share their problem content, which must stay as it is.
-    responses = document["paths"]["/api/registration/vehicles"]["post"]["responses"]
-    schema = {"$ref": "#/components/schemas/RegistrationConflict"}
-    responses["409"] = {**responses["409"], "content": {"application/problem+json": {"schema": schema}}}
-    return document
 
 
 def _used_schemas(document: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:

@@ -132,7 +132,8 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         answer = answers[status]
         entry: dict[str, Any] = {"description": answer.description}
         if answer.schema is not None:
-            entry["content"] = {"application/json": {"schema": _schema_ref(answer.schema, schemas)}}
+            media = "application/problem+json" if status >= 400 else "application/json"
+            entry["content"] = {media: {"schema": _schema_ref(answer.schema, schemas)}}
         elif status >= 400:
             entry["content"] = problem
         operation["responses"][str(status)] = entry

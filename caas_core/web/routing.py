@@ -24,7 +24,8 @@ class Answer:
 
     status: int
     description: str
-    schema: type[BaseModel] | None = None  # None: a problem document for 4xx/5xx, no body for 2xx
+    # None: a problem document for 4xx/5xx, no body for 2xx; for 4xx/5xx, a ProblemDocument with more fields
+    schema: type[BaseModel] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.http import HttpRequest, HttpResponse, json_response
+from caas_core.web.openapi import ProblemDocument
 from caas_core.web.problems import Problem, parse_json
 from caas_core.web.routing import Answer, Route
 from simulators.admin.countries import Country
@@ -21,6 +22,16 @@ from simulators.admin.model import AdminModel
 from simulators.kit.credentials import authorization, same_secret
 
 REGISTER_PATH = "/api/registration/vehicles"
+
+
+class RegistrationConflict(ProblemDocument):
+    """RFC 9457 problem details, with the registration the VIN already has."""
+
+    model_config = ConfigDict(title="RegistrationConflict")
+
+    registrationId: str
+    plate: str
+    orderId: str = Field(description="the order the vehicle was registered for")
 
 
 class RegistrationCreated(BaseModel):
@@ -97,6 +108,7 @@ def routes(country: Country) -> list[Route]:
                 Answer(
                     409,
                     "the VIN is already registered here; the problem has its registrationId, plate, orderId",
+                    RegistrationConflict,
                 ),
                 Answer(422, "a field is not valid (VIN format, country, owner data); the detail names it"),
                 Answer(503, "scheduled maintenance; Retry-After says for how many seconds"),
