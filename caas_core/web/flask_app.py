@@ -117,7 +117,7 @@ class WireRequest(HttpRequest):
 def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
     body = request.get_data()
     try:
-        body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         return problem_for(400, "the body is not UTF-8 text")
     json_body = form = None
@@ -125,7 +125,7 @@ def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
         body and request.mimetype.endswith("+json")
     ):
         try:
-            json_body = json.loads(body, parse_constant=_no_constant, parse_float=_finite) if body else None
+            json_body = json.loads(text, parse_constant=_no_constant, parse_float=_finite) if text else None
         except (ValueError, RecursionError):  # RecursionError: nested past the interpreter's stack
             return problem_for(400, "the body is not valid JSON")
         if not _shallow(json_body, MAX_JSON_DEPTH):
