@@ -39,7 +39,10 @@ def test_a_malformed_base_url_is_one_config_error(url, message):
 def test_a_malformed_state_url_is_named_as_such():
     with pytest.raises(ConfigError) as refused:
         verify_provider("factory-api", "http://127.0.0.1:9", state_url="http://127.0.0.1:x/_pact")
-    assert str(refused.value).startswith("--state-url must be an http(s) URL with a host")
+    assert str(refused.value) == (
+        "--state-url must be an http(s) URL with a host, got 'http://127.0.0.1:x/_pact': "
+        "Port could not be cast to integer value as 'x'"
+    )
 
 
 @pytest.mark.parametrize(
