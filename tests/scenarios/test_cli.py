@@ -19,6 +19,13 @@ def cli(*args: str, cwd: str | Path | None = None) -> subprocess.CompletedProces
     return run_cli("scenario", *args, timeout=300, cwd=cwd)
 
 
+def run_file(tmp_path: Path, name: str, text: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Write the scenario file `name`.yaml and run it, its reports under tmp_path/out."""
+    scenario = tmp_path / f"{name}.yaml"
+    scenario.write_text(text)
+    return scenario, cli("run", str(scenario), "--out", str(tmp_path / "out"))
+
+
 def test_list_json_names_every_built_in_scenario():
     result = cli("list", "--json")
     assert result.returncode == 0, result.stderr
@@ -43,12 +50,12 @@ def test_the_whole_built_in_suite_passes_and_writes_four_report_forms(tmp_path):
 
 
 def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
-    scenario = tmp_path / "strict.yaml"
-    scenario.write_text(
+    _, result = run_file(
+        tmp_path,
+        "strict",
         "title: strict\nduration: 1h\nworkload: {purchases_per_hour: 30}\n"
-        "steady_state: [{metric: purchases.requested, max: 0}]\n"
+        "steady_state: [{metric: purchases.requested, max: 0}]\n",
     )
-    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "FAIL" in result.stdout and "purchases.requested <= 0" in result.stdout
     report = json.loads((tmp_path / "out" / "report.json").read_text())
@@ -66,9 +73,7 @@ def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
 
 
 def test_a_bad_scenario_file_is_one_line(tmp_path):
-    scenario = tmp_path / "bad.yaml"
-    scenario.write_text("title: bad\nduration: soon\n")
-    result = cli("run", str(scenario))
+    scenario, result = run_file(tmp_path, "bad", "title: bad\nduration: soon\n")
     assert result.returncode == 1
     assert (
         result.stderr
@@ -85,12 +90,12 @@ def test_nothing_to_run_is_a_usage_error():
 
 
 def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_path):
-    scenario = tmp_path / "route.yaml"
-    scenario.write_text(
+    _, result = run_file(
+        tmp_path,
+        "route",
         "title: x\nduration: 1h\n"
-        "faults: [{at: 0, system: vss, fault: {route: GET /api/v2/vehicle, error: {status: 503}}}]\n"
+        "faults: [{at: 0, system: vss, fault: {route: GET /api/v2/vehicle, error: {status: 503}}}]\n",
     )
-    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: scenario route: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
@@ -100,9 +105,7 @@ def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_pa
 
 
 def test_a_bad_simulator_setting_fails_before_running(tmp_path):
-    scenario = tmp_path / "sim.yaml"
-    scenario.write_text("title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n")
-    result = cli("run", str(scenario), "--out", str(tmp_path / "out"))
+    _, result = run_file(tmp_path, "sim", "title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
         "Error: scenario sim: simulators.iot: failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
