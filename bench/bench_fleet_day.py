@@ -21,8 +21,8 @@ import time
 
 import simpy
 
-from caas_core.http import HttpRequest
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest
 from runtimes.simulated import few_collections
 from runtimes.transports import FastTransport
 from scenarios.model import Scenario

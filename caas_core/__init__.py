@@ -21,7 +21,6 @@ from caas_core.errors import (
     ServerError,
     TransportError,
 )
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Event, Telemetry
 
@@ -38,8 +37,6 @@ __all__ = [
     "Effect",
     "Event",
     "Flow",
-    "HttpRequest",
-    "HttpResponse",
     "IllegalTransition",
     "IntegrationError",
     "MalformedResponse",

@@ -11,7 +11,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from caas_core.http import HttpRequest
+from httpkit.messages import HttpRequest
 
 T = TypeVar("T")
 

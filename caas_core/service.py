@@ -24,14 +24,14 @@ from caas_core.effects import Flow
 from caas_core.errors import CommandRefused
 from caas_core.flows import orders as order_flow
 from caas_core.flows import purchases as purchase_flow
-from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.policies.models import Policies
 from caas_core.resilience.breaker import CircuitBreaker, breaker_for
 from caas_core.runtime import Runtime
 from caas_core.store import Store
 from caas_core.telemetry import CIRCUIT_STATE_VALUE, Telemetry
-from caas_core.web.problems import problem_for, validation_detail
 from caas_core.webhooks import WebhookReceiver, WebhookSource
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import problem_for, validation_detail
 
 
 class SettlementEvent(BaseModel):

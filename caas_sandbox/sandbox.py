@@ -17,8 +17,8 @@ from caas_core.api.app import create_app as create_core_app
 from caas_core.config import SYSTEMS, CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
-from caas_core.web.flask_app import create_app, to_flask
-from caas_core.web.problems import problem_for
+from httpkit.flask_edge import create_app, to_flask
+from httpkit.problems import problem_for
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from simulators.kit.service import Simulator

@@ -19,7 +19,7 @@ import httpx
 
 from caas_core.effects import Draw, Flow, Now, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
-from caas_core.http import HttpResponse
+from httpkit.messages import HttpResponse
 from runtimes.streams import Streams
 
 

@@ -13,8 +13,8 @@ from typing import Protocol
 import httpx
 from flask import Flask
 
-from caas_core.http import HttpRequest, HttpResponse
-from caas_core.web.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 
 
 class Transport(Protocol):

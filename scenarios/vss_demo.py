@@ -26,7 +26,7 @@ from caas_core.policies import Policies, load_policies
 from caas_core.resilience.breaker import breaker_for
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Telemetry
-from caas_core.web.flask_app import create_app
+from httpkit.flask_edge import create_app
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from runtimes.simulated import SimulatedRuntime

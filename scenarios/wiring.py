@@ -7,7 +7,7 @@ from typing import Literal
 
 from caas_core.api.service import CoreApi
 from caas_core.runtime import Runtime
-from caas_core.web.flask_app import create_app
+from httpkit.flask_edge import create_app
 from runtimes.simulated import SimulatedRuntime
 from runtimes.transports import FastTransport, Transport, WireTransport
 from simulators.kit.service import Simulator

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caas_core.effects import NOW, Draw, Flow, Send, Sleep
-from caas_core.http import HttpRequest
+from httpkit.messages import HttpRequest
 from scenarios.model import RateStep, Scenario, Workload
 from simulators.admin.countries import dni_letter, nif_check_digit
 from simulators.kit.fleet import TEST_VEHICLES, Fleet

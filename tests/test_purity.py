@@ -20,8 +20,6 @@ IO_MODULES = {
     "flask",
     "werkzeug",
 }
-# The thin Flask layers of the simulators may import Flask, and nothing else of the list.
-FLASK_LAYERS = {"caas_core/web/flask_app.py"}
 # The fleet draws each VIN from a generator seeded with (seed, vehicle index), as Faker would: a pure
 # function of its arguments, sharing no state and reading no clock.
 SEEDED_PER_CALL = {"simulators/kit/fleet.py": {"random"}}
@@ -47,9 +45,16 @@ def modules(package: str) -> list[Path]:
 )
 def test_the_core_and_simulators_touch_io_only_in_their_flask_layer(path):
     relative = str(path.relative_to(ROOT))
-    allowed = {"flask", "werkzeug"} if relative in FLASK_LAYERS or path.name == "app.py" else set()
+    allowed = {"flask", "werkzeug"} if path.name == "app.py" else set()
     allowed |= SEEDED_PER_CALL.get(relative, set())
     assert imported_roots(path) & IO_MODULES <= allowed
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in modules("httpkit") if p.name != "flask_edge.py"], ids=lambda p: p.name
+)
+def test_the_http_kit_is_sans_io_outside_its_flask_edge(path):
+    assert not imported_roots(path) & IO_MODULES
 
 
 def test_the_scan_would_notice_a_forbidden_import(tmp_path):

@@ -25,12 +25,12 @@ from caas_core.errors import (
     MalformedResponse,
     RegistrationRejected,
 )
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.policies.models import BreakerPolicy, RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, OnTransition, breaker_for
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest, HttpResponse
 
 REGISTER_PATH = "/api/registration/vehicles"
 REGISTER_ROUTE = f"POST {REGISTER_PATH}"

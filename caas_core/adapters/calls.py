@@ -11,9 +11,9 @@ from pydantic import BaseModel, ValidationError
 
 from caas_core.effects import NOW, Draw, Flow, Send
 from caas_core.errors import CallTimeout, ClientError, ConnectionFailed, MalformedResponse, ServerError
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest, HttpResponse
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -19,12 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import Flow
 from caas_core.errors import ClientError, OrderRejected
-from caas_core.http import HttpRequest
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest
 
 SYSTEM = "factory"
 PLACE_ROUTE = "POST /api/v1/orders"

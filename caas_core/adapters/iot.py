@@ -39,13 +39,13 @@ from caas_core.errors import (
     ClientError,
     IntegrationError,
 )
-from caas_core.http import HttpRequest, HttpResponse, canonical_json
 from caas_core.policies.models import OtaActivationPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.signing import iot_headers
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest, HttpResponse, canonical_json
 
 SYSTEM = "iot"
 CONFIGURE_ROUTE = "POST /api/iot/vehicles/{vin}/configure"

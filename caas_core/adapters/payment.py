@@ -22,12 +22,12 @@ from pydantic import BaseModel
 from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import Flow
 from caas_core.errors import ClientError, IntegrationError, PaymentUnavailable
-from caas_core.http import HttpRequest
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest
 
 SYSTEM = "payment"
 AUTHORIZE_ROUTE = "POST /api/payments/authorize"

@@ -19,13 +19,13 @@ from pydantic import BaseModel, ConfigDict
 from caas_core.adapters.calls import Trace, new_trace, read, send
 from caas_core.effects import NOW, Flow
 from caas_core.errors import ClientError, IntegrationError, MalformedResponse
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.policies.models import VssQueryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.cache import TtlCache
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from httpkit.messages import HttpRequest, HttpResponse
 
 SYSTEM = "vss"
 MAINTENANCE_ROUTE = "GET /api/v2/vehicles/{vin}/maintenance"

@@ -6,8 +6,8 @@ import flask
 
 from caas_core.api.service import CoreApi
 from caas_core.service import CaasCore
-from caas_core.web.flask_app import LatencyMode
-from caas_core.web.flask_app import create_app as serve_routes
+from httpkit.flask_edge import LatencyMode
+from httpkit.flask_edge import create_app as serve_routes
 
 
 def create_app(core: CaasCore, latency: LatencyMode = "sleep") -> flask.Flask:

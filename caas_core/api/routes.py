@@ -16,10 +16,10 @@ from caas_core.api.metrics import CONTENT_TYPE, exposition
 from caas_core.cards import find_card_number
 from caas_core.config import Country
 from caas_core.domain.records import Order, Purchase
-from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.service import CaasCore, CommandRefused
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, HeaderParam, QueryParam, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, HeaderParam, QueryParam, Route
 
 R = TypeVar("R", Order, Purchase)
 

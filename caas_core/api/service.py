@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from caas_core.api.routes import ROUTES
-from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.service import CaasCore
-from caas_core.web.exchange import Exchange
-from caas_core.web.openapi import build_document
-from caas_core.web.routing import Answer, Route, Router, call_handler, dispatch
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.openapi import build_document
+from httpkit.routing import Answer, Route, Router, call_handler, dispatch
 
 TITLE = "CaaS core API"
 DESCRIPTION = (

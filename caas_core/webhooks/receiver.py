@@ -38,10 +38,10 @@ from pyrate_limiter import Duration, InMemoryBucket, Rate, RateItem
 from standardwebhooks import Webhook
 
 from caas_core.errors import ConfigError
-from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.policies.models import WebhookReceiptPolicy
 from caas_core.store.sqlite import Store
-from caas_core.web.problems import Problem
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem
 
 ID_HEADER = "webhook-id"
 TIMESTAMP_HEADER = "webhook-timestamp"

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 import flask
 
 from caas_core.runtime import Runtime
-from caas_core.web.flask_app import LatencyMode
-from caas_core.web.flask_app import create_app as _flask_app
+from httpkit.flask_edge import LatencyMode
+from httpkit.flask_edge import create_app as _flask_app
 from simulators.admin.countries import COUNTRIES, country
 from simulators.admin.model import AdminConfig, AdminModel
 from simulators.admin.routes import routes, security_schemes

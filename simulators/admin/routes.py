@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.openapi import ProblemDocument
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.openapi import ProblemDocument
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, Route
 from simulators.admin.countries import Country
 from simulators.admin.model import AdminModel
 from simulators.kit.credentials import authorization, same_secret

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.openapi import Webhook
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, HeaderParam, QueryParam, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.openapi import Webhook
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, HeaderParam, QueryParam, Route
 from simulators.factory.catalogue import VehicleSpec
 from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryModel, IdempotencyMismatch, Status
 

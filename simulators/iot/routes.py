@@ -11,10 +11,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
 from caas_core.signing import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, Route
 from simulators.iot.model import IotModel
 
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, QueryParam, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, QueryParam, Route
 from simulators.kit.faults import Fault
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 
-from caas_core.http import HttpRequest
+from httpkit.messages import HttpRequest
 
 
 def authorization(request: HttpRequest, scheme: str) -> str | None:

@@ -10,12 +10,12 @@ import heapq
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
-from caas_core.web.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
-from caas_core.web.openapi import Webhook, build_document
-from caas_core.web.problems import problem_for
-from caas_core.web.routing import Route, Router, call_handler, dispatch
+from httpkit.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
+from httpkit.messages import HttpRequest, HttpResponse
+from httpkit.openapi import Webhook, build_document
+from httpkit.problems import problem_for
+from httpkit.routing import Route, Router, call_handler, dispatch
 from simulators.kit.control import CONTROL_ROUTES
 from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal

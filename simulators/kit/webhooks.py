@@ -23,8 +23,8 @@ from standardwebhooks import Webhook
 
 from caas_core.effects import NOW, Flow, Send, Sleep
 from caas_core.errors import TransportError
-from caas_core.http import HttpRequest, canonical_json
 from caas_core.runtime import Runtime
+from httpkit.messages import HttpRequest, canonical_json
 from simulators.kit.faults import FaultPlan, WebhookFaults
 from simulators.kit.timestamps import rfc3339
 

@@ -7,12 +7,12 @@ import dataclasses
 import flask
 
 from caas_core.cards import contains_card_number
-from caas_core.http import HttpRequest
 from caas_core.runtime import Runtime
-from caas_core.web.exchange import Exchange
-from caas_core.web.flask_app import LatencyMode
-from caas_core.web.flask_app import create_app as _flask_app
-from caas_core.web.routing import Route
+from httpkit.exchange import Exchange
+from httpkit.flask_edge import LatencyMode
+from httpkit.flask_edge import create_app as _flask_app
+from httpkit.messages import HttpRequest
+from httpkit.routing import Route
 from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel

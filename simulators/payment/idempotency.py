@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from caas_core.http import canonical_json
+from httpkit.messages import canonical_json
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from pydantic import BaseModel
 
 from caas_core.cards import find_card_number
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.exchange import ConnectionDropped
-from caas_core.web.openapi import Webhook
-from caas_core.web.problems import Problem, parse_json
-from caas_core.web.routing import Answer, HeaderParam, Route
+from httpkit.exchange import ConnectionDropped
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.openapi import Webhook
+from httpkit.problems import Problem, parse_json
+from httpkit.routing import Answer, HeaderParam, Route
 from simulators.kit.credentials import authorization, same_secret
 from simulators.payment.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (

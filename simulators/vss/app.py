@@ -5,8 +5,8 @@ from __future__ import annotations
 import flask
 
 from caas_core.runtime import Runtime
-from caas_core.web.flask_app import LatencyMode
-from caas_core.web.flask_app import create_app as _flask_app
+from httpkit.flask_edge import LatencyMode
+from httpkit.flask_edge import create_app as _flask_app
 from simulators.kit.service import Simulator
 from simulators.vss.model import VssConfig, VssModel
 from simulators.vss.routes import ROUTES, SECURITY_SCHEMES

@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.problems import Problem
-from caas_core.web.routing import Answer, Route
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem
+from httpkit.routing import Answer, Route
 from simulators.kit.credentials import authorization
 from simulators.vss.model import VssModel
 

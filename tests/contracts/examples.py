@@ -17,8 +17,8 @@ from caas_core.config import (
     SANDBOX_IOT_PSK,
     SANDBOX_PAYMENT_SECRET,
 )
-from caas_core.http import HttpRequest
 from caas_core.signing import iot_headers
+from httpkit.messages import HttpRequest
 from tests.helpers.webhooks import webhook_headers
 
 JSON = "application/json"

@@ -14,9 +14,9 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from caas_core.config import SANDBOX_FACTORY_SECRET, SANDBOX_PAYMENT_SECRET
-from caas_core.http import HttpRequest
 from caas_core.policies import load_policies
 from caas_core.service import CaasCore
+from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from simulators.kit.webhooks import WRONG_SECRET
 from tests.contracts.provider.producers import HOUR, factory_status_change, message, payment_settlement

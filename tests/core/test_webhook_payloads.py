@@ -8,7 +8,7 @@ import pytest
 
 from caas_core.config import SANDBOX_FACTORY_SECRET, SANDBOX_PAYMENT_SECRET
 from caas_core.domain.records import Order, Payment, Purchase
-from caas_core.http import HttpRequest, HttpResponse
+from httpkit.messages import HttpRequest, HttpResponse
 from scenarios.world import build_world
 from tests.helpers.webhooks import webhook_headers
 from tests.helpers.world import CONFIGS, call, order_body, signed_webhook

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from caas_core.errors import ConfigError
-from caas_core.http import HttpRequest
 from caas_core.policies import WebhookReceiptPolicy
 from caas_core.store import Store
-from caas_core.web.exchange import Exchange
 from caas_core.webhooks import Verdict, WebhookReceiver, WebhookSource
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from simulators.kit.faults import Fault, FaultPlan, WebhookFaults
 from simulators.kit.latency import Fixed

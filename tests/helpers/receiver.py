@@ -14,9 +14,9 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from caas_core.adapters.calls import Trace, send
 from caas_core.effects import Flow, Send
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 
 HANG = Exchange(0.0, None, "hang")

@@ -7,7 +7,7 @@ from typing import Any
 
 from standardwebhooks import Webhook
 
-from caas_core.http import canonical_json
+from httpkit.messages import canonical_json
 
 
 def webhook_headers(secret: str, msg_id: str, payload: Any, sent_at: float) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from caas_core.http import HttpRequest, HttpResponse
+from httpkit.messages import HttpRequest, HttpResponse
 from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig

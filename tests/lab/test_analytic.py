@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import pytest
 
 from caas_core.errors import CircuitOpen, IntegrationError
-from caas_core.http import HttpRequest
 from caas_core.policies.models import BreakerPolicy, RetryPolicy
 from caas_core.resilience import CLOSED, OPEN, CircuitBreaker, call_with_retry
 from caas_core.telemetry import Telemetry
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from scenarios.lab.stats import estimate
 from tests.helpers.scripted import answer, call_x

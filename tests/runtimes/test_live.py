@@ -16,7 +16,7 @@ import pytest
 import runtimes.live
 from caas_core.effects import NOW, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed
-from caas_core.http import HttpRequest
+from httpkit.messages import HttpRequest
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from simulators.vss import create_app

@@ -6,7 +6,7 @@ import pytest
 
 from caas_core.effects import NOW, Draw, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
 from runtimes.simulated import SimulatedRuntime
 from tests.helpers.scripted import HANG, answer, scripted, send_once
 

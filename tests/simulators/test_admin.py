@@ -10,8 +10,8 @@ import pytest
 from faker import Faker
 from faker import generator as faker_generator
 
-from caas_core.http import HttpRequest, HttpResponse
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import attach
 from simulators.admin import (

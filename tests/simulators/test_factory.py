@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from pydantic import ValidationError
 
-from caas_core.http import HttpRequest, HttpResponse
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
 from simulators.factory import FactoryConfig, create_simulator

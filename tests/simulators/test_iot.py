@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.signing import iot_headers, sign_iot_request
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.iot import IotConfig, LinkConfig, create_simulator

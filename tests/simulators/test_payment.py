@@ -16,8 +16,8 @@ import pytest
 from caas_core.cards import contains_card_number
 from caas_core.effects import Send
 from caas_core.errors import CallTimeout
-from caas_core.http import HttpRequest, HttpResponse
-from caas_core.web.exchange import Exchange
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
 from simulators.kit import durations

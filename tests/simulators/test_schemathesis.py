@@ -15,9 +15,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from caas_core.http import canonical_json
 from caas_core.signing import iot_headers
-from caas_core.web.flask_app import create_app
+from httpkit.flask_edge import create_app
+from httpkit.messages import canonical_json
 from runtimes.simulated import SIMULATED_EPOCH, SimulatedRuntime
 from simulators.kit.service import Simulator
 from simulators.registry import build_simulators, credentials

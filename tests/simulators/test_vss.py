@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from caas_core.http import HttpRequest
+from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.vss import VssConfig, create_simulator

@@ -15,11 +15,11 @@ from typing import Any
 from pact import Pact, match
 
 from caas_core.domain.records import Order, Payment
-from caas_core.http import HttpRequest
 from caas_core.policies import load_policies
 from caas_core.service import CaasCore
 from caas_core.webhooks.receiver import HEADERS
 from contracts import states
+from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from tests.contracts.examples import JSON, amount, example, identifier, timestamp, webhook_metadata
 

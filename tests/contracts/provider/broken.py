@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from caas_core.http import HttpRequest, HttpResponse, json_response
-from caas_core.web.problems import Problem
-from caas_core.web.routing import Handler
+from httpkit.messages import HttpRequest, HttpResponse, json_response
+from httpkit.problems import Problem
+from httpkit.routing import Handler
 from runtimes.live import LiveRuntime
 from simulators.admin import AdminConfig, AdminModel
 from simulators.admin import create_simulator as admin_simulator

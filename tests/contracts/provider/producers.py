@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from caas_core.http import HttpRequest, HttpResponse
-from caas_core.web.exchange import Exchange
 from caas_core.webhooks.receiver import HEADERS
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from simulators.factory import FactoryConfig
 from simulators.factory import create_simulator as factory_simulator

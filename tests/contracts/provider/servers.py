@@ -7,8 +7,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from caas_core.web.flask_app import create_app
 from contracts import states
+from httpkit.flask_edge import create_app
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from simulators.admin import AdminConfig

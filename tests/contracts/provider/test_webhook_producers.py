@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from caas_core.http import HttpRequest
 from contracts import states
 from contracts.catalogue import for_provider, load_contracts
 from contracts.results import render
 from contracts.verify import verify_messages
+from httpkit.messages import HttpRequest
 from tests.contracts.provider.producers import factory_status_change, message, payment_settlement
 
 Producer = Callable[[dict[str, Any]], HttpRequest]

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.web.routing import HeaderParam, Route
+from httpkit.routing import HeaderParam, Route
 
 REF = "#/components/schemas/{model}"
 # How `simulators.kit.webhooks` delivers every webhook, whichever simulator pushes it.

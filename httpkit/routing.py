@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from caas_core.http import HttpRequest, HttpResponse
-from caas_core.web.exchange import Exchange
-from caas_core.web.problems import Problem, problem_for
+from httpkit.exchange import Exchange
+from httpkit.messages import HttpRequest, HttpResponse
+from httpkit.problems import Problem, problem_for
 
 Handler = Callable[..., HttpResponse]  # handler(model, request, **path_params)
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from caas_core.http import HttpRequest, HttpResponse, problem
+from httpkit.messages import HttpRequest, HttpResponse, problem
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from caas_core.http import HttpResponse
+from httpkit.messages import HttpResponse
 
 Outcome = Literal["answer", "hang", "reset"]
 

@@ -18,11 +18,11 @@ from typing import Any, Literal, Protocol
 import flask
 from werkzeug.exceptions import HTTPException
 
-from caas_core.http import HttpRequest, HttpResponse
 from caas_core.runtime import Runtime
-from caas_core.web.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, Exchange
-from caas_core.web.problems import problem_for
-from caas_core.web.routing import Route, no_route, not_allowed
+from httpkit.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from httpkit.messages import HttpRequest, HttpResponse
+from httpkit.problems import problem_for
+from httpkit.routing import Route, no_route, not_allowed
 
 
 class Service(Protocol):
