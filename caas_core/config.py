@@ -4,18 +4,14 @@ catalogue, and where its state lives. The defaults are the sandbox's own credent
 from __future__ import annotations
 
 import base64
-from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from caas_core.systems import COUNTRIES
 
 SANDBOX_FACTORY_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-factory-webhooks-v1").decode()
 SANDBOX_PAYMENT_SECRET = "whsec_" + base64.b64encode(b"caas-sandbox-payment-webhooks-v1").decode()
 LOOPBACK = ("127.0.0.0/8", "::1/128")
-# The partner systems the core integrates; Admin is one registry per country.
-SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
-# The countries whose registries the core knows; the API takes orders for these only.
-Country = Literal["ES", "FR", "DE", "IT", "PT"]
-COUNTRIES: tuple[Country, ...] = get_args(Country)
 # The sandbox's credentials: the simulators' defaults and the core's, named once so the two cannot drift.
 SANDBOX_FACTORY_API_KEY = "factory-sandbox-key"
 SANDBOX_VSS_CLIENT_ID = "caas-sandbox"

@@ -14,9 +14,10 @@ import flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caas_core.api.app import create_app as create_core_app
-from caas_core.config import SYSTEMS, CoreConfig
+from caas_core.config import CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
+from caas_core.systems import ADMIN, ADMIN_SYSTEMS, SYSTEMS, country_of
 from httpkit.flask_edge import create_app, to_flask
 from httpkit.problems import problem_for
 from runtimes.live import LiveRuntime
@@ -53,11 +54,9 @@ class LiveSandbox:
         runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed)
         self.simulators = build_simulators(runtime, self.configs)
         self.core = CaasCore(runtime, self.policies, CoreConfig(database=self.database))
-        admin = {name: sim for name, sim in self.simulators.items() if name.startswith("admin-")}
-        apps: dict[str, Any] = {
-            name: create_app(self.simulators[name]) for name in SYSTEMS if name != "admin"
-        }
-        apps["admin"] = _admin_front(admin)
+        admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
+        apps: dict[str, Any] = {name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN}
+        apps[ADMIN] = _admin_front(admin)
         apps["core"] = create_core_app(self.core)
         try:
             for offset, name in enumerate(("core", *SYSTEMS)):  # the ports, in this order from the base
@@ -66,10 +65,8 @@ class LiveSandbox:
         except OSError:
             self.stop()
             raise
-        runtime.endpoints.update(
-            {name: server.url for name, server in self.servers.items() if name != "admin"}
-        )
-        runtime.endpoints.update({name: f"{self.servers['admin'].url}/{name[6:]}" for name in admin})
+        runtime.endpoints.update({name: server.url for name, server in self.servers.items() if name != ADMIN})
+        runtime.endpoints.update({name: self.servers[ADMIN].url + _prefix(name) for name in admin})
         with runtime.exclusive():
             self.core.start()
         return self
@@ -80,8 +77,8 @@ class LiveSandbox:
         listing: dict[str, Any] = {}
         for name, server in self.servers.items():
             listing[name] = {"url": server.url, **secrets[name]}
-        listing["admin"]["countries"] = {
-            code: f"{self.servers['admin'].url}/{code.lower()}" for code in secrets["admin"]["tokens"]
+        listing[ADMIN]["countries"] = {
+            country_of(name): self.servers[ADMIN].url + _prefix(name) for name in ADMIN_SYSTEMS
         }
         return listing
 
@@ -102,11 +99,16 @@ class LiveSandbox:
 def _admin_front(registries: dict[str, Simulator]) -> DispatcherMiddleware:
     """One server for the national registries, each under its country prefix (/es, /fr, ...)."""
     front = flask.Flask("simulators.admin")
-    countries = ", ".join(f"/{name[6:]}" for name in registries)
+    countries = ", ".join(_prefix(name) for name in registries)
 
     @front.route("/", defaults={"path": ""})
     @front.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def no_country(path: str) -> flask.Response:
         return to_flask(problem_for(404, f"each registry lives under its country: {countries}"))
 
-    return DispatcherMiddleware(front, {f"/{name[6:]}": create_app(sim) for name, sim in registries.items()})
+    return DispatcherMiddleware(front, {_prefix(name): create_app(sim) for name, sim in registries.items()})
+
+
+def _prefix(system: str) -> str:
+    """Where a country's registry is served on the Admin server: 'admin-es' -> '/es'."""
+    return f"/{country_of(system).lower()}"

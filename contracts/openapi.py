@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from caas_core.systems import admin_system
 from contracts.states import ADMIN_COUNTRIES
 
 OPENAPI_DIR = Path(__file__).resolve().parent / "openapi"
@@ -33,7 +34,7 @@ def documents() -> dict[str, dict[str, Any]]:
         registry = admin.country(code)
         document = admin.create_simulator(runtime, code).openapi()
         title = f"Vehicle registration API: {registry.name} ({registry.registry})"
-        built[f"admin-{code.lower()}.json"] = partner_document(document, title)
+        built[f"{admin_system(code)}.json"] = partner_document(document, title)
     return built
 
 

@@ -9,6 +9,8 @@ each interaction passes.
 
 from __future__ import annotations
 
+from caas_core.systems import COUNTRIES, admin_system
+
 CONSUMER = "caas-core"  # the core's adapters: every HTTP contract
 WEBHOOK_CONSUMER = "caas-webhooks"  # the core's webhook receipt: the message contracts
 
@@ -16,7 +18,7 @@ FACTORY = "factory-api"
 VSS = "vss-api"
 IOT = "iot-api"
 PAYMENT = "payment-gateway"
-ADMIN_COUNTRIES = ("ES", "FR", "DE", "IT", "PT")
+ADMIN_COUNTRIES = COUNTRIES
 
 
 def admin(country: str) -> str:
@@ -30,7 +32,7 @@ SYSTEMS: dict[str, str] = {
     VSS: "vss",
     IOT: "iot",
     PAYMENT: "payment",
-    **{admin(code): f"admin-{code.lower()}" for code in ADMIN_COUNTRIES},
+    **{admin(code): admin_system(code) for code in ADMIN_COUNTRIES},
 }
 # The providers partners build; the others are pre-existing or third-party systems we only describe.
 TO_BE_BUILT = (FACTORY, *(admin(code) for code in ADMIN_COUNTRIES))

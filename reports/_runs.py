@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
+from caas_core.systems import ADMIN, family
+
 Record = dict[str, Any]
 
 # The numbers a reader looks at first; the HTML shows every metric, these go in the summaries.
@@ -29,9 +31,6 @@ KEY_METRICS = (
     "tickets.tech_support",
     "queue.iot.max_depth",
 )
-# caas_core.config.SYSTEMS, restated: importing the core would load pydantic into every report
-# (tests/reports/test_systems.py keeps the two in step).
-SYSTEMS = ("factory", "vss", "iot", "payment", "admin")
 DASH = "\u2013"  # an en dash, as typeset ranges use; spelt as an escape to keep the source ASCII
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -206,13 +205,8 @@ def _scalar(value: Any) -> str:
     return json.dumps(value, sort_keys=True)
 
 
-def system_of(subject: str) -> str:
-    """Breakers and faults are per country for Admin bodies (`admin-es`); policies are per system."""
-    return "admin" if subject.startswith("admin-") else subject
-
-
 def fault_hits(fault_system: str, subject: str) -> bool:
     """Whether a fault on `fault_system` acts on the breaker or queue named `subject`."""
     if fault_system == subject:
         return True
-    return system_of(fault_system) == system_of(subject) and "admin" in (fault_system, subject)
+    return family(fault_system) == family(subject) and ADMIN in (fault_system, subject)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reports._runs import DASH, KEY_METRICS, SYSTEMS, Record, ScenarioRuns, clock, fault_text, group, span
+from caas_core.systems import SYSTEMS
+from reports._runs import DASH, KEY_METRICS, Record, ScenarioRuns, clock, fault_text, group, span
 
 
 def _cell(value: object) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from caas_core.systems import SYSTEMS, family
 from reports._figures import Plot, grouped, hbars, new_figure, png_uri, style, time_scale, top_legend
-from reports._runs import DASH, SYSTEMS, Record, ScenarioRuns, fault_hits, fault_until, system_of
+from reports._runs import DASH, Record, ScenarioRuns, fault_hits, fault_until
 
 STATE_LEVEL = {"closed": 0, "half_open": 1, "open": 2}
 MAX_LINES = 8  # beyond this many replications a time series is a smear; the caption says how many show
@@ -81,11 +82,11 @@ def breaker_subjects(runs: ScenarioRuns) -> list[str]:
     subjects = {e["subject"] for r in runs.records for e in r.get("events", []) if e["kind"] == "circuit"}
     breakers = runs.first.get("policies", {}).get("breakers", {})
     for fault in _call_faults(runs):
-        guarded = breakers.get(system_of(fault["system"]), {}).get("enabled")
+        guarded = breakers.get(family(fault["system"]), {}).get("enabled")
         if guarded and not any(fault_hits(fault["system"], s) for s in subjects):
             subjects.add(fault["system"])
     order = {s: i for i, s in enumerate(SYSTEMS)}
-    return sorted(subjects, key=lambda s: (order.get(system_of(s), len(order)), s))
+    return sorted(subjects, key=lambda s: (order.get(family(s), len(order)), s))
 
 
 def breaker_plot(runs: ScenarioRuns) -> Plot:

@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from caas_core.adapters.admin import system_for
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Payment, Purchase
+from caas_core.systems import admin_system
 from scenarios.world import World
 
 # How long a purchase may stay in flight before it counts as lost: the worst cases of the VSS check, the
@@ -99,7 +99,7 @@ def delivered_registered(world: World, now: float) -> InvariantResult:
     alerted = {a.entity for a in store.alerts("ops") if a.resolved_at is None}
     bad = []
     for order in store.all(Order, status=orders.REGISTERED):
-        registry = world.simulators[system_for(order.country)].model
+        registry = world.simulators[admin_system(order.country)].model
         if order.vin is None or registry.registration(order.vin) is None:  # type: ignore[attr-defined]
             bad.append(f"order {order.id} deliverable but {order.vin} is not registered in {order.country}")
     for order in store.all(Order, status=orders.DELIVERY_BLOCKED):

@@ -6,7 +6,7 @@ metrics without loading the simulators.
 
 from __future__ import annotations
 
-from caas_core.config import SYSTEMS
+from caas_core.systems import SYSTEMS
 
 
 # Admin has one breaker per country: its circuit metrics add theirs up.

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.resilience.breaker import CLOSED
+from caas_core.systems import SYSTEMS, family
 from scenarios.invariants import captured_without_activation, captures_by_purchase
 from scenarios.metric_names import CATALOGUE
-from scenarios.model import SYSTEMS
 
 if TYPE_CHECKING:
     from scenarios.world import World
@@ -83,7 +83,7 @@ def _circuits(circuit_events: list, end: float) -> dict[str, float]:
     open_s = dict.fromkeys(SYSTEMS, 0.0)
     left_closed_at: dict[str, float] = {}  # by breaker
     for event in circuit_events:
-        breaker, new, system = event.subject, dict(event.data)["new"], _system(event.subject)
+        breaker, new, system = event.subject, dict(event.data)["new"], family(event.subject)
         if system not in open_s:
             continue
         if new == "open":
@@ -93,7 +93,7 @@ def _circuits(circuit_events: list, end: float) -> dict[str, float]:
         elif breaker in left_closed_at:
             open_s[system] += event.t - left_closed_at.pop(breaker)
     for breaker, since in left_closed_at.items():
-        open_s[_system(breaker)] += end - since
+        open_s[family(breaker)] += end - since
     metrics: dict[str, float] = {}
     for system in SYSTEMS:
         metrics[f"circuit.{system}.opened_count"] = opened[system]
@@ -104,17 +104,17 @@ def _circuits(circuit_events: list, end: float) -> dict[str, float]:
 def _calls(telemetry) -> dict[str, float]:
     attempts: Counter[str] = Counter()
     for subject, n in Counter(e.subject for e in telemetry.of_kind("attempt")).items():
-        attempts[_system(subject.split(" ", 1)[0])] += n
+        attempts[family(subject.split(" ", 1)[0])] += n
     retries: Counter[str] = Counter()
     for (system, _), n in telemetry.metrics.retry_count.items():
-        retries[_system(system)] += n
+        retries[family(system)] += n
     requests: Counter[str] = Counter()
     for (system, _), n in telemetry.metrics.request_count.items():
-        requests[_system(system)] += n
+        requests[family(system)] += n
     metrics: dict[str, float] = {}
     durations: dict[str, list[float]] = {s: [] for s in SYSTEMS}
     for (system, _), samples in telemetry.metrics.request_duration.items():
-        durations[_system(system)].extend(samples)
+        durations[family(system)].extend(samples)
     for system in SYSTEMS:
         ordered = sorted(durations[system])
         for q in (50, 95, 99):
@@ -124,10 +124,6 @@ def _calls(telemetry) -> dict[str, float]:
         metrics[f"calls.{system}.requests"] = requests[system]
         metrics[f"calls.{system}.amplification"] = attempts[system] / logical if logical > 0 else 0.0
     return metrics
-
-
-def _system(name: str) -> str:
-    return "admin" if name.startswith("admin-") else name
 
 
 def _quantile(values: list[float], q: float) -> float:

@@ -24,8 +24,9 @@ from pydantic import (
     model_validator,
 )
 
-from caas_core.config import COUNTRIES, SYSTEMS, CoreConfig, Country
+from caas_core.config import CoreConfig
 from caas_core.errors import ConfigError
+from caas_core.systems import ADDRESSABLE, COUNTRIES, SYSTEMS, Country
 from caas_core.validation import first_error_line
 from scenarios.metric_names import CATALOGUE
 from simulators.kit.faults import Fault
@@ -147,9 +148,9 @@ class FaultStep(_Strict):
     @field_validator("system")
     @classmethod
     def _known_system(cls, system: str) -> str:
-        countries = tuple(f"admin-{c.lower()}" for c in COUNTRIES)
-        if system not in SYSTEMS + countries:
-            raise ValueError(f"unknown system {system!r}; one of {', '.join(SYSTEMS + countries)}")
+        known = (*SYSTEMS, *(s for s in ADDRESSABLE if s not in SYSTEMS))
+        if system not in known:
+            raise ValueError(f"unknown system {system!r}; one of {', '.join(known)}")
         return system
 
     @model_validator(mode="after")

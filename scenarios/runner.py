@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
+from caas_core.systems import members
 from caas_core.validation import first_error_line
 from runtimes.simulated import SimulatedRuntime, few_collections
 from scenarios import workload
@@ -100,7 +101,7 @@ def _run(
     run_seed = (scenario.seed if seed is None else seed) + replication
     world = build_world(run_seed, transport, policies, simulator_configs(scenario))
     for step in scenario.faults:
-        for system in _targets(step.system, world.simulators):
+        for system in members(step.system):
             world.simulators[system].faults.add(step.windowed())
     workload.start(world.runtime, scenario, world.simulators["vss"].model.fleet)  # type: ignore[attr-defined]
     world.run(until=scenario.duration)
@@ -141,7 +142,7 @@ def check(scenario: Scenario, *policies_files: Path | None) -> None:
     simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
     for index, step in enumerate(scenario.faults):
         # Inert only where it can act on none of its targets ("admin" names every country's registry).
-        reasons = [simulators[t].why_inert(step.fault) for t in _targets(step.system, simulators)]
+        reasons = [simulators[t].why_inert(step.fault) for t in members(step.system)]
         if all(reasons):
             field, reason = reasons[0]  # type: ignore[misc]
             where = f"faults.{index}.fault" + ("" if field == "body" else f".{field}")
@@ -168,12 +169,6 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
                 first_error_line(exc, f"scenario {scenario.name}: simulators.{system}", config_type)
             ) from None
     return configs
-
-
-def _targets(system: str, simulators: dict[str, Any]) -> list[str]:
-    if system == "admin":
-        return sorted(name for name in simulators if name.startswith("admin-"))
-    return [system]
 
 
 def _probe(probe: Probe, metrics: dict[str, float]) -> Check:

@@ -29,6 +29,7 @@ from caas_core.policies.models import BreakerPolicy, RetryPolicy
 from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, OnTransition, breaker_for
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
+from caas_core.systems import admin_system
 from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse
 
@@ -38,16 +39,11 @@ REGISTER_ROUTE = f"POST {REGISTER_PATH}"
 Gate = CircuitBreaker | NoBreaker
 
 
-def system_for(country: str) -> str:
-    """The system name of a country's registry: 'ES' -> 'admin-es'."""
-    return f"admin-{country.lower()}"
-
-
 def country_breakers(
     countries: Iterable[str], policy: BreakerPolicy, on_transition: OnTransition | None = None
 ) -> dict[str, Gate]:
     """One breaker per country (NoBreaker for each while the policy disables them)."""
-    return {c.upper(): breaker_for(system_for(c), policy, on_transition) for c in countries}
+    return {c.upper(): breaker_for(admin_system(c), policy, on_transition) for c in countries}
 
 
 class Owner(BaseModel):
@@ -100,7 +96,7 @@ class AdminRegistrationAdapter:
         if token is None:  # our configuration is incomplete: nothing a partner did
             raise ConfigError(f"no admin registry credential for country {code}; have {sorted(self.tokens)}")
         trace = trace or (yield from new_trace())
-        system = system_for(code)
+        system = admin_system(code)
         request = HttpRequest(
             "POST",
             REGISTER_PATH,

@@ -14,9 +14,9 @@ from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import VehicleSpec
 from caas_core.api.metrics import CONTENT_TYPE, exposition
 from caas_core.cards import find_card_number
-from caas_core.config import Country
 from caas_core.domain.records import Order, Purchase
 from caas_core.service import CaasCore, CommandRefused
+from caas_core.systems import Country
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
 from httpkit.routing import Answer, HeaderParam, QueryParam, Route

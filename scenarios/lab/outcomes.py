@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scenarios.model import SYSTEMS
+from caas_core.systems import SYSTEMS
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The Admin simulators: national vehicle-registration bodies, one simulator per country."""
 
-from simulators.admin.app import create_app, create_simulator, create_simulators, system_name
+from simulators.admin.app import create_app, create_simulator, create_simulators
 from simulators.admin.countries import COUNTRIES, REGISTRIES, Country, country
 from simulators.admin.model import AdminConfig, AdminModel, Outage, Registration
 
@@ -16,5 +16,4 @@ __all__ = [
     "create_app",
     "create_simulator",
     "create_simulators",
-    "system_name",
 ]

@@ -20,11 +20,6 @@ from simulators.admin.states import STATES
 from simulators.kit.service import Simulator
 
 
-def system_name(country_code: str) -> str:
-    """The system name the CaaS core addresses a country's registry by: 'ES' -> 'admin-es'."""
-    return country(country_code).system
-
-
 def create_simulator(runtime: Runtime, country_code: str, config: AdminConfig | None = None) -> Simulator:
     registry = country(country_code)
     config = config or AdminConfig()

@@ -25,6 +25,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from pydantic_core import PydanticCustomError
 
 from caas_core.config import sandbox_admin_token
+from caas_core.systems import admin_system
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PostalCode5 = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="5 digits", examples=["75001"])]
@@ -178,7 +179,7 @@ class Country:
     @property
     def system(self) -> str:
         """How the CaaS core and the runtime's transports name this registry."""
-        return f"admin-{self.code.lower()}"
+        return admin_system(self.code)
 
 
 REGISTRIES: dict[str, Country] = {

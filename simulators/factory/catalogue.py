@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from caas_core.config import Country
+from caas_core.systems import Country
 from simulators.kit.fleet import check_digit
 
 ModelName = Literal["CITY", "TOURER", "SUV"]

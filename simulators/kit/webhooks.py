@@ -24,11 +24,10 @@ from standardwebhooks import Webhook
 from caas_core.effects import NOW, Flow, Send, Sleep
 from caas_core.errors import TransportError
 from caas_core.runtime import Runtime
+from caas_core.systems import CORE
 from httpkit.messages import HttpRequest, canonical_json
 from simulators.kit.faults import FaultPlan, WebhookFaults
 from simulators.kit.timestamps import rfc3339
-
-TARGET = "core"  # the system every webhook is sent to
 
 # The key a bad_signature fault signs with: valid base64, but not the shared secret.
 WRONG_SECRET = "whsec_d3JvbmctZnJvbS1hLWZvcmdlcnMtZHJhd2Vy"
@@ -136,7 +135,7 @@ class WebhookSender:
             request = HttpRequest("POST", self.path, headers=headers, json=payload)
             wait = backoff
             try:
-                response = yield Send(TARGET, request, self.policy.timeout_s)
+                response = yield Send(CORE, request, self.policy.timeout_s)
             except TransportError as error:
                 outcome = type(error).__name__
             else:

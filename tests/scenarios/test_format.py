@@ -172,7 +172,7 @@ def test_durations(text, seconds):
         ),
         (
             {"at": 0, "system": "admin", "fault": {"route": "GET /registrations", "hang": {}}},
-            "faults.0.fault.route: admin-de has no route 'GET /registrations'; it serves: "
+            "faults.0.fault.route: admin-es has no route 'GET /registrations'; it serves: "
             "POST /api/registration/vehicles",
         ),
     ],

@@ -10,6 +10,7 @@ import pytest
 from faker import Faker
 from faker import generator as faker_generator
 
+from caas_core.systems import admin_system
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
@@ -21,7 +22,6 @@ from simulators.admin import (
     create_app,
     create_simulator,
     create_simulators,
-    system_name,
 )
 from simulators.kit.faults import ErrorSpec, Fault
 from simulators.kit.service import Simulator
@@ -65,7 +65,7 @@ def register(runtime: SimulatedRuntime, country: str, payload: Any, headers: dic
 
 
 def send(runtime: SimulatedRuntime, country: str, request: HttpRequest) -> HttpResponse:
-    exchange = runtime.transports[system_name(country)].exchange(request)
+    exchange = runtime.transports[admin_system(country)].exchange(request)
     assert exchange.response is not None
     return exchange.response
 
@@ -458,7 +458,6 @@ def test_create_simulators_builds_one_registry_per_country() -> None:
         "admin-pt-sandbox-token",
     ]
     assert len({id(sim.faults) for sim in sims.values()}) == 5
-    assert system_name("pt") == "admin-pt"
     with pytest.raises(ValueError, match=r"^no admin registry for country 'NL'; known: ES, FR, DE, IT, PT$"):
         create_simulator(runtime, "NL")
 
