@@ -25,9 +25,7 @@ class Now:
     """Result: runtime seconds since start (float)."""
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Sleep:
     """Result: None, after `seconds` of runtime time."""
 
@@ -38,9 +36,7 @@ class Sleep:
             raise ValueError(f"Sleep needs a non-negative duration, got {self.seconds}")
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Send:
     """Result: an `HttpResponse`; or `CallTimeout` / `ConnectionFailed` is thrown in.
 
@@ -57,9 +53,7 @@ class Send:
             raise ValueError(f"Send needs a positive timeout or None, got {self.timeout}")
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Draw:
     """Result: `getattr(stream, method)(*args)` on the named seeded random stream."""
 

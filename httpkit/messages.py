@@ -2,6 +2,10 @@
 
 A fast in-process transport passes `json` objects through untouched; the wire and live transports
 serialise them. Either way `HttpResponse.json()` is how a caller reads a body.
+
+Per-call records, here and wherever one is built for every simulated call (effects, exchanges, journal
+entries, permits, deadlines), are `@dataclass(slots=True)` but not frozen: a frozen one costs three
+times as much to build. Treat them as immutable all the same.
 """
 
 from __future__ import annotations
@@ -12,9 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see above)
 class HttpRequest:
     method: str
     path: str
@@ -46,9 +48,7 @@ class HttpRequest:
 _UNREAD = object()
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see above)
 class HttpResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)

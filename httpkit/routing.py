@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
@@ -59,14 +59,15 @@ class Route:
     security: tuple[str, ...] = ()  # the document's security schemes a request must satisfy, all together
     query: tuple[QueryParam, ...] = ()
     headers: tuple[HeaderParam, ...] = ()
-    # Derived once: every request reads them.
-    key: str = field(init=False, repr=False, compare=False)  # how faults and the journal name the route
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "key", f"{self.method} {self.template}")
-        regex = _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.template)
-        object.__setattr__(self, "pattern", re.compile(f"^{regex}$"))
+    @property
+    def key(self) -> str:
+        """How faults and the journal name the route: 'GET /api/v2/vehicles/{vin}/maintenance'."""
+        return f"{self.method} {self.template}"
+
+    def pattern(self) -> re.Pattern[str]:
+        """A regular expression that matches the route's paths, capturing its parameters by name."""
+        return re.compile("^" + _PARAM.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", self.template) + "$")
 
     @property
     def params(self) -> list[str]:
@@ -90,7 +91,7 @@ class Router:
     def __init__(self, routes: list[Route]) -> None:
         self.routes = routes
         # Each route's literal prefix (up to its first parameter): a cheap test before the regex.
-        self._prefixes = [(route, route.template.split("{", 1)[0]) for route in routes]
+        self._prefixes = [(route, route.template.split("{", 1)[0], route.pattern()) for route in routes]
         self._recent: dict[tuple[str, str], Match] = {}
 
     def match(self, request: HttpRequest) -> Match:
@@ -104,10 +105,10 @@ class Router:
 
     def _match(self, method: str, path: str) -> Match:
         allowed: list[str] = []
-        for route, prefix in self._prefixes:
+        for route, prefix, pattern in self._prefixes:
             if not path.startswith(prefix):
                 continue
-            found = route.pattern.match(path)
+            found = pattern.match(path)
             if found is None:
                 continue
             if route.method == method:

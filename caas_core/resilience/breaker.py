@@ -36,9 +36,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-# Slots, not frozen: one is built for every simulated call, and a frozen one costs three times as much
-# to build. Treat it as immutable all the same.
-@dataclass(slots=True)
+@dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Permit:
     """Handed out with each call let through; the call's result is reported against it."""
 
