@@ -61,22 +61,22 @@ FLEET_DAY = Scenario.model_validate(
 
 
 class Recorder:
-    """Wraps the fast transport's exchange to note (start, latency) of every call, the start read from
+    """Wraps the fast transport's handle_request to note (start, latency) of every call, the start read from
     the called service's runtime clock."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[float, float]] = []
 
     def install(self) -> Recorder:
-        original = FastTransport.exchange
+        original = FastTransport.handle_request
         calls = self.calls
 
-        def exchange(transport: FastTransport, request: HttpRequest) -> Exchange:
-            answer = original(transport, request)
+        def handle_request(transport: FastTransport, request: HttpRequest, timeout: float | None) -> Exchange:
+            answer = original(transport, request, timeout)
             calls.append((transport.service.runtime.now(), answer.latency))  # type: ignore[attr-defined]
             return answer
 
-        FastTransport.exchange = exchange  # type: ignore[method-assign]
+        FastTransport.handle_request = handle_request  # type: ignore[method-assign]
         return self
 
 

@@ -2,7 +2,7 @@
 
 Ports from `port_base` P: core P, factory P+1, vss P+2, iot P+3, payment P+4, admin P+5 (each country
 under its own prefix: /es, /fr, ...). With P = 0 every server takes a free port (tests, benchmarks).
-The core is wired to the simulators (endpoints, credentials, webhook secrets) and they to it.
+The core is wired to the simulators (transports, credentials, webhook secrets) and they to it.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from caas_core.api.app import create_app as create_core_app
 from caas_core.config import CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
-from caas_core.systems import ADMIN, ADMIN_SYSTEMS, SYSTEMS, country_of
+from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from httpkit.flask_edge import create_app, to_flask
 from httpkit.problems import problem_for
+from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
+from runtimes.transports import live_transport
 from simulators.kit.service import Simulator
 from simulators.registry import build_simulators, credentials
 
@@ -57,16 +59,20 @@ class LiveSandbox:
         admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
         apps: dict[str, Any] = {name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN}
         apps[ADMIN] = _admin_front(admin)
-        apps["core"] = create_core_app(self.core)
+        apps[CORE] = create_core_app(self.core)
         try:
-            for offset, name in enumerate(("core", *SYSTEMS)):  # the ports, in this order from the base
+            for offset, name in enumerate((CORE, *SYSTEMS)):  # the ports, in this order from the base
                 port = self.port_base + offset if self.port_base else 0
-                self.servers[name] = BackgroundServer(apps[name], HOST, port, self.threads).start()
+                app = Delivery(apps[name], runtime)
+                self.servers[name] = BackgroundServer(app, HOST, port, self.threads).start()
         except OSError:
             self.stop()
             raise
-        runtime.endpoints.update({name: server.url for name, server in self.servers.items() if name != ADMIN})
-        runtime.endpoints.update({name: self.servers[ADMIN].url + _prefix(name) for name in admin})
+        for name, server in self.servers.items():
+            if name != ADMIN:
+                runtime.mount(name, live_transport(server.url))
+        for name in admin:
+            runtime.mount(name, live_transport(self.servers[ADMIN].url + _prefix(name)))
         with runtime.exclusive():
             self.core.start()
         return self

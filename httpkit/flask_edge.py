@@ -2,8 +2,8 @@
 
 One URL rule per route; a Werkzeug request becomes our `HttpRequest`, the service's `Exchange` becomes a
 Flask response, and routing errors are problem documents worded like our own router's. The service runs
-under its runtime's lock. `latency="sleep"` (live) really waits the sampled latency, on the server's
-thread and outside the lock; `latency="report"` (the simulated wire transport) hands it back in headers.
+under its runtime's lock. The edge never waits: it reports the exchange's latency and outcome in two
+headers (see `httpkit.exchange`), and whoever serves the app delivers them.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import flask
 from werkzeug.exceptions import HTTPException
 
 from caas_core.runtime import Runtime
-from httpkit.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.problems import problem_for
 from httpkit.routing import Route, no_route, not_allowed
@@ -35,17 +35,15 @@ class Service(Protocol):
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange: ...
 
 
-LatencyMode = Literal["sleep", "report"]
-
 # Deeper JSON than any of our bodies needs; far below the depth at which the json module's recursion
 # (parsing here, serialising in the handlers) would fail with a server error.
 MAX_JSON_DEPTH = 64
 
 
-def create_app(service: Service, latency: LatencyMode = "sleep") -> flask.Flask:
+def create_app(service: Service) -> flask.Flask:
+    """The service behind Flask; the service itself is `app.extensions["simulator"]`."""
     app = flask.Flask(f"caas_sandbox.{service.name}")
     app.extensions["simulator"] = service
-    app.extensions["latency_mode"] = latency
     blueprint = flask.Blueprint(service.name, __name__)
     routes_by_rule: dict[str, dict[str, Route]] = defaultdict(dict)
     for route in service.routes:
@@ -70,37 +68,18 @@ def _view_for(service: Service, routes: dict[str, Route]) -> Callable[..., flask
             return to_flask(request)
         with service.runtime.exclusive():
             exchange = service.handle_route(route, params, request)
-        return _deliver(service, exchange)
+        return reported(exchange)
 
     return view
 
 
-def _deliver(service: Service, exchange: Exchange) -> flask.Response:
-    if flask.current_app.extensions["latency_mode"] == "report":
-        response = exchange.response or HttpResponse(504)
-        answer = to_flask(response)
-        answer.headers[LATENCY_HEADER] = repr(exchange.latency)
-        answer.headers[OUTCOME_HEADER] = exchange.outcome
-        return answer
-    block = service.runtime.block  # type: ignore[attr-defined]  # only the live runtime blocks
-    if exchange.outcome == "hang":
-        block(HANG_HOLD_S)
-        return to_flask(problem_for(504, "the simulator did not answer (injected hang)"))
-    block(exchange.latency)
-    if exchange.outcome == "reset":
-        return _cut_short()
-    assert exchange.response is not None
-    return to_flask(exchange.response)
-
-
-def _cut_short() -> flask.Response:
-    """A reset, as near as WSGI gets: promise a body, send one byte of it, and let the server drop the
-    connection. The client sees the connection fail mid-answer, never a status it could act on."""
-
-    def one_byte():
-        yield b"{"
-
-    return flask.Response(one_byte(), status=200, headers={"Content-Length": "64"})
+def reported(exchange: Exchange) -> flask.Response:
+    """The exchange as a Flask response that reports when it is due and how it ends. A hang or a reset
+    has no answer of its own: the 504 stands in until whoever delivers it acts on the outcome."""
+    answer = to_flask(exchange.response or problem_for(504, "the server did not answer"))
+    answer.headers[LATENCY_HEADER] = repr(exchange.latency)
+    answer.headers[OUTCOME_HEADER] = exchange.outcome
+    return answer
 
 
 @dataclass(slots=True)

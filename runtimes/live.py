@@ -1,9 +1,10 @@
-"""The live runtime: the wall clock scaled by `speed`, httpx over real sockets, one loop thread.
+"""The live runtime: the wall clock scaled by `speed`, real sockets, one loop thread.
 
 Every flow runs on one asyncio loop thread, and each of its steps holds the runtime's lock, so core
 state is touched by one thread at a time, exactly as under SimPy. Foreign threads (a WSGI server's
-workers) take the same lock through `exclusive()`. `speed` scales every duration together: runtime
-seconds pass `speed` times faster than wall seconds, for sleeps, timeouts, timers and injected latency.
+workers, the transports' calls) take the same lock through `exclusive()` when they touch that state.
+`speed` scales every duration together: runtime seconds pass `speed` times faster than wall seconds,
+for sleeps, timeouts, timers and injected latency.
 """
 
 from __future__ import annotations
@@ -11,34 +12,36 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
-
-import httpx
 
 from caas_core.effects import Draw, Flow, Now, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
 from httpkit.messages import HttpResponse
 from runtimes.streams import Streams
+from runtimes.transports import Transport
+
+# Calls in flight at once: each holds a thread of the pool while its transport waits on the network.
+MAX_CALLS_IN_FLIGHT = 512
 
 
 class LiveRuntime:
-    def __init__(self, seed: int, speed: float = 1.0, endpoints: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, seed: int, speed: float = 1.0, transports: Mapping[str, Transport] | None = None
+    ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.seed = seed
         self.speed = speed
-        self.endpoints: dict[str, str] = dict(endpoints or {})
+        self.transports: dict[str, Transport] = dict(transports or {})
         self._streams = Streams(seed)
         self._lock = threading.RLock()
         self._closed = threading.Event()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="live-runtime", daemon=True)
         self._thread.start()
-        self._client = httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=500, max_keepalive_connections=100)
-        )
+        self._calls = ThreadPoolExecutor(MAX_CALLS_IN_FLIGHT, thread_name_prefix="live-call")
         self._started = time.monotonic()
         self.epoch = time.time()
         self._handlers: dict[type, Callable[[Any], Coroutine[Any, Any, Any]]] = {
@@ -69,6 +72,10 @@ class LiveRuntime:
         return self._lock
 
     # -- live only ------------------------------------------------------------------------------
+    def mount(self, system: str, transport: Transport) -> None:
+        """Send `system`'s calls through `transport` (one per system, as httpx's mounts)."""
+        self.transports[system] = transport
+
     def block(self, seconds: float) -> None:
         """Hold the calling (foreign) thread for `seconds` of runtime time; released early by close()."""
         if seconds > 0:
@@ -81,13 +88,17 @@ class LiveRuntime:
         asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        self._calls.shutdown(wait=False, cancel_futures=True)
+        for transport in self.transports.values():
+            close = getattr(transport, "close", None)
+            if close is not None:
+                close()
 
     async def _shutdown(self) -> None:
         pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        await self._client.aclose()
 
     def __enter__(self) -> LiveRuntime:
         return self
@@ -123,21 +134,21 @@ class LiveRuntime:
             return getattr(self._streams.get(effect.stream), effect.method)(*effect.args)
 
     async def _send(self, effect: Send) -> HttpResponse:
-        request = effect.request
-        headers = request.wire_headers()
-        url = self.endpoints[effect.system] + request.path
+        """The transport's call runs on a thread of its own; the answer is due after whatever latency
+        the exchange still holds (none over a socket, where it has passed already)."""
+        transport = self.transports[effect.system]
         wall_timeout = None if effect.timeout is None else effect.timeout / self.speed
         try:
             async with asyncio.timeout(wall_timeout):
-                answer = await self._client.request(
-                    request.method,
-                    url,
-                    params=request.query or None,
-                    headers=headers,
-                    content=request.body_bytes(),
+                exchange = await self._loop.run_in_executor(
+                    self._calls, transport.handle_request, effect.request, wall_timeout
                 )
+                if exchange.outcome == "hang":
+                    await asyncio.Event().wait()  # no answer: only the timeout ends the wait
+                await asyncio.sleep(exchange.latency / self.speed)
         except TimeoutError:
             raise CallTimeout(f"{effect.system}: no answer in {effect.timeout:g}s") from None
-        except httpx.HTTPError as exc:
-            raise ConnectionFailed(f"{effect.system}: {type(exc).__name__}") from None
-        return HttpResponse(answer.status_code, dict(answer.headers), body=answer.content)
+        if exchange.outcome in ("reset", "refused"):
+            raise ConnectionFailed(f"{effect.system}: connection {exchange.outcome}")
+        assert exchange.response is not None
+        return exchange.response

@@ -7,7 +7,7 @@ wait on whose value is the result. A result that is an IntegrationError is throw
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +67,7 @@ SIMULATED_EPOCH = 1_767_225_600.0
 
 
 class SimulatedRuntime:
-    def __init__(self, seed: int, transports: dict[str, Transport] | None = None) -> None:
+    def __init__(self, seed: int, transports: Mapping[str, Transport] | None = None) -> None:
         self.seed = seed
         self.epoch = SIMULATED_EPOCH
         self.env = simpy.Environment()
@@ -95,6 +95,10 @@ class SimulatedRuntime:
 
     def exclusive(self) -> nullcontext[None]:
         return nullcontext()  # one thread only: SimPy's
+
+    def mount(self, system: str, transport: Transport) -> None:
+        """Send `system`'s calls through `transport` (one per system, as httpx's mounts)."""
+        self.transports[system] = transport
 
     def run(self, until: float | None = None) -> None:
         with few_collections():
@@ -140,13 +144,14 @@ class SimulatedRuntime:
     def _send(self, effect: Send) -> Event:
         """The server acts on arrival; the answer comes back after the sampled latency. No AnyOf race:
         the latency is known before the wait, so the shorter of it and the timeout is waited."""
-        exchange = self.transports[effect.system].exchange(effect.request)
+        exchange = self.transports[effect.system].handle_request(effect.request, effect.timeout)
         timeout = effect.timeout
         hang = exchange.outcome == "hang"
         if hang and timeout is None:
             return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
         if timeout is not None and (hang or exchange.latency > timeout):
             return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
-        if exchange.outcome == "reset":
-            return self.env.timeout(exchange.latency, ConnectionFailed(f"{effect.system}: connection reset"))
+        if exchange.outcome != "answer":  # reset or refused
+            failure = ConnectionFailed(f"{effect.system}: connection {exchange.outcome}")
+            return self.env.timeout(exchange.latency, failure)
         return self.env.timeout(exchange.latency, exchange.response)

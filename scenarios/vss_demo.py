@@ -27,10 +27,12 @@ from caas_core.resilience.breaker import breaker_for
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Telemetry
 from httpkit.flask_edge import create_app
+from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from runtimes.simulated import SimulatedRuntime
 from runtimes.streams import Streams
+from runtimes.transports import live_transport
 from scenarios.wiring import TransportName, attach
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import TEST_VEHICLES, shared_fleet
@@ -124,9 +126,9 @@ def run_live(
     """The same plan over loopback sockets: VSS under waitress, the live runtime at `speed`."""
     policies = policies or load_policies()
     with LiveRuntime(seed, speed=speed) as runtime:
-        app = create_app(_build_vss(runtime), latency="sleep")
+        app = Delivery(create_app(_build_vss(runtime)), runtime)
         with BackgroundServer(app, threads=32) as server:
-            runtime.endpoints["vss"] = server.url
+            runtime.mount("vss", live_transport(server.url))
             httpx.post(f"{server.url}/__sandbox/faults", json=OUTAGE).raise_for_status()
             telemetry, adapter = _adapter(policies)
             futures = [runtime.spawn(_check_at(adapter, i, c)) for i, c in enumerate(checks)]

@@ -9,7 +9,7 @@ from caas_core.api.service import CoreApi
 from caas_core.runtime import Runtime
 from httpkit.flask_edge import create_app
 from runtimes.simulated import SimulatedRuntime
-from runtimes.transports import FastTransport, Transport, WireTransport
+from runtimes.transports import FastTransport, Transport, wire_transport
 from simulators.kit.service import Simulator
 
 TransportName = Literal["fast", "wire"]
@@ -23,7 +23,7 @@ def transport_for(
     caller's address a fast call shows (the wire's WSGI peer is this machine)."""
     if transport == "fast":
         return FastTransport(service, peer)
-    return WireTransport(create_app(service, latency="report"))
+    return wire_transport(create_app(service))
 
 
 def attach(
@@ -31,5 +31,5 @@ def attach(
 ) -> Simulator:
     """Build a simulator on `runtime` and route its system's calls through `transport`."""
     simulator = build(runtime)
-    runtime.transports[simulator.name] = transport_for(simulator, transport)
+    runtime.mount(simulator.name, transport_for(simulator, transport))
     return simulator

@@ -10,6 +10,7 @@ from typing import Any
 from caas_core.api.service import CoreApi
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
+from caas_core.systems import CORE
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TransportName, transport_for
 from simulators.kit.service import Simulator
@@ -35,9 +36,9 @@ def build_world(
     runtime = SimulatedRuntime(seed)
     simulators = build_simulators(runtime, configs)
     for name, simulator in simulators.items():
-        runtime.transports[name] = transport_for(simulator, transport)
+        runtime.mount(name, transport_for(simulator, transport))
     core = CaasCore(runtime, policies or load_policies())
     # Simulators push their webhooks to the core from this machine, as the core's allowlist expects.
-    runtime.transports["core"] = transport_for(CoreApi(core), transport, peer="127.0.0.1")
+    runtime.mount(CORE, transport_for(CoreApi(core), transport, peer="127.0.0.1"))
     core.start()
     return World(runtime, simulators, core)

@@ -66,14 +66,17 @@ PUBLIC = {
     ],
     "runtimes": [
         "BackgroundServer",
+        "Delivery",
         "FastTransport",
+        "HttpxTransport",
         "LiveRuntime",
         "SimHandle",
         "SimulatedRuntime",
         "Streams",
         "Transport",
-        "WireTransport",
+        "live_transport",
         "stream_seed",
+        "wire_transport",
     ],
     "httpkit": [
         "Exchange",

@@ -6,10 +6,9 @@ import flask
 
 from caas_core.api.service import CoreApi
 from caas_core.service import CaasCore
-from httpkit.flask_edge import LatencyMode
 from httpkit.flask_edge import create_app as serve_routes
 
 
-def create_app(core: CaasCore, latency: LatencyMode = "sleep") -> flask.Flask:
+def create_app(core: CaasCore) -> flask.Flask:
     """The core's API behind Flask; the service is `app.extensions["simulator"]`, as for the simulators."""
-    return serve_routes(CoreApi(core), latency)
+    return serve_routes(CoreApi(core))

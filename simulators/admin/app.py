@@ -11,7 +11,6 @@ from collections.abc import Mapping
 import flask
 
 from caas_core.runtime import Runtime
-from httpkit.flask_edge import LatencyMode
 from httpkit.flask_edge import create_app as _flask_app
 from simulators.admin.countries import COUNTRIES, country
 from simulators.admin.model import AdminConfig, AdminModel
@@ -52,8 +51,6 @@ def create_simulators(
     return simulators
 
 
-def create_app(
-    runtime: Runtime, country_code: str, config: AdminConfig | None = None, latency: LatencyMode = "sleep"
-) -> flask.Flask:
+def create_app(runtime: Runtime, country_code: str, config: AdminConfig | None = None) -> flask.Flask:
     """The country's simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
-    return _flask_app(create_simulator(runtime, country_code, config), latency)
+    return _flask_app(create_simulator(runtime, country_code, config))

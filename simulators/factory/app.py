@@ -5,7 +5,6 @@ from __future__ import annotations
 import flask
 
 from caas_core.runtime import Runtime
-from httpkit.flask_edge import LatencyMode
 from httpkit.flask_edge import create_app as _flask_app
 from simulators.factory.model import FactoryConfig, FactoryModel
 from simulators.factory.routes import ROUTES, SECURITY_SCHEMES, STATUS_WEBHOOK
@@ -34,8 +33,6 @@ def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> S
     return simulator
 
 
-def create_app(
-    runtime: Runtime, config: FactoryConfig | None = None, latency: LatencyMode = "sleep"
-) -> flask.Flask:
+def create_app(runtime: Runtime, config: FactoryConfig | None = None) -> flask.Flask:
     """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
-    return _flask_app(create_simulator(runtime, config), latency)
+    return _flask_app(create_simulator(runtime, config))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import flask
 
 from caas_core.runtime import Runtime
-from httpkit.flask_edge import LatencyMode
 from httpkit.flask_edge import create_app as _flask_app
 from simulators.iot.model import IotConfig, IotModel
 from simulators.iot.routes import ROUTES, SECURITY_SCHEMES
@@ -29,8 +28,6 @@ def create_simulator(runtime: Runtime, config: IotConfig | None = None) -> Simul
     )
 
 
-def create_app(
-    runtime: Runtime, config: IotConfig | None = None, latency: LatencyMode = "sleep"
-) -> flask.Flask:
+def create_app(runtime: Runtime, config: IotConfig | None = None) -> flask.Flask:
     """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
-    return _flask_app(create_simulator(runtime, config), latency)
+    return _flask_app(create_simulator(runtime, config))

@@ -9,7 +9,6 @@ import flask
 from caas_core.cards import contains_card_number
 from caas_core.runtime import Runtime
 from httpkit.exchange import Exchange
-from httpkit.flask_edge import LatencyMode
 from httpkit.flask_edge import create_app as _flask_app
 from httpkit.messages import HttpRequest
 from httpkit.routing import Route
@@ -65,8 +64,6 @@ def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> P
     return simulator
 
 
-def create_app(
-    runtime: Runtime, config: PaymentConfig | None = None, latency: LatencyMode = "sleep"
-) -> flask.Flask:
+def create_app(runtime: Runtime, config: PaymentConfig | None = None) -> flask.Flask:
     """The simulator behind a Flask app; the simulator itself is `app.extensions["simulator"]`."""
-    return _flask_app(create_simulator(runtime, config), latency)
+    return _flask_app(create_simulator(runtime, config))

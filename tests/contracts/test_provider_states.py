@@ -19,7 +19,7 @@ KEY = {"X-API-Key": "factory-sandbox-key"}
 
 @pytest.fixture
 def client():
-    return factory_app(SimulatedRuntime(1), latency="report").test_client()
+    return factory_app(SimulatedRuntime(1)).test_client()
 
 
 def change(client, state: str, action: str = "setup", **params):

@@ -39,9 +39,9 @@ class Recording:
     def __init__(self, inner) -> None:
         self.inner, self.requests = inner, []
 
-    def exchange(self, request):
+    def handle_request(self, request, timeout):
         self.requests.append(request)
-        return self.inner.exchange(request)
+        return self.inner.handle_request(request, timeout)
 
 
 def world(transport="fast"):

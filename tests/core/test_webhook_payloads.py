@@ -27,7 +27,7 @@ def snapshot(w) -> tuple[list[dict[str, Any]], ...]:
 
 
 def deliver(w, request: HttpRequest) -> HttpResponse:
-    response = w.runtime.transports["core"].exchange(request).response
+    response = w.runtime.transports["core"].handle_request(request, None).response
     assert response is not None
     return response
 

@@ -108,7 +108,7 @@ class CoreStub:
     applied: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
 
-    def exchange(self, request: HttpRequest) -> Exchange:
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
         now = self.runtime.now()
         verdict = self.receiver.check("factory", replace(request, remote_addr=FACTORY_IP), now)
         if verdict.accepted and not verdict.duplicate:

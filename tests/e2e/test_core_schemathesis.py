@@ -11,7 +11,7 @@ from caas_core.api.app import create_app
 from scenarios.world import build_world
 
 WORLD = build_world(2)
-APP = create_app(WORLD.core, latency="report")
+APP = create_app(WORLD.core)
 # A valid request may still name something that does not exist yet (404) or be refused by a rule the
 # schema cannot state (409, 422); those are answers by design, not valid data rejected.
 CONFIG = SchemathesisConfig.from_str(

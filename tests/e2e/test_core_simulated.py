@@ -229,18 +229,18 @@ def test_forged_stale_and_replayed_webhooks_change_nothing(world):
         "whsec_" + "Zm9yZ2VkLXNlY3JldC1mb3Itc2FuZGJveA==", "msg_forged", update, epoch + 60
     )
     stale = signed_webhook(SANDBOX_FACTORY_SECRET, "msg_stale", update, epoch + 60 - 301)
-    answers = [core.exchange(r).response.status for r in (forged, stale)]
+    answers = [core.handle_request(r, None).response.status for r in (forged, stale)]
     assert answers == [401, 400]
     assert w.core.store.get(Order, "ord_000001").status == "ACCEPTED"
     genuine = signed_webhook(
         SANDBOX_FACTORY_SECRET, "msg_real", {**update, "status": "MANUFACTURING", "sequence": 2}, epoch + 60
     )
-    assert core.exchange(genuine).response.json() == {
+    assert core.handle_request(genuine, None).response.json() == {
         "webhookId": "msg_real",
         "duplicate": False,
         "outcome": "applied",
     }
-    replay = core.exchange(genuine).response
+    replay = core.handle_request(genuine, None).response
     assert (replay.status, replay.json()["duplicate"]) == (200, True)
     # Told of ACCEPTED and of the genuine MANUFACTURING once each: never of the forged READY, nor twice.
     assert events(w, "order:ord_000001") == ORDER_LIFECYCLE[:4]
@@ -252,11 +252,15 @@ def test_the_101st_webhook_in_a_minute_from_one_source_is_429(world):
     epoch = w.runtime.epoch
     update = {"orderId": "ord_nope", "status": "MANUFACTURING", "previousStatus": "ACCEPTED", "sequence": 2}
     statuses = [
-        core.exchange(signed_webhook(SANDBOX_FACTORY_SECRET, f"msg_{i}", update, epoch)).response.status
+        core.handle_request(
+            signed_webhook(SANDBOX_FACTORY_SECRET, f"msg_{i}", update, epoch), None
+        ).response.status
         for i in range(101)
     ]
     assert statuses == [404] * 100 + [429]
-    refused = core.exchange(signed_webhook(SANDBOX_FACTORY_SECRET, "msg_x", update, epoch)).response
+    refused = core.handle_request(
+        signed_webhook(SANDBOX_FACTORY_SECRET, "msg_x", update, epoch), None
+    ).response
     # All 100 arrived at second 0 and the window includes its edge: a slot frees just after 60 s.
     assert refused.header("Retry-After") == "61"
 

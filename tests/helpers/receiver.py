@@ -40,7 +40,7 @@ class RecordingReceiver:
         """The next deliveries get these statuses (a tuple adds headers, e.g. Retry-After); then 200."""
         self.script.extend(statuses)
 
-    def exchange(self, request: HttpRequest) -> Exchange:
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
         body = request.body_bytes().decode()
         ok = _signature_ok(self.secret, body, request.headers)
         scripted = self.script.popleft() if self.script else 200

@@ -30,7 +30,7 @@ class ScriptedTransport:
     script: deque[Exchange] = field(default_factory=deque)
     arrivals: list[float] = field(default_factory=list)
 
-    def exchange(self, request: HttpRequest) -> Exchange:
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
         self.arrivals.append(self.runtime.now())
         if len(self.script) > 1:
             return self.script.popleft()

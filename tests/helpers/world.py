@@ -42,7 +42,9 @@ OWNERS = {
 
 def call(world, method: str, path: str, body: Any = None) -> HttpResponse:
     """A client's request to the core's API, through the world's transport."""
-    response = world.runtime.transports["core"].exchange(HttpRequest(method, path, json=body)).response
+    response = (
+        world.runtime.transports["core"].handle_request(HttpRequest(method, path, json=body), None).response
+    )
     assert response is not None
     return response
 

@@ -37,7 +37,7 @@ class BernoulliTransport:
     draws: random.Random
     attempts: int = 0
 
-    def exchange(self, request: HttpRequest) -> Exchange:
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
         self.attempts += 1
         return answer(503, 0.5) if self.draws.random() < self.p else answer(200, 0.5)
 

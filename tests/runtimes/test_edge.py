@@ -27,13 +27,13 @@ CONFIGURE = "/api/iot/vehicles/SBXHEALTHY0000001/configure"
 
 @pytest.fixture
 def vss() -> FlaskClient:
-    return create_vss_app(SimulatedRuntime(3), latency="report").test_client()
+    return create_vss_app(SimulatedRuntime(3)).test_client()
 
 
 @pytest.fixture
 def core():
     world = build_world(3)
-    return world.core, create_core_app(world.core, latency="report").test_client()
+    return world.core, create_core_app(world.core).test_client()
 
 
 def post_json(client: FlaskClient, path: str, body: bytes, **headers: str):
@@ -108,7 +108,7 @@ def test_a_stale_webhook_names_the_receivers_clock(core):
 
 def test_an_iot_request_is_verified_over_the_bytes_sent():
     runtime = SimulatedRuntime(3)
-    client = create_iot_app(runtime, latency="report").test_client()
+    client = create_iot_app(runtime).test_client()
     body = b'{ "serviceActivation": { "serviceId": "remote-climate", "config": {} } }'
     headers = iot_headers(IOT_KEY_ID, IOT_PSK, int(runtime.epoch), "POST", CONFIGURE, body)
     answer = post_json(client, CONFIGURE, body, **headers)

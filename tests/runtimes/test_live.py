@@ -17,8 +17,10 @@ import runtimes.live
 from caas_core.effects import NOW, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed
 from httpkit.messages import HttpRequest
+from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
+from runtimes.transports import live_transport
 from simulators.vss import create_app
 
 pytestmark = pytest.mark.live
@@ -29,8 +31,8 @@ SPEED = 50
 @pytest.fixture
 def live():
     runtime = LiveRuntime(seed=3, speed=SPEED)
-    server = BackgroundServer(create_app(runtime), threads=8).start()
-    runtime.endpoints["vss"] = server.url
+    server = BackgroundServer(Delivery(create_app(runtime), runtime), threads=8).start()
+    runtime.mount("vss", live_transport(server.url))
     yield runtime, server
     runtime.close()  # first: it releases the server threads an injected hang still holds
     server.stop()
@@ -121,12 +123,14 @@ def test_nothing_listening_is_a_connection_failure():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with LiveRuntime(seed=1, speed=SPEED, endpoints={"x": f"http://127.0.0.1:{port}"}) as runtime:
+    with LiveRuntime(
+        seed=1, speed=SPEED, transports={"x": live_transport(f"http://127.0.0.1:{port}")}
+    ) as runtime:
 
         def flow():
             yield Send("x", HttpRequest("GET", "/"), 5)
 
-        with pytest.raises(ConnectionFailed, match=r"^x: ConnectError$"):
+        with pytest.raises(ConnectionFailed, match=r"^x: connection refused$"):
             runtime.spawn(flow()).result(timeout=30)
 
 

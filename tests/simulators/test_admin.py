@@ -65,7 +65,7 @@ def register(runtime: SimulatedRuntime, country: str, payload: Any, headers: dic
 
 
 def send(runtime: SimulatedRuntime, country: str, request: HttpRequest) -> HttpResponse:
-    exchange = runtime.transports[admin_system(country)].exchange(request)
+    exchange = runtime.transports[admin_system(country)].handle_request(request, None)
     assert exchange.response is not None
     return exchange.response
 
@@ -377,7 +377,7 @@ def _script(transport: str) -> list[tuple[Any, ...]]:
     ]
     seen: list[tuple[Any, ...]] = []
     for request in requests:
-        exchange: Exchange = runtime.transports["admin-es"].exchange(request)
+        exchange: Exchange = runtime.transports["admin-es"].handle_request(request, None)
         answer = exchange.response
         seen.append(
             (
@@ -463,7 +463,7 @@ def test_create_simulators_builds_one_registry_per_country() -> None:
 
 
 def test_create_app_serves_the_country_simulator() -> None:
-    app = create_app(SimulatedRuntime(SEED), "it", latency="report")
+    app = create_app(SimulatedRuntime(SEED), "it")
     simulator: Simulator = app.extensions["simulator"]
     assert (simulator.name, simulator.title) == ("admin-it", TITLES["IT"])
     answer = app.test_client().post(PATH, json=body("IT"), headers=auth("IT"))

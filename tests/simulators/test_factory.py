@@ -68,7 +68,7 @@ class Harness:
         if key is not None:
             headers["X-API-Key"] = key
         request = HttpRequest(method, path, headers, query or {}, json=json)
-        exchange = self.runtime.transports["factory"].exchange(request)
+        exchange = self.runtime.transports["factory"].handle_request(request, None)
         assert exchange.response is not None
         return exchange.response
 

@@ -58,7 +58,9 @@ class Client:
             self.config.key_id, self.config.psk, timestamp, method, path, unsigned.body_bytes()
         )
         sent = {k: v for k, v in (sent | (headers or {})).items() if v is not None}
-        exchange = self.runtime.transports["iot"].exchange(HttpRequest(method, path, sent, json=body))
+        exchange = self.runtime.transports["iot"].handle_request(
+            HttpRequest(method, path, sent, json=body), None
+        )
         assert exchange.response is not None
         return exchange.response
 
@@ -77,7 +79,7 @@ class Client:
         return self
 
     def sandbox(self, method: str, path: str) -> HttpResponse:
-        exchange = self.runtime.transports["iot"].exchange(HttpRequest(method, path))
+        exchange = self.runtime.transports["iot"].handle_request(HttpRequest(method, path), None)
         assert exchange.response is not None
         return exchange.response
 
@@ -158,7 +160,9 @@ def test_tampered_body_is_refused() -> None:
     client = Client("fast")
     path = f"/api/iot/vehicles/{HEALTHY}/configure"
     headers = iot_headers("caas-sandbox", FIXED.psk, int(client.runtime.epoch), "POST", path, b"{}")
-    answer = client.runtime.transports["iot"].exchange(HttpRequest("POST", path, headers, json=ACTIVATION))
+    answer = client.runtime.transports["iot"].handle_request(
+        HttpRequest("POST", path, headers, json=ACTIVATION), None
+    )
     assert answer.response is not None and answer.response.status == 401
 
 

@@ -54,7 +54,7 @@ class Gateway:
         return cast(PaymentModel, self.simulator.model)
 
     def exchange(self, method: str, path: str, **kwargs: Any) -> Exchange:
-        return self.runtime.transports["payment"].exchange(HttpRequest(method, path, **kwargs))
+        return self.runtime.transports["payment"].handle_request(HttpRequest(method, path, **kwargs), None)
 
     def post(
         self, operation: str, body: Any, key: str | None = "key-1", auth: str | None = BEARER, **kwargs: Any
@@ -443,7 +443,7 @@ def test_the_openapi_document_describes_every_payment_route(gw):
 
 
 def test_the_flask_app_holds_the_payment_simulator():
-    app = create_app(SimulatedRuntime(SEED), FIXED, latency="report")
+    app = create_app(SimulatedRuntime(SEED), FIXED)
     assert isinstance(app.extensions["simulator"], PaymentSimulator)
     answer = app.test_client().post(
         "/api/payments/authorize", json=PURCHASE, headers={"Authorization": BEARER}

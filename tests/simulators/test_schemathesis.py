@@ -61,7 +61,7 @@ def client_headers(name: str, app: flask.Flask) -> dict[str, str]:
 
 
 def served(simulator: Simulator) -> tuple[flask.Flask, dict[str, str]]:
-    app = create_app(simulator, latency="report")
+    app = create_app(simulator)
     return app, client_headers(simulator.name, app)
 
 

@@ -23,7 +23,7 @@ def setup(transport: str, config: VssConfig | None = None):
 
 
 def call(t, method, path, **kwargs):
-    exchange = t.exchange(HttpRequest(method, path, **kwargs))
+    exchange = t.handle_request(HttpRequest(method, path, **kwargs), None)
     return exchange.response
 
 
@@ -184,7 +184,7 @@ def test_every_fault_kind_decides_the_outcome(vss):
     for kind in ("hang", "reset", "malformed"):
         call(t, "DELETE", "/__sandbox/faults")
         call(t, "POST", "/__sandbox/faults", json={"route": MAINTENANCE, kind: {"rate": 1}})
-        exchange = t.exchange(HttpRequest("GET", path, headers=bearer))
+        exchange = t.handle_request(HttpRequest("GET", path, headers=bearer), None)
         outcomes.append(exchange.outcome)
     assert outcomes == ["hang", "reset", "answer"]
     with pytest.raises(ValueError):
@@ -213,13 +213,14 @@ def test_count_selectors_pick_requests(vss):
 def test_fixed_latency_fault_is_spent_and_reported(vss):
     _, _, t = vss
     call(t, "POST", "/__sandbox/faults", json={"latency": {"dist": "fixed", "ms": 1500}})
-    exchange = t.exchange(
+    exchange = t.handle_request(
         HttpRequest(
             "POST",
             "/oauth/token",
             headers={"Authorization": BASIC},
             form={"grant_type": "client_credentials"},
-        )
+        ),
+        None,
     )
     assert exchange.latency == 1.5
 
@@ -233,7 +234,7 @@ def test_the_fleet_is_seeded_and_lazy():
 
 
 def test_openapi_document_lists_every_route():
-    document = setup("fast")[2].exchange(HttpRequest("GET", "/openapi.json")).response.json()
+    document = setup("fast")[2].handle_request(HttpRequest("GET", "/openapi.json"), None).response.json()
     assert document["openapi"] == "3.1.0"
     operations = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
     assert operations == {

@@ -17,6 +17,7 @@ import pytest
 from pact import Pact
 
 from runtimes.live import LiveRuntime
+from runtimes.transports import live_transport
 
 PACT_DIR_VARIABLE = "CAAS_PACT_DIR"
 
@@ -46,7 +47,7 @@ def serve(runtime: LiveRuntime, pact_dir: Path):
     @contextmanager
     def serving(pact: Pact, system: str) -> Iterator[None]:
         with pact.serve(addr="127.0.0.1", verbose=False) as server:
-            runtime.endpoints[system] = str(server.url)
+            runtime.mount(system, live_transport(str(server.url)))
             yield
         pact.write_file(pact_dir)
 

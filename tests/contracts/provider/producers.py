@@ -33,7 +33,7 @@ class Capture:
 
     received: list[HttpRequest] = field(default_factory=list)
 
-    def exchange(self, request: HttpRequest) -> Exchange:
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
         self.received.append(request)
         return Exchange(0.0, HttpResponse(200))
 

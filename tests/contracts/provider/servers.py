@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from contracts import states
 from httpkit.flask_edge import create_app
+from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
 from simulators.admin import AdminConfig
@@ -48,7 +49,7 @@ def served(builds: dict[str, Build | None]) -> Iterator[dict[str, str]]:
         own = build_simulators(runtime, CONFIGS)
         for name, build in builds.items():
             simulator = build(runtime) if build is not None else own[states.SYSTEMS[name]]
-            servers[name] = BackgroundServer(create_app(simulator), threads=4).start()
+            servers[name] = BackgroundServer(Delivery(create_app(simulator), runtime), threads=4).start()
         yield {name: server.url for name, server in servers.items()}
     finally:
         runtime.close()  # first: it releases any server thread still held

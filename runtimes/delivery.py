@@ -1,0 +1,56 @@
+"""How a live server delivers what its service reported: the latency held in scaled wall time, a hang
+held until the client has given up, a reset as a connection cut mid-answer.
+
+The Flask edge only reports an exchange (`httpkit.exchange`); this WSGI layer, between the edge and the
+WSGI server, acts on the report and strips it, so clients see a plain answer, a timeout or a reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from httpkit.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER
+from httpkit.problems import problem_for
+from runtimes.live import LiveRuntime
+
+_REPORTED = {LATENCY_HEADER.lower(), OUTCOME_HEADER.lower()}
+_HUNG = problem_for(504, "the simulator did not answer (injected hang)")
+
+
+class Delivery:
+    """A WSGI app that serves `app` as its reports say, on `runtime`'s clock."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], runtime: LiveRuntime) -> None:
+        self.app = app
+        self.runtime = runtime
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+            captured.update(status=status, headers=headers)
+            return lambda data: None  # every WSGI app here returns its body; none writes through this
+
+        result = self.app(environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in _REPORTED]
+        reported = {k.lower(): v for k, v in captured["headers"] if k.lower() in _REPORTED}
+        outcome = reported.get(OUTCOME_HEADER.lower(), "answer")
+        if outcome == "hang":
+            self.runtime.block(HANG_HOLD_S)
+            start_response("504 GATEWAY TIMEOUT", list(_HUNG.headers.items()))
+            return [_HUNG.to_bytes()]
+        self.runtime.block(float(reported.get(LATENCY_HEADER.lower(), 0.0)))
+        if outcome == "reset":
+            # As near as WSGI gets to a reset: promise a body, send one byte of it, and let the server
+            # drop the connection. The client sees it fail mid-answer, never a status it could act on.
+            start_response("200 OK", [("Content-Length", "64")])
+            return [b"{"]
+        start_response(captured["status"], headers)
+        return [body]
