@@ -30,7 +30,7 @@ def main() -> None:
     world = build_world(seed=7)
     calls = Recorder().install().calls
     for i in range(args.activations):
-        world.runtime.spawn(world.core.iot.activate(ASLEEP, f"svc-{i}", {}), delay=i * 0.5)
+        world.runtime.spawn(world.core.deps.vehicles.activate(ASLEEP, f"svc-{i}", {}), delay=i * 0.5)
     started = time.perf_counter()
     world.runtime.run(until=args.activations * 0.5 + 1_000)  # past the last activation's last attempt
     wall = time.perf_counter() - started

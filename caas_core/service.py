@@ -1,5 +1,4 @@
-"""CaasCore: the integration layer as one object. Adapters, breakers, store and telemetry, wired from the
-policies and the config; commands that start flows; and the receipt of webhooks.
+"""CaasCore: the integration core's commands and webhook receipt, on the parts `caas_core.wiring` built.
 
 Commands are plain calls made under the runtime's lock (an API request, a test): they record the request
 and spawn its flow, which then runs on the runtime. Nothing here touches a clock, a thread or a socket.
@@ -12,11 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from caas_core.adapters.admin import AdminRegistrationAdapter, Owner, country_breakers
-from caas_core.adapters.factory import FactoryOrderAdapter, FactoryStatus, VehicleSpec
-from caas_core.adapters.iot import IotCredentials, IotGatewayAdapter
-from caas_core.adapters.payment import PaymentGatewayAdapter
-from caas_core.adapters.vss import VssCredentials, VssMaintenanceAdapter
+from caas_core.adapters.admin import Owner
+from caas_core.adapters.factory import FactoryStatus, VehicleSpec
 from caas_core.config import CoreConfig
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Purchase
@@ -24,12 +20,12 @@ from caas_core.effects import Flow
 from caas_core.errors import CommandRefused
 from caas_core.flows import orders as order_flow
 from caas_core.flows import purchases as purchase_flow
+from caas_core.flows.dependencies import Dependencies
 from caas_core.policies.models import Policies
-from caas_core.resilience.breaker import CircuitBreaker, breaker_for
 from caas_core.runtime import Runtime
 from caas_core.store import Store
-from caas_core.telemetry import CIRCUIT_STATE_VALUE, Telemetry
-from caas_core.webhooks import WebhookReceiver, WebhookSource
+from caas_core.telemetry import Telemetry
+from caas_core.webhooks import WebhookReceiver
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import problem_for, validation_detail
 
@@ -41,63 +37,29 @@ class SettlementEvent(BaseModel):
 
 
 class CaasCore:
-    def __init__(self, runtime: Runtime, policies: Policies, config: CoreConfig | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        policies: Policies,
+        config: CoreConfig,
+        store: Store,
+        telemetry: Telemetry,
+        receiver: WebhookReceiver,
+        deps: Dependencies,
+    ) -> None:
         self.runtime = runtime
         self.policies = policies
-        self.config = config = config or CoreConfig()
-        self.store = Store(config.database)
-        self.telemetry = telemetry = Telemetry()
-        breakers = {
-            name: breaker_for(name, policy, telemetry.circuit)
-            for name, policy in policies.breakers
-            if name != "admin"  # Admin has one breaker per country, built below
-        }
-        self.vss = VssMaintenanceAdapter(
-            policies.vss_query,
-            VssCredentials(config.vss_client_id, config.vss_client_secret),
-            telemetry,
-            breakers["vss"],
-        )
-        self.factory = FactoryOrderAdapter(
-            policies.factory_order, config.factory_api_key, telemetry, breakers["factory"]
-        )
-        self.iot = IotGatewayAdapter(
-            policies.ota_activation,
-            IotCredentials(config.iot_key_id, config.iot_psk),
-            telemetry,
-            breakers["iot"],
-            epoch=runtime.epoch,
-        )
-        self.payment = PaymentGatewayAdapter(
-            policies.payment, config.payment_api_key, telemetry, breakers["payment"]
-        )
-        admin_breakers = country_breakers(config.admin_tokens, policies.breakers.admin, telemetry.circuit)
-        # Each breaker is a gauge from the first scrape on, not only once it has changed state.
-        for gate in (*breakers.values(), *admin_breakers.values()):
-            if isinstance(gate, CircuitBreaker):
-                telemetry.metrics.circuit_state[gate.name] = CIRCUIT_STATE_VALUE[gate.state]
-        self.admin = AdminRegistrationAdapter(
-            policies.admin_registration, config.admin_tokens, telemetry, admin_breakers
-        )
-        self.receiver = WebhookReceiver(
-            {
-                "factory": WebhookSource(
-                    "factory", config.factory_webhook_secret, config.webhook_allowlist["factory"]
-                ),
-                "payment": WebhookSource(
-                    "payment", config.payment_webhook_secret, config.webhook_allowlist["payment"]
-                ),
-            },
-            policies.webhook_receipt,
-            self.store,
-            runtime.epoch,
-        )
+        self.config = config
+        self.store = store
+        self.telemetry = telemetry
+        self.receiver = receiver
+        self.deps = deps
         self._traces = runtime.stream("core.traces")
         self._retrying: set[str] = set()  # orders whose manual retry is still running
 
     def start(self) -> None:
         """Start the background work: the sweep that polls Factory about silent orders."""
-        self.runtime.spawn(order_flow.watch_silence(self))
+        self.runtime.spawn(order_flow.watch_silence(self.deps))
 
     # -- commands ---------------------------------------------------------------------------------
     def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
@@ -116,7 +78,7 @@ class CaasCore:
                 now,
             )
             self.store.insert(order)
-        self.runtime.spawn(order_flow.place(self, order_id))
+        self.runtime.spawn(order_flow.place(self.deps, order_id))
         return order
 
     def retry_order(self, order_id: str) -> Order:
@@ -128,9 +90,9 @@ class CaasCore:
         if order_id in self._retrying:
             raise CommandRefused(f"order {order_id} is {order.status} and its retry is still running")
         if order.status == orders.ORDER_FAILED:
-            flow = order_flow.place(self, order_id)
+            flow = order_flow.place(self.deps, order_id)
         elif order.status == orders.DELIVERY_BLOCKED:
-            flow = order_flow.register(self, order_id)
+            flow = order_flow.register(self.deps, order_id)
         else:
             raise CommandRefused(
                 f"order {order_id} is {order.status}: only ORDER_FAILED or DELIVERY_BLOCKED retry"
@@ -166,7 +128,7 @@ class CaasCore:
                 now,
             )
             self.store.insert(record)
-        self.runtime.spawn(purchase_flow.purchase(self, record))
+        self.runtime.spawn(purchase_flow.purchase(self.deps, record))
         return record
 
     # -- webhooks ----------------------------------------------------------------------------------
@@ -199,20 +161,10 @@ class CaasCore:
 
     def _apply(self, event: FactoryStatus | SettlementEvent, now: float) -> str:
         if isinstance(event, FactoryStatus):
-            return order_flow.apply_factory_status(self, event, now)
+            return order_flow.apply_factory_status(self.deps, event, now)
         return purchase_flow.apply_settlement(
-            self, event.authorizationId, event.status, event.failureReason, now
+            self.deps, event.authorizationId, event.status, event.failureReason, now
         )
-
-    # -- reads --------------------------------------------------------------------------------------
-    def order_by_factory_id(self, factory_order_id: str) -> Order | None:
-        found = self.store.all(Order, factory_order_id=factory_order_id)
-        return found[0] if found else None
-
-    def tell_customer(self, recipient: str, entity: str, event: str, subject: str, now: float) -> None:
-        """One status change, told once by email and once by push, in the caller's transaction."""
-        for channel in ("email", "push"):
-            self.store.notify(channel, recipient, subject, entity, event, now)
 
     def _trace_id(self) -> str:
         return f"{self._traces.getrandbits(128):032x}"

@@ -18,6 +18,7 @@ from caas_core.config import CoreConfig
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
+from caas_core.wiring import build_core
 from httpkit.flask_edge import create_app, to_flask
 from httpkit.problems import problem_for
 from runtimes.delivery import Delivery
@@ -55,7 +56,7 @@ class LiveSandbox:
     def start(self) -> LiveSandbox:
         runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed)
         self.simulators = build_simulators(runtime, self.configs)
-        self.core = CaasCore(runtime, self.policies, CoreConfig(database=self.database))
+        self.core = build_core(runtime, self.policies, CoreConfig(database=self.database))
         admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
         apps: dict[str, Any] = {name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN}
         apps[ADMIN] = _admin_front(admin)

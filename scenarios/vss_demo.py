@@ -19,8 +19,8 @@ from typing import Any
 
 import httpx
 
-from caas_core.adapters.calls import Trace
-from caas_core.adapters.vss import MAINTENANCE_ROUTE, MaintenanceCheck, VssCredentials, VssMaintenanceAdapter
+from caas_core.adapters.integration import Integration, Trace
+from caas_core.adapters.vss import MAINTENANCE, MaintenanceCheck, VssCredentials, VssMaintenanceAdapter
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.policies import Policies, load_policies
 from caas_core.resilience.breaker import breaker_for
@@ -41,7 +41,7 @@ from simulators.kit.service import Simulator
 from simulators.vss import VssConfig, create_simulator
 
 DURATION_S = 380.0
-OUTAGE = {"route": MAINTENANCE_ROUTE, "error": {"status": 503, "rate": 1.0}, "from_s": 150, "until_s": 270}
+OUTAGE = {"route": MAINTENANCE.key, "error": {"status": 503, "rate": 1.0}, "from_s": 150, "until_s": 270}
 CHECKS = 300
 POOL = 60
 MARGIN_S = 1.0  # runtime seconds: 83 ms of wall time in the live test (12x), room for a loaded machine
@@ -194,7 +194,9 @@ def _check_at(adapter: VssMaintenanceAdapter, index: int, check: PlannedCheck) -
 def _adapter(policies: Policies) -> tuple[Telemetry, VssMaintenanceAdapter]:
     telemetry = Telemetry()
     breaker = breaker_for("vss", policies.breakers.vss, telemetry.circuit)
-    return telemetry, VssMaintenanceAdapter(policies.vss_query, CREDENTIALS, telemetry, breaker)
+    return telemetry, VssMaintenanceAdapter(
+        Integration("vss", policies.vss_query, telemetry, breaker), CREDENTIALS
+    )
 
 
 def _build_vss(runtime: Runtime) -> Simulator:

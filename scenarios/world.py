@@ -11,6 +11,7 @@ from caas_core.api.service import CoreApi
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.systems import CORE
+from caas_core.wiring import build_core
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TransportName, transport_for
 from simulators.kit.service import Simulator
@@ -37,7 +38,7 @@ def build_world(
     simulators = build_simulators(runtime, configs)
     for name, simulator in simulators.items():
         runtime.mount(name, transport_for(simulator, transport))
-    core = CaasCore(runtime, policies or load_policies())
+    core = build_core(runtime, policies or load_policies())
     # Simulators push their webhooks to the core from this machine, as the core's allowlist expects.
     runtime.mount(CORE, transport_for(CoreApi(core), transport, peer="127.0.0.1"))
     core.start()

@@ -1,8 +1,9 @@
-"""One adapter per external system: translate domain objects to its API, apply its policy, measure."""
+"""One adapter per external system: translate domain objects to its API; its integration applies the
+system's policy and gate, and measures."""
 
-from caas_core.adapters.admin import AdminRegistrationAdapter, Owner, Registration, country_breakers
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.admin import AdminRegistrationAdapter, Owner, Registration
 from caas_core.adapters.factory import FactoryOrder, FactoryOrderAdapter, FactoryStatus, VehicleSpec
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace, read
 from caas_core.adapters.iot import Activation, IotCredentials, IotGatewayAdapter
 from caas_core.adapters.payment import Authorization, Capture, PaymentGatewayAdapter
 from caas_core.adapters.vss import MaintenanceCheck, MaintenanceRecord, VssCredentials, VssMaintenanceAdapter
@@ -12,9 +13,11 @@ __all__ = [
     "AdminRegistrationAdapter",
     "Authorization",
     "Capture",
+    "Endpoint",
     "FactoryOrder",
     "FactoryOrderAdapter",
     "FactoryStatus",
+    "Integration",
     "IotCredentials",
     "IotGatewayAdapter",
     "MaintenanceCheck",
@@ -26,7 +29,6 @@ __all__ = [
     "VehicleSpec",
     "VssCredentials",
     "VssMaintenanceAdapter",
-    "country_breakers",
     "new_trace",
-    "send",
+    "read",
 ]

@@ -13,11 +13,11 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from caas_core.adapters.calls import Trace, new_trace, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace
 from caas_core.effects import NOW, Flow
 from caas_core.errors import (
     ClientError,
@@ -25,25 +25,11 @@ from caas_core.errors import (
     MalformedResponse,
     RegistrationRejected,
 )
-from caas_core.policies.models import BreakerPolicy, RetryPolicy
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, OnTransition, breaker_for
+from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.deadline import Deadline
-from caas_core.resilience.retry import call_with_retry
-from caas_core.systems import admin_system
-from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse
 
-REGISTER_PATH = "/api/registration/vehicles"
-REGISTER_ROUTE = f"POST {REGISTER_PATH}"
-
-Gate = CircuitBreaker | NoBreaker
-
-
-def country_breakers(
-    countries: Iterable[str], policy: BreakerPolicy, on_transition: OnTransition | None = None
-) -> dict[str, Gate]:
-    """One breaker per country (NoBreaker for each while the policy disables them)."""
-    return {c.upper(): breaker_for(admin_system(c), policy, on_transition) for c in countries}
+REGISTER = Endpoint("POST", "/api/registration/vehicles")
 
 
 class Owner(BaseModel):
@@ -76,52 +62,44 @@ class Registration(BaseModel):
 
 
 class AdminRegistrationAdapter:
-    def __init__(
-        self,
-        policy: RetryPolicy,
-        tokens: Mapping[str, str],
-        telemetry: Telemetry,
-        breakers: Mapping[str, Gate] | None = None,
-    ) -> None:
-        self.policy = policy
+    def __init__(self, registries: Mapping[str, Integration[RetryPolicy]], tokens: Mapping[str, str]) -> None:
+        """`registries` and `tokens` by country code: each country's integration and bearer credential."""
+        self.registries = {c.upper(): r for c, r in registries.items()}
         self.tokens = {c.upper(): t for c, t in tokens.items()}
-        self.telemetry = telemetry
-        self.breakers = {c.upper(): b for c, b in (breakers or {}).items()}
 
     def register(
         self, country: str, vin: str, order_id: str, owner: Owner, trace: Trace | None = None
     ) -> Flow[Registration]:
         code = country.upper()
-        token = self.tokens.get(code)
-        if token is None:  # our configuration is incomplete: nothing a partner did
+        token, registry = self.tokens.get(code), self.registries.get(code)
+        if token is None or registry is None:  # our configuration is incomplete: nothing a partner did
             raise ConfigError(f"no admin registry credential for country {code}; have {sorted(self.tokens)}")
         trace = trace or (yield from new_trace())
-        system = admin_system(code)
         request = HttpRequest(
-            "POST",
-            REGISTER_PATH,
+            REGISTER.method,
+            REGISTER.path(),
             headers={"Authorization": f"Bearer {token}"},
             json={"vin": vin, "country": code, "orderId": order_id, "owner": owner.as_body()},
         )
         return (
-            yield from call_with_retry(
-                lambda deadline: self._attempt(system, code, order_id, request, deadline, trace),
-                self.policy,
-                system=system,
-                route=REGISTER_ROUTE,
-                telemetry=self.telemetry,
-                breaker=self.breakers.get(code, NoBreaker()),
-                trace_id=trace.trace_id,
+            yield from registry.call(
+                REGISTER,
+                lambda deadline: self._attempt(registry, code, order_id, request, deadline, trace),
+                trace,
             )
         )
 
     def _attempt(
-        self, system: str, country: str, order_id: str, request: HttpRequest, deadline: Deadline, trace: Trace
+        self,
+        registry: Integration[RetryPolicy],
+        country: str,
+        order_id: str,
+        request: HttpRequest,
+        deadline: Deadline,
+        trace: Trace,
     ) -> Flow[Registration]:
         try:
-            response = yield from send(
-                system, REGISTER_ROUTE, request, deadline, self.telemetry, trace, keep=frozenset({409})
-            )
+            response = yield from registry.send(REGISTER, request, deadline, trace, keep=frozenset({409}))
         except ClientError as error:
             if error.status == 422:
                 raise RegistrationRejected(error.status, error.detail) from error
@@ -131,8 +109,8 @@ class AdminRegistrationAdapter:
             if body.get("orderId") != order_id:
                 raise RegistrationRejected(409, f"{body.get('detail', '')} for order {body.get('orderId')}")
             # Our own earlier attempt registered it and its answer was lost: that is the answer.
-            self.telemetry.record(
-                (yield NOW), "registration_recovered", system, order=order_id, trace=trace.trace_id
+            registry.telemetry.record(
+                (yield NOW), "registration_recovered", registry.system, order=order_id, trace=trace.trace_id
             )
             body = {**body, "country": country}
         try:

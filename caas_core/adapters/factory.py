@@ -16,19 +16,15 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from caas_core.adapters.calls import Trace, new_trace, read, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace, read
 from caas_core.effects import Flow
 from caas_core.errors import ClientError, OrderRejected
 from caas_core.policies.models import RetryPolicy
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.deadline import Deadline
-from caas_core.resilience.retry import call_with_retry
-from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest
 
-SYSTEM = "factory"
-PLACE_ROUTE = "POST /api/v1/orders"
-STATUS_ROUTE = "GET /api/v1/orders/{orderId}"
+PLACE = Endpoint("POST", "/api/v1/orders")
+STATUS = Endpoint("GET", "/api/v1/orders/{orderId}")
 API_KEY_HEADER = "X-API-Key"
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,17 +70,9 @@ class FactoryStatus(BaseModel):
 
 
 class FactoryOrderAdapter:
-    def __init__(
-        self,
-        policy: RetryPolicy,
-        api_key: str,
-        telemetry: Telemetry,
-        breaker: CircuitBreaker | NoBreaker,
-    ) -> None:
-        self.policy = policy
+    def __init__(self, factory: Integration[RetryPolicy], api_key: str) -> None:
+        self.factory = factory
         self.api_key = api_key
-        self.telemetry = telemetry
-        self.breaker = breaker
 
     def place(
         self, spec: VehicleSpec, customer_reference: str, idempotency_key: str, trace: Trace | None = None
@@ -93,37 +81,31 @@ class FactoryOrderAdapter:
         body = {"vehicleSpec": spec.model_dump(), "customerReference": customer_reference}
         request = HttpRequest(
             "POST",
-            "/api/v1/orders",
+            PLACE.path(),
             headers={API_KEY_HEADER: self.api_key, "Idempotency-Key": idempotency_key},
             json=body,
         )
-        return (yield from self._call(PLACE_ROUTE, request, FactoryOrder, trace))
+        return (yield from self._call(PLACE, request, FactoryOrder, trace))
 
     def status(self, order_id: str, trace: Trace | None = None) -> Flow[FactoryStatus]:
         trace = trace or (yield from new_trace())
-        request = HttpRequest("GET", f"/api/v1/orders/{order_id}", headers={API_KEY_HEADER: self.api_key})
-        return (yield from self._call(STATUS_ROUTE, request, FactoryStatus, trace))
+        request = HttpRequest("GET", STATUS.path(orderId=order_id), headers={API_KEY_HEADER: self.api_key})
+        return (yield from self._call(STATUS, request, FactoryStatus, trace))
 
-    def _call(self, route: str, request: HttpRequest, model: type[M], trace: Trace) -> Flow[M]:
+    def _call(self, endpoint: Endpoint, request: HttpRequest, model: type[M], trace: Trace) -> Flow[M]:
         return (
-            yield from call_with_retry(
-                lambda deadline: self._attempt(route, request, model, deadline, trace),
-                self.policy,
-                system=SYSTEM,
-                route=route,
-                telemetry=self.telemetry,
-                breaker=self.breaker,
-                trace_id=trace.trace_id,
+            yield from self.factory.call(
+                endpoint, lambda deadline: self._attempt(endpoint, request, model, deadline, trace), trace
             )
         )
 
     def _attempt(
-        self, route: str, request: HttpRequest, model: type[M], deadline: Deadline, trace: Trace
+        self, endpoint: Endpoint, request: HttpRequest, model: type[M], deadline: Deadline, trace: Trace
     ) -> Flow[M]:
         try:
-            response = yield from send(SYSTEM, route, request, deadline, self.telemetry, trace)
+            response = yield from self.factory.send(endpoint, request, deadline, trace)
         except ClientError as error:
-            if route == PLACE_ROUTE and error.status == 422:
+            if endpoint == PLACE and error.status == 422:
                 raise OrderRejected(error.status, error.detail) from error
             raise
         return read(response, model, f"unreadable {model.__name__}")

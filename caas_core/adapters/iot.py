@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from caas_core.adapters.calls import Trace, new_trace, read, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace, read
 from caas_core.effects import NOW, Flow
 from caas_core.errors import (
     ActivationFailed,
@@ -40,16 +40,13 @@ from caas_core.errors import (
     IntegrationError,
 )
 from caas_core.policies.models import OtaActivationPolicy
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
+from caas_core.resilience.breaker import guarded
 from caas_core.resilience.deadline import Deadline
-from caas_core.resilience.retry import call_with_retry
 from caas_core.signing import iot_headers
-from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse, canonical_json
 
-SYSTEM = "iot"
-CONFIGURE_ROUTE = "POST /api/iot/vehicles/{vin}/configure"
-COMMAND_ROUTE = "GET /api/iot/vehicles/{vin}/commands/{commandId}"
+CONFIGURE = Endpoint("POST", "/api/iot/vehicles/{vin}/configure")
+COMMAND = Endpoint("GET", "/api/iot/vehicles/{vin}/commands/{commandId}")
 QUEUE_TICK_S = 1.0
 
 Call = Callable[[float], Flow[HttpResponse]]  # given the breaker's cap on its duration
@@ -93,24 +90,21 @@ class _Progress:
 class IotGatewayAdapter:
     def __init__(
         self,
-        policy: OtaActivationPolicy,
+        iot: Integration[OtaActivationPolicy],
         credentials: IotCredentials,
-        telemetry: Telemetry,
-        breaker: CircuitBreaker | NoBreaker,
         queue_capacity: int = 1000,
         *,
         epoch: float,  # the runtime's Unix time at runtime 0; signatures need wall-clock seconds
     ) -> None:
         if queue_capacity < 0:
             raise ValueError(f"queue_capacity must be 0 or more, got {queue_capacity}")
-        self.policy = policy
+        self.iot = iot
+        self.policy = iot.policy
         self.credentials = credentials
-        self.telemetry = telemetry
-        self.breaker = breaker
         self.queue_capacity = queue_capacity
         self.epoch = epoch
         self._queue: deque[object] = deque()
-        telemetry.metrics.queue_depth[SYSTEM] = 0  # a gauge from the first scrape on
+        iot.telemetry.metrics.queue_depth[iot.system] = 0  # a gauge from the first scrape on
 
     def activate(
         self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None
@@ -118,14 +112,11 @@ class IotGatewayAdapter:
         trace = trace or (yield from new_trace())
         progress = _Progress()
         try:
-            command_id = yield from call_with_retry(
+            command_id = yield from self.iot.call(
+                CONFIGURE,
                 lambda deadline: self._attempt(vin, service_id, config, deadline, trace, progress),
-                self.policy,
-                system=SYSTEM,
-                route=CONFIGURE_ROUTE,
-                telemetry=self.telemetry,
-                breaker=None,  # the breaker guards each HTTP call instead (rule 2)
-                trace_id=trace.trace_id,
+                trace,
+                gated=False,  # the breaker guards each HTTP call instead (rule 2)
             )
         except IntegrationError as error:
             failure = f"{type(error).__name__}: {error}"
@@ -143,14 +134,14 @@ class IotGatewayAdapter:
         progress: _Progress,
     ) -> Flow[str]:
         progress.attempts += 1
-        path = f"/api/iot/vehicles/{vin}/configure"
+        path = CONFIGURE.path(vin=vin)
         body = {"serviceActivation": {"serviceId": service_id, "config": config}}
         response = yield from self._queued(
-            deadline, lambda cap: self._signed("POST", path, CONFIGURE_ROUTE, body, deadline, trace, cap)
+            deadline, lambda cap: self._signed(CONFIGURE, path, body, deadline, trace, cap)
         )
         command_id = read(response, _Accepted, "unreadable command acknowledgement").commandId
         progress.command_id = command_id
-        status_path = f"/api/iot/vehicles/{vin}/commands/{command_id}"
+        status_path = COMMAND.path(vin=vin, commandId=command_id)
         while True:
             yield from deadline.sleep(self.policy.poll_interval_s)
             status = yield from self._poll(status_path, deadline, trace)
@@ -164,7 +155,7 @@ class IotGatewayAdapter:
         """The command's status, or None when this poll got no usable answer (rule 3)."""
         try:
             response = yield from guarded(
-                self.breaker, lambda cap: self._signed("GET", path, COMMAND_ROUTE, None, deadline, trace, cap)
+                self.iot.gate, lambda cap: self._signed(COMMAND, path, None, deadline, trace, cap)
             )
             return read(response, _CommandStatus, "unreadable command status")
         except ClientError:
@@ -174,9 +165,8 @@ class IotGatewayAdapter:
 
     def _signed(
         self,
-        method: str,
+        endpoint: Endpoint,
         path: str,
-        route: str,
         body: dict[str, Any] | None,
         deadline: Deadline,
         trace: Trace,
@@ -185,17 +175,17 @@ class IotGatewayAdapter:
         now = yield NOW
         key_id, psk = self.credentials.key_id, self.credentials.psk
         signed = b"" if body is None else canonical_json(body)  # what HttpRequest.body_bytes() sends
-        headers = iot_headers(key_id, psk, int(self.epoch + now), method, path, signed)
-        request = HttpRequest(method, path, headers, json=body)
+        headers = iot_headers(key_id, psk, int(self.epoch + now), endpoint.method, path, signed)
+        request = HttpRequest(endpoint.method, path, headers, json=body)
         timeout = min(self.policy.ack_timeout_s, cap)
-        return (yield from send(SYSTEM, route, request, deadline, self.telemetry, trace, timeout))
+        return (yield from self.iot.send(endpoint, request, deadline, trace, timeout))
 
     # -- the queue (rules 4 and 5) --------------------------------------------------------------
     def _queued(self, deadline: Deadline, call: Call) -> Flow[HttpResponse]:
         """`call` through the breaker; while the breaker refuses, wait in the queue for a turn."""
         if not self._queue:
             try:
-                return (yield from guarded(self.breaker, call))
+                return (yield from guarded(self.iot.gate, call))
             except CircuitOpen:
                 pass  # refused before anything was sent: queue up
         ticket = object()
@@ -207,7 +197,7 @@ class IotGatewayAdapter:
                 if self._queue[0] is not ticket:
                     continue
                 try:
-                    return (yield from guarded(self.breaker, self._leaving(ticket, call)))
+                    return (yield from guarded(self.iot.gate, self._leaving(ticket, call)))
                 except CircuitOpen:
                     continue  # raised by the breaker before the call started: still at the head
         except IntegrationError:
@@ -225,7 +215,7 @@ class IotGatewayAdapter:
         now = yield NOW
         if len(self._queue) >= self.queue_capacity:
             raise CircuitOpen(
-                f"{SYSTEM} circuit is {self.breaker.state_at(now)} and its command queue is full "
+                f"{self.iot.system} circuit is {self.iot.gate.state_at(now)} and its command queue is full "
                 f"({self.queue_capacity})"
             )
         self._queue.append(ticket)
@@ -238,8 +228,8 @@ class IotGatewayAdapter:
 
     def _depth_changed(self, now: float) -> None:
         depth = len(self._queue)
-        self.telemetry.metrics.queue_depth[SYSTEM] = depth
-        self.telemetry.record(now, "queue", SYSTEM, depth=depth)
+        self.iot.telemetry.metrics.queue_depth[self.iot.system] = depth
+        self.iot.telemetry.record(now, "queue", self.iot.system, depth=depth)
 
 
 def _next_tick(now: float) -> float:

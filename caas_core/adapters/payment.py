@@ -19,20 +19,16 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
-from caas_core.adapters.calls import Trace, new_trace, read, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace, read
 from caas_core.effects import Flow
 from caas_core.errors import ClientError, IntegrationError, PaymentUnavailable
 from caas_core.policies.models import RetryPolicy
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.deadline import Deadline
-from caas_core.resilience.retry import call_with_retry
-from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest
 
-SYSTEM = "payment"
-AUTHORIZE_ROUTE = "POST /api/payments/authorize"
-CAPTURE_ROUTE = "POST /api/payments/capture"
-VOID_ROUTE = "POST /api/payments/void"
+AUTHORIZE = Endpoint("POST", "/api/payments/authorize")
+CAPTURE = Endpoint("POST", "/api/payments/capture")
+VOID = Endpoint("POST", "/api/payments/void")
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 B = TypeVar("B", bound=BaseModel)
@@ -78,26 +74,16 @@ def idempotency_key(purchase_id: str, operation: str) -> str:
 
 
 class PaymentGatewayAdapter:
-    def __init__(
-        self,
-        policy: RetryPolicy,
-        api_key: str,
-        telemetry: Telemetry,
-        breaker: CircuitBreaker | NoBreaker,
-    ) -> None:
-        self.policy = policy
+    def __init__(self, payment: Integration[RetryPolicy], api_key: str) -> None:
+        self.payment = payment
         self._api_key = api_key
-        self.telemetry = telemetry
-        self.breaker = breaker
 
     def authorize(
         self, purchase_id: str, amount: int, currency: str, card_token: str, trace: Trace | None = None
     ) -> Flow[Authorization]:
         body = {"amount": amount, "currency": currency, "cardToken": card_token, "purchaseId": purchase_id}
         try:
-            answer = yield from self._call(
-                AUTHORIZE_ROUTE, "authorize", purchase_id, body, _Authorized, trace
-            )
+            answer = yield from self._call(AUTHORIZE, "authorize", purchase_id, body, _Authorized, trace)
         except ClientError as error:
             if card_token and card_token in error.detail:  # a gateway echoing the token must not leak it
                 raise ClientError(error.status, error.detail.replace(card_token, "<card token>")) from None
@@ -110,16 +96,16 @@ class PaymentGatewayAdapter:
         self, authorization_id: str, amount: int, purchase_id: str, trace: Trace | None = None
     ) -> Flow[Capture]:
         body = {"authorizationId": authorization_id, "amount": amount}
-        answer = yield from self._call(CAPTURE_ROUTE, "capture", purchase_id, body, _Captured, trace)
+        answer = yield from self._call(CAPTURE, "capture", purchase_id, body, _Captured, trace)
         return Capture(answer.captureId, answer.authorizationId, answer.amount)
 
     def void(self, authorization_id: str, purchase_id: str, trace: Trace | None = None) -> Flow[None]:
         body = {"authorizationId": authorization_id}
-        yield from self._call(VOID_ROUTE, "void", purchase_id, body, _Voided, trace)
+        yield from self._call(VOID, "void", purchase_id, body, _Voided, trace)
 
     def _call(
         self,
-        route: str,
+        endpoint: Endpoint,
         operation: str,
         purchase_id: str,
         body: dict[str, Any],
@@ -132,18 +118,13 @@ class PaymentGatewayAdapter:
             IDEMPOTENCY_HEADER: idempotency_key(purchase_id, operation),
         }
         # Built once, outside the attempt: the retry is byte for byte the same request (rule 1).
-        path = route.removeprefix("POST ")  # the gateway's routes are plain paths, all POST
-        request = HttpRequest("POST", path, headers=headers, json=body)
+        request = HttpRequest(endpoint.method, endpoint.path(), headers=headers, json=body)
         try:
             return (
-                yield from call_with_retry(
-                    lambda deadline: self._attempt(request, route, schema, deadline, trace),
-                    self.policy,
-                    system=SYSTEM,
-                    route=route,
-                    telemetry=self.telemetry,
-                    breaker=self.breaker,
-                    trace_id=trace.trace_id,
+                yield from self.payment.call(
+                    endpoint,
+                    lambda deadline: self._attempt(request, endpoint, schema, deadline, trace),
+                    trace,
                 )
             )
         except ClientError:
@@ -155,7 +136,7 @@ class PaymentGatewayAdapter:
             ) from error
 
     def _attempt(
-        self, request: HttpRequest, route: str, schema: type[B], deadline: Deadline, trace: Trace
+        self, request: HttpRequest, endpoint: Endpoint, schema: type[B], deadline: Deadline, trace: Trace
     ) -> Flow[B]:
-        response = yield from send(SYSTEM, route, request, deadline, self.telemetry, trace)
-        return read(response, schema, f"unreadable answer to {route}")
+        response = yield from self.payment.send(endpoint, request, deadline, trace)
+        return read(response, schema, f"unreadable answer to {endpoint.key}")

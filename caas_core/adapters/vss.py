@@ -16,20 +16,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from caas_core.adapters.calls import Trace, new_trace, read, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace, new_trace, read
 from caas_core.effects import NOW, Flow
 from caas_core.errors import ClientError, IntegrationError, MalformedResponse
 from caas_core.policies.models import VssQueryPolicy
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker
 from caas_core.resilience.cache import TtlCache
 from caas_core.resilience.deadline import Deadline
-from caas_core.resilience.retry import call_with_retry
-from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse
 
-SYSTEM = "vss"
-MAINTENANCE_ROUTE = "GET /api/v2/vehicles/{vin}/maintenance"
-TOKEN_ROUTE = "POST /oauth/token"
+MAINTENANCE = Endpoint("GET", "/api/v2/vehicles/{vin}/maintenance")
+TOKEN = Endpoint("POST", "/oauth/token")
 
 Verdict = Literal["allowed", "blocked_maintenance", "blocked_vss_unavailable", "unknown_vehicle"]
 Source = Literal["vss", "cache", "none"]
@@ -73,31 +69,18 @@ class _Token:
 
 
 class VssMaintenanceAdapter:
-    def __init__(
-        self,
-        policy: VssQueryPolicy,
-        credentials: VssCredentials,
-        telemetry: Telemetry,
-        breaker: CircuitBreaker | NoBreaker,
-    ) -> None:
-        self.policy = policy
+    def __init__(self, vss: Integration[VssQueryPolicy], credentials: VssCredentials) -> None:
+        self.vss = vss
+        self.policy = vss.policy
         self.credentials = credentials
-        self.telemetry = telemetry
-        self.breaker = breaker
-        self.cache: TtlCache[MaintenanceRecord] = TtlCache(policy.cache_ttl_s)
+        self.cache: TtlCache[MaintenanceRecord] = TtlCache(self.policy.cache_ttl_s)
         self._token: _Token | None = None
 
     def check(self, vin: str, trace: Trace | None = None) -> Flow[MaintenanceCheck]:
         trace = trace or (yield from new_trace())
         try:
-            record = yield from call_with_retry(
-                lambda deadline: self._attempt(vin, deadline, trace),
-                self.policy,
-                system=SYSTEM,
-                route=MAINTENANCE_ROUTE,
-                telemetry=self.telemetry,
-                breaker=self.breaker,
-                trace_id=trace.trace_id,
+            record = yield from self.vss.call(
+                MAINTENANCE, lambda deadline: self._attempt(vin, deadline, trace), trace
             )
         except ClientError as error:
             if error.status == 404:
@@ -127,10 +110,8 @@ class VssMaintenanceAdapter:
 
     def _query(self, vin: str, deadline: Deadline, trace: Trace) -> Flow[HttpResponse]:
         token = yield from self._bearer(deadline, trace)
-        request = HttpRequest(
-            "GET", f"/api/v2/vehicles/{vin}/maintenance", headers={"Authorization": f"Bearer {token}"}
-        )
-        return (yield from send(SYSTEM, MAINTENANCE_ROUTE, request, deadline, self.telemetry, trace))
+        request = HttpRequest("GET", MAINTENANCE.path(vin=vin), headers={"Authorization": f"Bearer {token}"})
+        return (yield from self.vss.send(MAINTENANCE, request, deadline, trace))
 
     def _bearer(self, deadline: Deadline, trace: Trace) -> Flow[str]:
         now = yield NOW
@@ -138,18 +119,18 @@ class VssMaintenanceAdapter:
             return self._token.value
         request = HttpRequest(
             "POST",
-            "/oauth/token",
+            TOKEN.path(),
             headers={"Authorization": self.credentials.basic()},
             form={"grant_type": "client_credentials"},
         )
-        response = yield from send(SYSTEM, TOKEN_ROUTE, request, deadline, self.telemetry, trace)
+        response = yield from self.vss.send(TOKEN, request, deadline, trace)
         try:
             body = response.json()
             value, lifetime = str(body["access_token"]), float(body["expires_in"])
         except (ValueError, KeyError, TypeError):
             raise MalformedResponse(response.status, "unreadable token response") from None
         self._token = _Token(value, now + lifetime - self.policy.token_refresh_margin_s)
-        self.telemetry.record(now, "token", SYSTEM, refresh_at=self._token.refresh_at)
+        self.vss.telemetry.record(now, "token", self.vss.system, refresh_at=self._token.refresh_at)
         return value
 
 

@@ -15,36 +15,33 @@ Rules:
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from caas_core.adapters.admin import Owner
-from caas_core.adapters.calls import Trace
 from caas_core.adapters.factory import FactoryStatus, VehicleSpec
+from caas_core.adapters.integration import Trace
 from caas_core.domain import orders
 from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Order
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import IllegalTransition, IntegrationError, MalformedResponse
-
-if TYPE_CHECKING:
-    from caas_core.service import CaasCore
+from caas_core.flows.dependencies import Dependencies
 
 
-def place(core: CaasCore, order_id: str) -> Flow[None]:
-    order = core.store.require(Order, order_id)
+def place(deps: Dependencies, order_id: str) -> Flow[None]:
+    order = deps.records.require(Order, order_id)
     spec = VehicleSpec.model_validate_json(order.spec)
     try:
-        placed = yield from core.factory.place(spec, order.id, order.id, Trace(order.trace_id))
+        placed = yield from deps.factory.place(spec, order.id, order.id, Trace(order.trace_id))
     except IntegrationError as error:
         now = yield NOW
-        with core.store.transaction():
-            _move(core, order, "failed", now, reason=f"factory order failed: {error}")
-            core.store.alert("ops", f"order:{order.id}", f"Factory did not take the order: {error}", now)
+        with deps.records.transaction():
+            _move(deps, order, "failed", now, reason=f"factory order failed: {error}")
+            deps.operations.alert("ops", f"order:{order.id}", f"Factory did not take the order: {error}", now)
         return
     now = yield NOW
-    with core.store.transaction():
+    with deps.records.transaction():
         order = _move(
-            core,
+            deps,
             order,
             "accepted",
             now,
@@ -53,51 +50,51 @@ def place(core: CaasCore, order_id: str) -> Flow[None]:
             factory_news_at=now,
             reason=None,
         )
-        core.store.resolve_alerts(f"order:{order.id}", now)
+        deps.operations.resolve(f"order:{order.id}", now)
 
 
-def apply_factory_status(core: CaasCore, update: FactoryStatus, now: float) -> str:
+def apply_factory_status(deps: Dependencies, update: FactoryStatus, now: float) -> str:
     """Apply one Factory update inside the caller's transaction: 'applied', 'stale' or 'unknown'."""
-    order = core.order_by_factory_id(update.order_id)
+    order = deps.records.order_by_factory_id(update.order_id)
     if order is None:
         return "unknown"
     if update.sequence <= order.factory_sequence:
-        core.store.update(Order, order.id, factory_news_at=now)
+        deps.records.update(Order, order.id, factory_news_at=now)
         return "stale"
     try:
         new = next_state("order", orders.TRANSITIONS, order.status, f"factory:{update.status}")
     except IllegalTransition:
         # A newer sequence that names no new state (e.g. READY again): note the news, change nothing.
-        core.store.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
+        deps.records.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
         return "stale"
     changes = {"factory_sequence": update.sequence, "factory_news_at": now}
     if update.vin:
         changes["vin"] = update.vin
-    _set(core, order, new, now, **changes)
+    _set(deps, order, new, now, **changes)
     if new == orders.READY:
-        core.runtime.spawn(register(core, order.id))
+        deps.spawn(register(deps, order.id))
     return "applied"
 
 
-def register(core: CaasCore, order_id: str) -> Flow[None]:
-    order = core.store.require(Order, order_id)
+def register(deps: Dependencies, order_id: str) -> Flow[None]:
+    order = deps.records.require(Order, order_id)
     owner = Owner.model_validate_json(order.owner)
     trace = Trace(order.trace_id)
     try:
-        vin = order.vin or (yield from _vin_from_factory(core, order, trace))
-        registration = yield from core.admin.register(order.country, vin, order.id, owner, trace)
+        vin = order.vin or (yield from _vin_from_factory(deps, order, trace))
+        registration = yield from deps.registries.register(order.country, vin, order.id, owner, trace)
     except IntegrationError as error:
         now = yield NOW
-        with core.store.transaction():
-            _move(core, order, "registration_failed", now, reason=f"registration failed: {error}")
-            core.store.alert(
+        with deps.records.transaction():
+            _move(deps, order, "registration_failed", now, reason=f"registration failed: {error}")
+            deps.operations.alert(
                 "ops", f"order:{order.id}", f"delivery blocked, registration failed: {error}", now
             )
         return
     now = yield NOW
-    with core.store.transaction():
+    with deps.records.transaction():
         _move(
-            core,
+            deps,
             order,
             "registered",
             now,
@@ -105,37 +102,37 @@ def register(core: CaasCore, order_id: str) -> Flow[None]:
             registration_id=registration.registration_id,
             reason=None,
         )
-        core.store.resolve_alerts(f"order:{order.id}", now)
+        deps.operations.resolve(f"order:{order.id}", now)
 
 
-def _vin_from_factory(core: CaasCore, order: Order, trace: Trace) -> Flow[str]:
+def _vin_from_factory(deps: Dependencies, order: Order, trace: Trace) -> Flow[str]:
     """A status webhook need not carry the VIN: ask Factory for the order, and keep what it says."""
-    update = yield from core.factory.status(order.factory_order_id or "", trace)
+    update = yield from deps.factory.status(order.factory_order_id or "", trace)
     if not update.vin:
         raise MissingVin(f"Factory reports order {update.order_id} {update.status} without a VIN")
-    with core.store.transaction():
-        core.store.update(Order, order.id, vin=update.vin)
+    with deps.records.transaction():
+        deps.records.update(Order, order.id, vin=update.vin)
     return update.vin
 
 
-def watch_silence(core: CaasCore) -> Flow[None]:
+def watch_silence(deps: Dependencies) -> Flow[None]:
     """For ever: poll Factory about each order in production it has not mentioned for too long."""
-    silence = core.policies.webhook_receipt.silence_poll_after_s
-    sweep = core.config.silence_sweep_s
+    silence = deps.silence_poll_after_s
+    sweep = deps.silence_sweep_s
     next_sweep = (yield NOW) + sweep
     while True:
         now = yield NOW
         yield Sleep(max(0.0, next_sweep - now))  # on a fixed grid: the polls themselves take time
         next_sweep += sweep
         now = yield NOW
-        for order in core.store.silent_orders(tuple(orders.IN_PRODUCTION), now - silence):
+        for order in deps.records.silent_orders(tuple(orders.IN_PRODUCTION), now - silence):
             try:
-                update = yield from core.factory.status(order.factory_order_id or "", Trace(order.trace_id))
+                update = yield from deps.factory.status(order.factory_order_id or "", Trace(order.trace_id))
             except IntegrationError:
                 continue  # the next sweep tries again; the breaker keeps a dead Factory from being hammered
             polled_at = yield NOW
-            with core.store.transaction():
-                apply_factory_status(core, update, polled_at)
+            with deps.records.transaction():
+                apply_factory_status(deps, update, polled_at)
 
 
 class MissingVin(MalformedResponse):
@@ -143,13 +140,13 @@ class MissingVin(MalformedResponse):
         super().__init__(200, detail)
 
 
-def _move(core: CaasCore, order: Order, event: str, now: float, **changes: object) -> Order:
-    return _set(core, order, next_state("order", orders.TRANSITIONS, order.status, event), now, **changes)
+def _move(deps: Dependencies, order: Order, event: str, now: float, **changes: object) -> Order:
+    return _set(deps, order, next_state("order", orders.TRANSITIONS, order.status, event), now, **changes)
 
 
-def _set(core: CaasCore, order: Order, status: str, now: float, **changes: object) -> Order:
-    updated = core.store.revise(order, status=status, updated_at=now, **changes)
-    core.tell_customer(
+def _set(deps: Dependencies, order: Order, status: str, now: float, **changes: object) -> Order:
+    updated = deps.records.revise(order, status=status, updated_at=now, **changes)
+    deps.customers.tell(
         order.customer_email, f"order:{order.id}", status, f"Your order {order.id} is {status}", now
     )
     return updated

@@ -12,17 +12,13 @@ Rules:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from caas_core.adapters.calls import Trace
+from caas_core.adapters.integration import Trace
 from caas_core.domain import purchases
 from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Payment, Purchase
 from caas_core.effects import NOW, Flow
 from caas_core.errors import IntegrationError, PaymentUnavailable
-
-if TYPE_CHECKING:
-    from caas_core.service import CaasCore
+from caas_core.flows.dependencies import Dependencies
 
 MAINTENANCE_EVENTS = {
     "blocked_maintenance": "maintenance_overdue",
@@ -31,105 +27,112 @@ MAINTENANCE_EVENTS = {
 }
 
 
-def purchase(core: CaasCore, record: Purchase) -> Flow[None]:
+def purchase(deps: Dependencies, record: Purchase) -> Flow[None]:
     """Carry a purchase just requested (`record`, as stored) through to ACTIVE or a reason it is not."""
     trace = Trace(record.trace_id)
-    check = yield from core.vss.check(record.vin, trace)
+    check = yield from deps.maintenance.check(record.vin, trace)
     if not check.allowed:
         now = yield NOW
-        with core.store.transaction():
-            _move(core, record, MAINTENANCE_EVENTS[check.verdict], now, reason=check.verdict)
+        with deps.records.transaction():
+            _move(deps, record, MAINTENANCE_EVENTS[check.verdict], now, reason=check.verdict)
         return
 
     try:
-        authorization = yield from core.payment.authorize(
+        authorization = yield from deps.payments.authorize(
             record.id, record.amount, record.currency, record.card_token, trace
         )
     except PaymentUnavailable as error:
         now = yield NOW
-        with core.store.transaction():
-            _move(core, record, "payment_unreachable", now, reason=str(error))
+        with deps.records.transaction():
+            _move(deps, record, "payment_unreachable", now, reason=str(error))
         return
     if not authorization.approved:
         now = yield NOW
-        with core.store.transaction():
-            _move(core, record, "declined", now, reason=authorization.decline_reason)
+        with deps.records.transaction():
+            _move(deps, record, "declined", now, reason=authorization.decline_reason)
         return
 
     now = yield NOW
     auth_id = authorization.authorization_id or ""
-    with core.store.transaction():
-        core.store.insert(
+    with deps.records.transaction():
+        deps.records.insert(
             Payment(auth_id, record.id, record.amount, record.currency, "AUTHORIZED", "NONE", now)
         )
-        record = _move(core, record, "authorized", now, authorization_id=auth_id)
+        record = _move(deps, record, "authorized", now, authorization_id=auth_id)
 
-    activation = yield from core.iot.activate(record.vin, record.service_id, {}, trace)
+    activation = yield from deps.vehicles.activate(record.vin, record.service_id, {}, trace)
     if activation.completed:
-        yield from _charge(core, record, auth_id, activation.command_id, trace)
+        yield from _charge(deps, record, auth_id, activation.command_id, trace)
     else:
-        yield from _refund(core, record, auth_id, activation.command_id, activation.failure, trace)
+        yield from _refund(deps, record, auth_id, activation.command_id, activation.failure, trace)
 
 
 def _charge(
-    core: CaasCore, record: Purchase, auth_id: str, command_id: str | None, trace: Trace
+    deps: Dependencies, record: Purchase, auth_id: str, command_id: str | None, trace: Trace
 ) -> Flow[None]:
     # The service is ACTIVE before the charge is asked for: whatever stops between the two (a crash, the
     # end of a run) leaves an active service not yet charged, never a charge for a service not shown active.
     now = yield NOW
-    with core.store.transaction():
-        _move(core, record, "activated", now, command_id=command_id, activated_at=now)
+    with deps.records.transaction():
+        _move(deps, record, "activated", now, command_id=command_id, activated_at=now)
     try:
-        yield from core.payment.capture(auth_id, record.amount, record.id, trace)
+        yield from deps.payments.capture(auth_id, record.amount, record.id, trace)
     except IntegrationError as error:
         now = yield NOW
-        with core.store.transaction():
-            core.store.alert(
+        with deps.records.transaction():
+            deps.operations.alert(
                 "ops", f"purchase:{record.id}", f"service active but capture failed: {error}", now
             )
         return
     now = yield NOW
-    with core.store.transaction():
-        captures = core.store.require(Payment, auth_id).captures + 1
-        core.store.update(
+    with deps.records.transaction():
+        captures = deps.records.require(Payment, auth_id).captures + 1
+        deps.records.update(
             Payment, auth_id, status="CAPTURED", settlement="PENDING", captures=captures, updated_at=now
         )
 
 
 def _refund(
-    core: CaasCore, record: Purchase, auth_id: str, command_id: str | None, failure: str | None, trace: Trace
+    deps: Dependencies,
+    record: Purchase,
+    auth_id: str,
+    command_id: str | None,
+    failure: str | None,
+    trace: Trace,
 ) -> Flow[None]:
     try:
-        yield from core.payment.void(auth_id, record.id, trace)
+        yield from deps.payments.void(auth_id, record.id, trace)
         voided = True
     except IntegrationError as error:
         voided = False
         void_failure = str(error)
     now = yield NOW
     entity = f"purchase:{record.id}"
-    with core.store.transaction():
+    with deps.records.transaction():
         if voided:
-            voids = core.store.require(Payment, auth_id).voids + 1
-            core.store.update(Payment, auth_id, status="VOIDED", voids=voids, updated_at=now)
+            voids = deps.records.require(Payment, auth_id).voids + 1
+            deps.records.update(Payment, auth_id, status="VOIDED", voids=voids, updated_at=now)
         else:
-            core.store.alert(
+            deps.operations.alert(
                 "ops", entity, f"void failed, authorisation {auth_id} still held: {void_failure}", now
             )
-        core.store.alert("tech_support", entity, f"OTA activation failed on {record.vin}: {failure}", now)
-        _move(core, record, "activation_failed", now, command_id=command_id, reason=failure)
+        deps.operations.alert(
+            "tech_support", entity, f"OTA activation failed on {record.vin}: {failure}", now
+        )
+        _move(deps, record, "activation_failed", now, command_id=command_id, reason=failure)
 
 
 def apply_settlement(
-    core: CaasCore, authorization_id: str, status: str, reason: str | None, now: float
+    deps: Dependencies, authorization_id: str, status: str, reason: str | None, now: float
 ) -> str:
     """Apply one settlement report inside the caller's transaction: 'applied' or 'unknown'."""
-    payment = core.store.get(Payment, authorization_id)
+    payment = deps.records.get(Payment, authorization_id)
     if payment is None:
         return "unknown"
     settlement = "SETTLED" if status == "SETTLED" else "FAILED"
-    core.store.update(Payment, authorization_id, settlement=settlement, updated_at=now)
+    deps.records.update(Payment, authorization_id, settlement=settlement, updated_at=now)
     if settlement == "FAILED":
-        core.store.alert(
+        deps.operations.alert(
             "ops",
             f"purchase:{payment.purchase_id}",
             f"settlement failed ({reason or 'no reason given'}): {payment.amount} {payment.currency} at risk",
@@ -138,9 +141,9 @@ def apply_settlement(
     return "applied"
 
 
-def _move(core: CaasCore, record: Purchase, event: str, now: float, **changes: object) -> Purchase:
+def _move(deps: Dependencies, record: Purchase, event: str, now: float, **changes: object) -> Purchase:
     status = next_state("purchase", purchases.TRANSITIONS, record.status, event)
-    updated = core.store.revise(record, status=status, updated_at=now, **changes)
+    updated = deps.records.revise(record, status=status, updated_at=now, **changes)
     recipient = f"owner-of:{record.vin}"
-    core.tell_customer(recipient, f"purchase:{record.id}", status, f"{record.service_id}: {status}", now)
+    deps.customers.tell(recipient, f"purchase:{record.id}", status, f"{record.service_id}: {status}", now)
     return updated

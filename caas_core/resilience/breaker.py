@@ -18,7 +18,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from caas_core.domain.lifecycle import next_state
 from caas_core.effects import NOW, Flow
@@ -46,6 +46,20 @@ class Permit:
 
 
 OnTransition = Callable[[float, str, str, str], None]  # (t, breaker name, old, new)
+
+
+class Gate(Protocol):
+    """What a call passes through: a circuit breaker, or NO_BREAKER where a system has none."""
+
+    name: str
+
+    def acquire(self, now: float) -> Permit: ...
+    def on_success(self, permit: Permit, now: float) -> None: ...
+    def on_failure(self, permit: Permit, now: float) -> None: ...
+    def state_at(self, now: float) -> str: ...
+    def cap(self, permit: Permit) -> float:
+        """How long the call let through under `permit` may take (infinity: the attempt's own limit)."""
+        ...
 
 
 class CircuitBreaker:
@@ -91,6 +105,9 @@ class CircuitBreaker:
         self._refresh(now)
         return self.state
 
+    def cap(self, permit: Permit) -> float:
+        return self.policy.probe_timeout_s if permit.probe else math.inf
+
     def reopens_at(self) -> float | None:
         """When an OPEN breaker will let a probe through."""
         return self._opened_at + self.policy.open_duration_s if self.state == OPEN else None
@@ -124,11 +141,11 @@ class CircuitBreaker:
             self._on_transition(t, self.name, old, new)
 
 
-class NoBreaker:
-    """For systems without a breaker (Payment): lets everything through, counts nothing."""
+class _NoBreaker:
+    """The gate of a system without a breaker (Payment, or any while breakers are disabled): lets every
+    call through and counts nothing."""
 
     name = "none"
-    state = CLOSED
 
     def acquire(self, now: float) -> Permit:
         return Permit(0, False, now)
@@ -142,22 +159,27 @@ class NoBreaker:
     def state_at(self, now: float) -> str:
         return CLOSED
 
-
-def breaker_for(
-    name: str, policy: BreakerPolicy, on_transition: OnTransition | None = None
-) -> CircuitBreaker | NoBreaker:
-    return CircuitBreaker(name, policy, on_transition) if policy.enabled else NoBreaker()
+    def cap(self, permit: Permit) -> float:
+        return math.inf
 
 
-def guarded(gate: CircuitBreaker | NoBreaker, call: Callable[[float], Flow[T]]) -> Flow[T]:
-    """One call through a breaker: refused with CircuitOpen while it is open, its outcome counted after.
+NO_BREAKER: Gate = _NoBreaker()
+
+
+def breaker_for(name: str, policy: BreakerPolicy, on_transition: OnTransition | None = None) -> Gate:
+    """A breaker named `name` under `policy`, or NO_BREAKER while the policy disables breakers."""
+    return CircuitBreaker(name, policy, on_transition) if policy.enabled else NO_BREAKER
+
+
+def guarded(gate: Gate, call: Callable[[float], Flow[T]]) -> Flow[T]:
+    """One call through a gate: refused with CircuitOpen while it is open, its outcome counted after.
 
     `call` receives a cap on its duration: a half-open probe's own timeout, or infinity. A retryable
     failure counts against the breaker; any answer, even a refusal, counts for it.
     """
     now = yield NOW
     permit = gate.acquire(now)
-    cap = gate.policy.probe_timeout_s if permit.probe and isinstance(gate, CircuitBreaker) else math.inf
+    cap = gate.cap(permit)
     try:
         result = yield from call(cap)
     except IntegrationError as error:

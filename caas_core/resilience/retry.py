@@ -18,7 +18,7 @@ from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import IntegrationError
 from caas_core.policies.models import RetryPolicy
 from caas_core.resilience.backoff import next_delay
-from caas_core.resilience.breaker import CircuitBreaker, NoBreaker, guarded
+from caas_core.resilience.breaker import NO_BREAKER, Gate, guarded
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
 
@@ -34,7 +34,7 @@ def call_with_retry(
     system: str,
     route: str,
     telemetry: Telemetry,
-    breaker: CircuitBreaker | NoBreaker | None = None,
+    gate: Gate = NO_BREAKER,
     trace_id: str | None = None,
 ) -> Flow[T]:
     """Run `attempt` under `policy`; return its result or raise the last attempt's error."""
@@ -45,13 +45,13 @@ def call_with_retry(
         if retry:
             telemetry.retry(system, route)
         try:
-            if breaker is None:
-                # No gate to pass: one generator less between every effect of the attempt and the runtime
-                # (an OTA attempt's polls run under this loop).
+            if gate is NO_BREAKER:
+                # NOTE: nothing to pass, so no generator between every effect of the attempt and the
+                # runtime (an OTA attempt's polls run under this loop).
                 result = yield from attempt(Deadline(started + policy.timeout_s))
             else:
                 result = yield from guarded(
-                    breaker,
+                    gate,
                     lambda cap, started=started: attempt(Deadline(started + min(policy.timeout_s, cap))),
                 )
         except IntegrationError as error:

@@ -158,6 +158,10 @@ class Store:
         """Every alert, or those of `kind`, oldest first."""
         return self.all(Alert) if kind is None else self.all(Alert, kind=kind)
 
+    def order_by_factory_id(self, factory_order_id: str) -> Order | None:
+        found = self.all(Order, factory_order_id=factory_order_id)
+        return found[0] if found else None
+
     def silent_orders(self, statuses: tuple[str, ...], news_before: float) -> list[Order]:
         """Orders in one of `statuses` that Factory has said nothing about since `news_before`."""
         marks = ", ".join("?" for _ in statuses)

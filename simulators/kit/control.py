@@ -3,24 +3,46 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.runtime import Runtime
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
 from httpkit.routing import Answer, QueryParam, Route
-from simulators.kit.faults import Fault
+from simulators.kit.faults import Fault, FaultPlan
+from simulators.kit.journal import Journal
+from simulators.kit.provider_states import ProviderStates
 
-if TYPE_CHECKING:
-    from simulators.kit.service import Simulator
+
+class Model(Protocol):
+    """A simulator's behaviour model, as its control API sees it."""
+
+    def state(self) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
 
 
-def list_faults(sim: Simulator, request: HttpRequest) -> HttpResponse:
+class Controlled(Protocol):
+    """What the control API needs of a simulator."""
+
+    name: str
+    runtime: Runtime
+    model: Model
+    faults: FaultPlan
+    journal: Journal
+    provider_states: ProviderStates
+
+    def why_inert(self, fault: Fault) -> tuple[str, str] | None: ...
+    def openapi(self) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+
+
+def list_faults(sim: Controlled, request: HttpRequest) -> HttpResponse:
     return json_response(200, {"faults": [_dump(f) for f in sim.faults.faults]})
 
 
-def add_fault(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def add_fault(sim: Controlled, request: HttpRequest) -> HttpResponse:
     fault = parse_json(Fault, request)
     inert = sim.why_inert(fault)
     if inert is not None:
@@ -29,18 +51,18 @@ def add_fault(sim: Simulator, request: HttpRequest) -> HttpResponse:
     return json_response(201, _dump(sim.faults.add(fault)))
 
 
-def clear_faults(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def clear_faults(sim: Controlled, request: HttpRequest) -> HttpResponse:
     sim.faults.clear()
     return HttpResponse(204)
 
 
-def remove_fault(sim: Simulator, request: HttpRequest, fault_id: str) -> HttpResponse:
+def remove_fault(sim: Controlled, request: HttpRequest, fault_id: str) -> HttpResponse:
     if not sim.faults.remove(fault_id):
         raise Problem(404, f"no fault with id {fault_id!r}")
     return HttpResponse(204)
 
 
-def read_journal(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def read_journal(sim: Controlled, request: HttpRequest) -> HttpResponse:
     try:
         from_s = _optional_float(request.query.get("from_s"))
         until_s = _optional_float(request.query.get("until_s"))
@@ -50,20 +72,20 @@ def read_journal(sim: Simulator, request: HttpRequest) -> HttpResponse:
     return json_response(200, {"entries": [e.as_dict() for e in entries]})
 
 
-def read_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def read_state(sim: Controlled, request: HttpRequest) -> HttpResponse:
     return json_response(200, {"simulator": sim.name, "time_s": sim.runtime.now(), **sim.model.state()})
 
 
-def reset(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def reset(sim: Controlled, request: HttpRequest) -> HttpResponse:
     sim.reset()
     return HttpResponse(204)
 
 
-def openapi(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def openapi(sim: Controlled, request: HttpRequest) -> HttpResponse:
     return json_response(200, sim.openapi())
 
 
-def change_provider_state(sim: Simulator, request: HttpRequest) -> HttpResponse:
+def change_provider_state(sim: Controlled, request: HttpRequest) -> HttpResponse:
     """Pact's state-change call: set a contract's provider state up, or tear every state down."""
     change = parse_json(ProviderStateChange, request)
     if change.action == "teardown":

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from caas_core.runtime import Runtime
 from httpkit.exchange import HANG_HOLD_S, ConnectionDropped, Exchange, Outcome
@@ -16,16 +16,11 @@ from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.openapi import Webhook, build_document
 from httpkit.problems import problem_for
 from httpkit.routing import Route, Router, call_handler, dispatch
-from simulators.kit.control import CONTROL_ROUTES
+from simulators.kit.control import CONTROL_ROUTES, Model
 from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.latency import Latency
 from simulators.kit.provider_states import ProviderStates
-
-
-class Model(Protocol):
-    def state(self) -> dict[str, Any]: ...
-    def reset(self) -> None: ...
 
 
 class Simulator:

@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from caas_core.config import SANDBOX_FACTORY_SECRET, SANDBOX_PAYMENT_SECRET
 from caas_core.policies import load_policies
-from caas_core.service import CaasCore
+from caas_core.wiring import build_core
 from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
 from simulators.kit.webhooks import WRONG_SECRET
@@ -70,7 +70,7 @@ def test_standardwebhooks_verifies_a_fresh_webhook_and_refuses_a_changed_one(sou
 def test_the_core_receiver_accepts_what_the_simulator_signs(source):
     produce, _ = SENT[source]
     request = produce(None)
-    core = CaasCore(SimulatedRuntime(3), load_policies())
+    core = build_core(SimulatedRuntime(3), load_policies())
     arrived = HttpRequest("POST", request.path, request.headers, json=request.json, remote_addr="127.0.0.1")
     # The webhook left an hour into its sender's run: the receiver reads it on the same calendar.
     verdict = core.receiver.check(source, arrived, HOUR)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from caas_core.adapters import AdminRegistrationAdapter, Owner, Registration, country_breakers
+from caas_core.adapters import AdminRegistrationAdapter, Integration, Owner, Registration
 from caas_core.errors import (
     CallTimeout,
     CircuitOpen,
@@ -19,7 +19,8 @@ from caas_core.errors import (
     ServerError,
 )
 from caas_core.policies import load_policies
-from caas_core.resilience import NoBreaker
+from caas_core.resilience import NO_BREAKER, breaker_for
+from caas_core.systems import admin_system
 from caas_core.telemetry import Telemetry
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
@@ -47,8 +48,16 @@ def world(transport="fast", countries=("ES",), configs=None, overrides=None):
     }
     policies = load_policies(overrides=overrides)
     telemetry = Telemetry()
-    breakers = country_breakers(countries, policies.breakers.admin, telemetry.circuit)
-    adapter = AdminRegistrationAdapter(policies.admin_registration, TOKENS, telemetry, breakers)
+    registries = {
+        c: Integration(
+            admin_system(c),
+            policies.admin_registration,
+            telemetry,
+            breaker_for(admin_system(c), policies.breakers.admin, telemetry.circuit),
+        )
+        for c in countries
+    }
+    adapter = AdminRegistrationAdapter(registries, TOKENS)
     return runtime, simulators, adapter, telemetry
 
 
@@ -169,16 +178,17 @@ def test_an_outage_in_france_leaves_spain_untouched():
     assert [(e.t, e.subject, dict(e.data)["new"]) for e in telemetry.of_kind("circuit")] == [
         (21.5, "admin-fr", "open")
     ]
-    assert (adapter.breakers["ES"].state, adapter.breakers["FR"].state) == ("closed", "open")
+    assert (adapter.registries["ES"].gate.state, adapter.registries["FR"].gate.state) == ("closed", "open")
 
 
 def test_the_shipped_policy_has_no_admin_breaker():
     _, _, adapter, _ = world(countries=COUNTRIES)
-    assert all(isinstance(b, NoBreaker) for b in adapter.breakers.values())
-    assert sorted(adapter.breakers) == sorted(COUNTRIES)
+    assert [r.gate for r in adapter.registries.values()] == [NO_BREAKER] * len(COUNTRIES)
+    assert sorted(adapter.registries) == sorted(COUNTRIES)
 
 
 def test_a_country_without_a_credential_is_our_configuration_error():
-    adapter = AdminRegistrationAdapter(load_policies().admin_registration, {"ES": "t"}, Telemetry())
+    registry = Integration("admin-es", load_policies().admin_registration, Telemetry())
+    adapter = AdminRegistrationAdapter({"ES": registry}, {"ES": "t"})
     with pytest.raises(ConfigError, match="no admin registry credential for country XX"):
         next(adapter.register("xx", VIN_1, "order-1", ANA))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from caas_core.adapters import FactoryOrder, FactoryOrderAdapter, FactoryStatus, VehicleSpec
-from caas_core.adapters.factory import PLACE_ROUTE
+from caas_core.adapters.factory import PLACE
+from caas_core.adapters.integration import Integration
 from caas_core.errors import (
     CallTimeout,
     CircuitOpen,
@@ -47,12 +48,14 @@ def world(transport="fast", overrides=None):
     policies = load_policies(overrides=overrides)
     telemetry = Telemetry()
     breaker = breaker_for("factory", policies.breakers.factory, telemetry.circuit)
-    adapter = FactoryOrderAdapter(policies.factory_order, "factory-sandbox-key", telemetry, breaker)
+    adapter = FactoryOrderAdapter(
+        Integration("factory", policies.factory_order, telemetry, breaker), "factory-sandbox-key"
+    )
     return runtime, simulator, adapter, telemetry
 
 
 def journal(simulator):
-    return [(e.t, e.status, e.outcome) for e in simulator.journal.select(PLACE_ROUTE)]
+    return [(e.t, e.status, e.outcome) for e in simulator.journal.select(PLACE.key)]
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -65,7 +68,7 @@ def test_place_returns_the_order_id_and_accepted(transport):
     )
     placed = simulator.model.orders["ord_000001"]
     assert (placed.spec, placed.customer_reference) == (FactorySpec(**SPEC.model_dump()), "cust-42")
-    assert dict(telemetry.metrics.request_count) == {("factory", PLACE_ROUTE): 1}
+    assert dict(telemetry.metrics.request_count) == {("factory", PLACE.key): 1}
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -80,12 +83,14 @@ def test_a_trim_the_factory_does_not_build_is_rejected_with_its_detail(transport
         "vehicleSpec.trim: LUXURY is not offered on CITY; choose one of BASE, STYLE",
     )
     assert simulator.model.orders == {}
-    assert adapter.breaker.state == "closed"  # a refusal is an answer: it never counts against the breaker
+    assert (
+        adapter.factory.gate.state == "closed"
+    )  # a refusal is an answer: it never counts against the breaker
 
 
 def test_a_hung_factory_times_out_at_30s_with_no_automatic_retry():
     runtime, simulator, adapter, telemetry = world()
-    simulator.faults.add(Fault(route=PLACE_ROUTE, hang={}))
+    simulator.faults.add(Fault(route=PLACE.key, hang={}))
     [(ended, error)] = run_at(runtime, [(0, lambda: adapter.place(SPEC, "cust-42", "key-1"))])
     assert (ended, type(error)) == (30, CallTimeout)
     assert journal(simulator) == [(0, None, "hang")]
@@ -94,7 +99,7 @@ def test_a_hung_factory_times_out_at_30s_with_no_automatic_retry():
 
 def test_five_failures_in_60s_open_the_breaker_and_the_sixth_is_refused_unsent():
     runtime, simulator, adapter, telemetry = world()
-    simulator.faults.add(Fault(route=PLACE_ROUTE, error={"status": 503}))
+    simulator.faults.add(Fault(route=PLACE.key, error={"status": 503}))
     plan = [(t, lambda t=t: adapter.place(SPEC, "cust-42", f"key-{t}")) for t in (0, 10, 20, 30, 40, 50)]
     results = run_at(runtime, plan)
     assert [(ended, type(error)) for ended, error in results] == [
@@ -112,7 +117,7 @@ def test_five_failures_in_60s_open_the_breaker_and_the_sixth_is_refused_unsent()
 def test_a_manual_retry_with_the_same_key_never_creates_a_second_order():
     runtime, simulator, adapter, _ = world()
     # The first answer arrives after the client gave up, but the factory has placed the order.
-    simulator.faults.add(Fault(route=PLACE_ROUTE, latency=Fixed(dist="fixed", ms=31_000), first_n=1))
+    simulator.faults.add(Fault(route=PLACE.key, latency=Fixed(dist="fixed", ms=31_000), first_n=1))
     results = run_at(
         runtime,
         [

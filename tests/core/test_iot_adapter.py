@@ -11,8 +11,8 @@ from functools import partial
 import pytest
 
 from caas_core.adapters import IotCredentials, IotGatewayAdapter
-from caas_core.adapters.calls import Trace
-from caas_core.adapters.iot import COMMAND_ROUTE, CONFIGURE_ROUTE
+from caas_core.adapters.integration import Integration, Trace
+from caas_core.adapters.iot import COMMAND, CONFIGURE
 from caas_core.policies import load_policies
 from caas_core.resilience import CLOSED, breaker_for
 from caas_core.telemetry import Telemetry
@@ -46,9 +46,8 @@ def world(transport="fast", processing_s=30, queue_capacity=1000):
     policies = load_policies()
     telemetry = Telemetry()
     breaker = breaker_for("iot", policies.breakers.iot, telemetry.circuit)
-    adapter = IotGatewayAdapter(
-        policies.ota_activation, CREDENTIALS, telemetry, breaker, queue_capacity, epoch=runtime.epoch
-    )
+    iot = Integration("iot", policies.ota_activation, telemetry, breaker)
+    adapter = IotGatewayAdapter(iot, CREDENTIALS, queue_capacity, epoch=runtime.epoch)
     return runtime, simulator, adapter, telemetry
 
 
@@ -66,7 +65,7 @@ def at_ms(t):
     return round(t, 3)
 
 
-def sent(simulator, route=CONFIGURE_ROUTE):
+def sent(simulator, route=CONFIGURE.key):
     """(time, VIN, status) of each request the simulator received on `route`."""
     return [(at_ms(e.t), e.path.split("/")[4], e.status) for e in simulator.journal.select(route)]
 
@@ -87,13 +86,13 @@ def test_a_healthy_vehicle_completes_on_the_first_attempt(transport):
     assert (activation.completed, activation.attempts, activation.failure) == (True, 1, None)
     assert simulator.model.commands[activation.command_id].status == "COMPLETED"
     assert sent(simulator) == [(0, HEALTHY, 202)]
-    polls = [t for t, _, _ in sent(simulator, COMMAND_ROUTE)]
+    polls = [t for t, _, _ in sent(simulator, COMMAND.key)]
     assert polls == pytest.approx([5.1, 10.2, 15.3, 20.4, 25.5, 30.6, 35.7])
     # Signed requests all verified; every call carried the trace and was counted.
     assert simulator.model.auth_rejections == 0
     assert {e.trace_id for e in simulator.journal.entries} == {f"trace-{HEALTHY}"}
     counts = telemetry.metrics.request_count
-    assert (counts[("iot", CONFIGURE_ROUTE)], counts[("iot", COMMAND_ROUTE)]) == (1, 7)
+    assert (counts[("iot", CONFIGURE.key)], counts[("iot", COMMAND.key)]) == (1, 7)
     assert dict(telemetry.metrics.retry_count) == {}
 
 
@@ -107,9 +106,9 @@ def test_a_faulty_vehicle_fails_six_attempts_each_30s_after_the_failure():
     assert (activation.completed, activation.attempts) == (False, 6)
     assert activation.failure == f"ActivationFailed: command {activation.command_id} FAILED: ECU_REJECTED"
     assert [c.status for c in simulator.model.commands.values()] == ["FAILED"] * 6
-    assert telemetry.metrics.retry_count[("iot", CONFIGURE_ROUTE)] == 5
+    assert telemetry.metrics.retry_count[("iot", CONFIGURE.key)] == 5
     # The vehicle said no; the API answered every call: the breaker saw only successes.
-    assert adapter.breaker.state == CLOSED and telemetry.of_kind("circuit") == []
+    assert adapter.iot.gate.state == CLOSED and telemetry.of_kind("circuit") == []
 
 
 def test_an_asleep_vehicle_times_every_attempt_out_at_60s():
@@ -122,17 +121,17 @@ def test_an_asleep_vehicle_times_every_attempt_out_at_60s():
     assert [c.status for c in simulator.model.commands.values()] == ["PENDING"] * 6
     outcomes = [dict(e.data)["outcome"] for e in telemetry.of_kind("attempt")]
     assert outcomes == ["AttemptTimeout"] * 6
-    assert adapter.breaker.state == CLOSED
+    assert adapter.iot.gate.state == CLOSED
 
 
 def test_a_poll_without_an_answer_is_skipped_and_the_command_not_resent():
     runtime, simulator, adapter, telemetry = world()
-    simulator.faults.add(Fault(route=COMMAND_ROUTE, error={"status": 503}, until_s=12))
+    simulator.faults.add(Fault(route=COMMAND.key, error={"status": 503}, until_s=12))
     [(ended, activation)] = activations_at(runtime, adapter, [(0, HEALTHY)])
     assert (activation.completed, activation.attempts, ended) == (True, 1, pytest.approx(35.8))
-    assert [status for _, _, status in sent(simulator, COMMAND_ROUTE)] == [503, 503, 200, 200, 200, 200, 200]
+    assert [status for _, _, status in sent(simulator, COMMAND.key)] == [503, 503, 200, 200, 200, 200, 200]
     assert len(sent(simulator)) == 1
-    assert telemetry.metrics.request_errors[("iot", COMMAND_ROUTE)] == 2
+    assert telemetry.metrics.request_errors[("iot", COMMAND.key)] == 2
 
 
 def test_an_unknown_vehicle_is_refused_at_once():
@@ -146,7 +145,7 @@ def test_an_unknown_vehicle_is_refused_at_once():
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_commands_queue_while_the_breaker_is_open_and_drain_in_order(transport):
     runtime, simulator, adapter, telemetry = world(transport, processing_s=10)
-    simulator.faults.add(Fault(route=CONFIGURE_ROUTE, error={"status": 503}, until_s=50))
+    simulator.faults.add(Fault(route=CONFIGURE.key, error={"status": 503}, until_s=50))
     vins = fleet(simulator, 5)
     results = activations_at(runtime, adapter, [(i * 0.5, vin) for i, vin in enumerate(vins)])
     # Five 503s within 60 s open the breaker at 2.1 s; the retries 30 s later find it open and queue.
@@ -167,7 +166,7 @@ def test_commands_queue_while_the_breaker_is_open_and_drain_in_order(transport):
 
 def test_time_in_the_queue_counts_against_the_attempt():
     runtime, simulator, adapter, telemetry = world()
-    simulator.faults.add(Fault(route=CONFIGURE_ROUTE, error={"status": 503}, until_s=200))
+    simulator.faults.add(Fault(route=CONFIGURE.key, error={"status": 503}, until_s=200))
     activations_at(runtime, adapter, [(0, vin) for vin in fleet(simulator, 5)])
     queue = [(t, depth) for t, depth in events(telemetry, "queue", "depth") if t <= 90.1]
     # Queued at 30.1; the head leaves as the failed probe at 61; the others run out of time at 90.1.
@@ -177,7 +176,7 @@ def test_time_in_the_queue_counts_against_the_attempt():
 
 def test_a_full_queue_fails_the_command_at_once():
     runtime, simulator, adapter, telemetry = world(processing_s=10, queue_capacity=3)
-    simulator.faults.add(Fault(route=CONFIGURE_ROUTE, error={"status": 503}, until_s=50))
+    simulator.faults.add(Fault(route=CONFIGURE.key, error={"status": 503}, until_s=50))
     results = activations_at(runtime, adapter, [(0, vin) for vin in fleet(simulator, 5)])
     assert max(depth for _, depth in events(telemetry, "queue", "depth")) == 3
     refused = results[3:]

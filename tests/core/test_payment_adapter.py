@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from caas_core.adapters import PaymentGatewayAdapter
-from caas_core.adapters.calls import Trace
-from caas_core.adapters.payment import AUTHORIZE_ROUTE, CAPTURE_ROUTE, VOID_ROUTE
+from caas_core.adapters.integration import Integration, Trace
+from caas_core.adapters.payment import AUTHORIZE, CAPTURE, VOID
 from caas_core.errors import ClientError, PaymentUnavailable
 from caas_core.policies import load_policies
 from caas_core.resilience import breaker_for
@@ -52,7 +52,7 @@ def world(transport="fast"):
     policies = load_policies()
     telemetry = Telemetry()
     breaker = breaker_for("payment", policies.breakers.payment, telemetry.circuit)
-    adapter = PaymentGatewayAdapter(policies.payment, API_KEY, telemetry, breaker)
+    adapter = PaymentGatewayAdapter(Integration("payment", policies.payment, telemetry, breaker), API_KEY)
     return runtime, simulator, adapter, telemetry, recording
 
 
@@ -77,7 +77,7 @@ def test_a_good_card_is_authorised_with_key_and_idempotency_key(transport):
     assert request.header("Authorization") == f"Bearer {API_KEY}"
     assert request.header("Idempotency-Key") == "p-1:authorize"
     assert request.header("X-Trace-Id") == "t1"
-    assert telemetry.metrics.request_count[("payment", AUTHORIZE_ROUTE)] == 1
+    assert telemetry.metrics.request_count[("payment", AUTHORIZE.key)] == 1
 
 
 def test_a_decline_is_an_answer_and_never_retried():
@@ -85,7 +85,7 @@ def test_a_decline_is_an_answer_and_never_retried():
     ended, authorization = run(runtime, adapter.authorize("p-1", 1999, "EUR", "tok_declined"))
     assert (ended, authorization.approved, authorization.decline_reason) == (0.2, False, "card_declined")
     assert authorization.authorization_id is None  # nothing to capture or void
-    assert journal(simulator) == [(0, AUTHORIZE_ROUTE, 200, "answer")]
+    assert journal(simulator) == [(0, AUTHORIZE.key, 200, "answer")]
     assert dict(telemetry.metrics.retry_count) == {}
 
 
@@ -93,20 +93,20 @@ def test_a_dropped_connection_is_retried_once_then_the_gateway_is_unavailable():
     runtime, simulator, adapter, telemetry, recording = world()
     ended, error = run(runtime, adapter.authorize("p-1", 1999, "EUR", "tok_network_error"))
     assert ended == 0.4 and isinstance(error, PaymentUnavailable)
-    assert journal(simulator) == [(0, AUTHORIZE_ROUTE, None, "reset"), (0.2, AUTHORIZE_ROUTE, None, "reset")]
+    assert journal(simulator) == [(0, AUTHORIZE.key, None, "reset"), (0.2, AUTHORIZE.key, None, "reset")]
     assert {r.header("Idempotency-Key") for r in recording.requests} == {"p-1:authorize"}
     assert simulator.model.state()["authorizations"] == 0
-    assert telemetry.metrics.retry_count[("payment", AUTHORIZE_ROUTE)] == 1
+    assert telemetry.metrics.retry_count[("payment", AUTHORIZE.key)] == 1
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_a_timed_out_authorisation_is_retried_with_the_same_key_and_happens_once(transport):
     runtime, simulator, adapter, _, recording = world(transport)
     # The first call takes 31 s: the gateway authorises at once, but the adapter gives up at 30 s.
-    simulator.faults.add(Fault(route=AUTHORIZE_ROUTE, latency={"dist": "fixed", "ms": 31_000}, first_n=1))
+    simulator.faults.add(Fault(route=AUTHORIZE.key, latency={"dist": "fixed", "ms": 31_000}, first_n=1))
     ended, authorization = run(runtime, adapter.authorize("p-1", 1999, "EUR", "tok_success"))
     assert (ended, authorization.approved) == (30.2, True)
-    assert journal(simulator) == [(0, AUTHORIZE_ROUTE, 200, "answer"), (30, AUTHORIZE_ROUTE, 200, "answer")]
+    assert journal(simulator) == [(0, AUTHORIZE.key, 200, "answer"), (30, AUTHORIZE.key, 200, "answer")]
     first, retry = recording.requests
     assert first.header("Idempotency-Key") == retry.header("Idempotency-Key") == "p-1:authorize"
     assert first.json == retry.json
@@ -117,7 +117,7 @@ def test_a_timed_out_authorisation_is_retried_with_the_same_key_and_happens_once
 
 def test_a_gateway_that_never_answers_is_unavailable_after_two_30s_attempts():
     runtime, simulator, adapter, _, _ = world()
-    simulator.faults.add(Fault(route=AUTHORIZE_ROUTE, hang={}))
+    simulator.faults.add(Fault(route=AUTHORIZE.key, hang={}))
     ended, error = run(runtime, adapter.authorize("p-1", 1999, "EUR", "tok_success"))
     assert ended == 60 and isinstance(error, PaymentUnavailable)
     assert (
@@ -157,13 +157,13 @@ def test_a_refused_capture_is_a_client_error_and_not_retried():
 
     ended, error = run(runtime, flow())
     assert isinstance(error, ClientError) and error.status == 409
-    assert [route for _, route, *_ in journal(simulator)] == [AUTHORIZE_ROUTE, VOID_ROUTE, CAPTURE_ROUTE]
+    assert [route for _, route, *_ in journal(simulator)] == [AUTHORIZE.key, VOID.key, CAPTURE.key]
     assert ended == 0.6
 
 
 def test_no_card_token_reaches_telemetry_or_an_error():
     runtime, simulator, adapter, telemetry, _ = world()
-    simulator.faults.add(Fault(route=AUTHORIZE_ROUTE, error={"status": 503}, first_n=1))
+    simulator.faults.add(Fault(route=AUTHORIZE.key, error={"status": 503}, first_n=1))
 
     def flow():
         outcomes = []

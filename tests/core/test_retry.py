@@ -9,19 +9,17 @@ import pytest
 from caas_core.errors import CallTimeout, CircuitOpen, ClientError, ServerError
 from caas_core.policies import load_policies
 from caas_core.policies.models import BreakerPolicy, RetryPolicy
-from caas_core.resilience import CircuitBreaker, call_with_retry
+from caas_core.resilience import NO_BREAKER, CircuitBreaker, call_with_retry
 from caas_core.telemetry import Telemetry
 from tests.helpers.scripted import HANG, answer, call_x, scripted
 
 POLICIES = load_policies()
 
 
-def run_retry(policy: RetryPolicy, *exchanges, breaker=None, seed=1):
+def run_retry(policy: RetryPolicy, *exchanges, gate=NO_BREAKER, seed=1):
     runtime, transport = scripted(seed, *exchanges)
     telemetry = Telemetry()
-    flow = call_with_retry(
-        call_x, policy, system="x", route="GET /thing", telemetry=telemetry, breaker=breaker
-    )
+    flow = call_with_retry(call_x, policy, system="x", route="GET /thing", telemetry=telemetry, gate=gate)
     handle = runtime.spawn(flow)
     runtime.run()
     return runtime, transport, handle, telemetry
@@ -82,7 +80,7 @@ def test_payment_retries_once_immediately():
 def test_the_breaker_sees_every_attempt_and_stops_the_retries():
     telemetry = Telemetry()
     breaker = CircuitBreaker("x", BreakerPolicy(failure_threshold=3, sliding_window_s=60), telemetry.circuit)
-    runtime, transport, handle, _ = run_retry(POLICIES.vss_query, answer(503), breaker=breaker)
+    runtime, transport, handle, _ = run_retry(POLICIES.vss_query, answer(503), gate=breaker)
     assert transport.arrivals == [0, 5, 15]  # the 4th attempt, at 35 s, is refused without being sent
     with pytest.raises(CircuitOpen):
         handle.result()

@@ -7,8 +7,8 @@ from functools import partial
 import pytest
 
 from caas_core.adapters import VssCredentials, VssMaintenanceAdapter
-from caas_core.adapters.calls import Trace
-from caas_core.adapters.vss import MAINTENANCE_ROUTE
+from caas_core.adapters.integration import Integration, Trace
+from caas_core.adapters.vss import MAINTENANCE
 from caas_core.policies import load_policies
 from caas_core.resilience import breaker_for
 from caas_core.telemetry import Telemetry
@@ -29,7 +29,7 @@ def world(overrides=None, token_ttl_s=3600.0):
     policies = load_policies(overrides=overrides)
     telemetry = Telemetry()
     breaker = breaker_for("vss", policies.breakers.vss, telemetry.circuit)
-    adapter = VssMaintenanceAdapter(policies.vss_query, CREDENTIALS, telemetry, breaker)
+    adapter = VssMaintenanceAdapter(Integration("vss", policies.vss_query, telemetry, breaker), CREDENTIALS)
     return runtime, simulator, adapter, telemetry
 
 
@@ -59,9 +59,9 @@ def test_a_revoked_token_is_replaced_within_the_same_attempt():
     result = checks_at(runtime, adapter, [(10, "SBXHEALTHY0000001")])[0]
     assert (result.verdict, result.source) == ("allowed", "vss")
     assert journal(simulator)[2:] == [
-        (10, MAINTENANCE_ROUTE, 401),
+        (10, MAINTENANCE.key, 401),
         (10.1, "POST /oauth/token", 200),
-        (10.2, MAINTENANCE_ROUTE, 200),
+        (10.2, MAINTENANCE.key, 200),
     ]
 
 
@@ -80,7 +80,7 @@ def test_verdicts_for_the_test_vehicles_and_an_unknown_vin():
 
 def test_a_failing_vss_falls_back_to_a_cached_answer_younger_than_one_hour():
     runtime, simulator, adapter, _ = world()
-    simulator.faults.add(Fault(route=MAINTENANCE_ROUTE, error={"status": 503}, from_s=100))
+    simulator.faults.add(Fault(route=MAINTENANCE.key, error={"status": 503}, from_s=100))
     plan = [
         (0, "SBXHEALTHY0000001"),
         (1, "SBXLAPSED00000001"),
@@ -99,17 +99,17 @@ def test_a_failing_vss_falls_back_to_a_cached_answer_younger_than_one_hour():
         ("blocked_vss_unavailable", "none", None),  # never asked before: no cached answer
         ("blocked_vss_unavailable", "none", None),  # cached answer older than an hour
     ]
-    failing = [t for t, route, status in journal(simulator, MAINTENANCE_ROUTE) if status == 503]
+    failing = [t for t, route, status in journal(simulator, MAINTENANCE.key) if status == 503]
     assert failing[:4] == pytest.approx([200, 205.1, 215.2, 235.3])
 
 
 def test_an_open_breaker_skips_vss_and_serves_the_cache():
     runtime, simulator, adapter, telemetry = world({"breakers": {"vss": {"failure_threshold": 2}}})
     checks_at(runtime, adapter, [(0, "SBXHEALTHY0000001")])
-    simulator.faults.add(Fault(route=MAINTENANCE_ROUTE, error={"status": 503}, from_s=10))
+    simulator.faults.add(Fault(route=MAINTENANCE.key, error={"status": 503}, from_s=10))
     results = checks_at(runtime, adapter, [(10, "SBXHEALTHY0000001"), (20, "SBXHEALTHY0000001")])
     assert [(r.verdict, r.source) for r in results] == [("allowed", "cache"), ("allowed", "cache")]
-    assert [t for t, _, status in journal(simulator, MAINTENANCE_ROUTE) if status == 503] == [10, 15.1]
+    assert [t for t, _, status in journal(simulator, MAINTENANCE.key) if status == 503] == [10, 15.1]
     assert [(e.t, dict(e.data)["new"]) for e in telemetry.of_kind("circuit")] == [(15.2, "open")]
 
 
@@ -123,6 +123,6 @@ def test_every_call_carries_the_trace_and_is_counted():
     runtime.run()
     assert {e.trace_id for e in simulator.journal.entries} == {"abc123"}
     metrics = telemetry.metrics
-    assert dict(metrics.request_count) == {("vss", "POST /oauth/token"): 1, ("vss", MAINTENANCE_ROUTE): 1}
-    assert metrics.request_duration[("vss", MAINTENANCE_ROUTE)] == [0.1]
+    assert dict(metrics.request_count) == {("vss", "POST /oauth/token"): 1, ("vss", MAINTENANCE.key): 1}
+    assert metrics.request_duration[("vss", MAINTENANCE.key)] == [0.1]
     assert dict(metrics.request_errors) == {}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from caas_core.adapters.calls import Trace, send
+from caas_core.adapters.integration import Endpoint, Integration, Trace
 from caas_core.effects import Flow, Send
+from caas_core.policies import load_policies
 from caas_core.resilience.deadline import Deadline
 from caas_core.telemetry import Telemetry
 from httpkit.exchange import Exchange
@@ -46,9 +47,8 @@ def scripted(seed: int, *exchanges: Exchange) -> tuple[SimulatedRuntime, Scripte
 
 def call_x(deadline: Deadline) -> Flow[HttpResponse]:
     """One attempt: a GET to system "x" bounded by the attempt's deadline; raises on a 4xx or 5xx."""
-    return (
-        yield from send("x", "GET /thing", HttpRequest("GET", "/thing"), deadline, Telemetry(), Trace("t"))
-    )
+    x = Integration("x", load_policies().vss_query, Telemetry())
+    return (yield from x.send(Endpoint("GET", "/thing"), HttpRequest("GET", "/thing"), deadline, Trace("t")))
 
 
 def send_once(timeout: float | None) -> Flow[HttpResponse]:

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from pact import Pact
 
-from caas_core.adapters import AdminRegistrationAdapter, Owner
+from caas_core.adapters import AdminRegistrationAdapter, Integration, Owner
 from caas_core.config import sandbox_admin_token
 from caas_core.errors import RegistrationRejected
 from caas_core.policies import load_policies
+from caas_core.systems import admin_system
 from caas_core.telemetry import Telemetry
 from contracts import states
 from simulators.admin import REGISTRIES
@@ -61,7 +62,9 @@ COUNTRIES = tuple(OWNERS)
 
 def adapter() -> AdminRegistrationAdapter:
     tokens = {code: sandbox_admin_token(code) for code in COUNTRIES}
-    return AdminRegistrationAdapter(load_policies().admin_registration, tokens, Telemetry())
+    policy, telemetry = load_policies().admin_registration, Telemetry()
+    registries = {c: Integration(admin_system(c), policy, telemetry) for c in tokens}
+    return AdminRegistrationAdapter(registries, tokens)
 
 
 def register(pact: Pact, country: str, description: str, owner: Owner):

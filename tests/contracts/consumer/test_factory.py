@@ -6,10 +6,10 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import FactoryOrderAdapter, VehicleSpec
+from caas_core.adapters.integration import Integration
 from caas_core.config import SANDBOX_FACTORY_API_KEY
 from caas_core.errors import ClientError, OrderRejected
 from caas_core.policies import load_policies
-from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
 from tests.contracts.examples import (
@@ -33,7 +33,7 @@ STATUSES = r"^(ACCEPTED|MANUFACTURING|DELAYED|READY)$"
 
 
 def adapter(api_key: str = SANDBOX_FACTORY_API_KEY) -> FactoryOrderAdapter:
-    return FactoryOrderAdapter(load_policies().factory_order, api_key, Telemetry(), NoBreaker())
+    return FactoryOrderAdapter(Integration("factory", load_policies().factory_order, Telemetry()), api_key)
 
 
 def factory_pact() -> Pact:

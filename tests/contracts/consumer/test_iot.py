@@ -7,9 +7,9 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import IotCredentials, IotGatewayAdapter
+from caas_core.adapters.integration import Integration
 from caas_core.config import SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK
 from caas_core.policies import load_policies
-from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
 from tests.contracts.examples import HEALTHY_VIN, JSON, iot_signed
@@ -28,7 +28,7 @@ def adapter(runtime) -> IotGatewayAdapter:
     policy = load_policies(overrides={"ota_activation": {"poll_interval_s": 0.05, "max_retries": 0}})
     credentials = IotCredentials(SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK)
     return IotGatewayAdapter(
-        policy.ota_activation, credentials, Telemetry(), NoBreaker(), epoch=runtime.epoch
+        Integration("iot", policy.ota_activation, Telemetry()), credentials, epoch=runtime.epoch
     )
 
 

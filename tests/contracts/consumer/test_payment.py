@@ -7,9 +7,9 @@ import pytest
 from pact import Pact
 
 from caas_core.adapters import PaymentGatewayAdapter
+from caas_core.adapters.integration import Integration
 from caas_core.config import SANDBOX_PAYMENT_API_KEY
 from caas_core.policies import load_policies
-from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
 from tests.contracts.examples import JSON, amount, header, identifier
@@ -22,7 +22,9 @@ PRICE = 4900
 
 
 def adapter() -> PaymentGatewayAdapter:
-    return PaymentGatewayAdapter(load_policies().payment, SANDBOX_PAYMENT_API_KEY, Telemetry(), NoBreaker())
+    return PaymentGatewayAdapter(
+        Integration("payment", load_policies().payment, Telemetry()), SANDBOX_PAYMENT_API_KEY
+    )
 
 
 def call(pact: Pact, description: str, path: str, operation: str, body: dict[str, object]):

@@ -8,9 +8,9 @@ import pytest
 from pact import Pact, match
 
 from caas_core.adapters import VssCredentials, VssMaintenanceAdapter
+from caas_core.adapters.integration import Integration
 from caas_core.config import SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET
 from caas_core.policies import load_policies
-from caas_core.resilience import NoBreaker
 from caas_core.telemetry import Telemetry
 from contracts import states
 from tests.contracts.examples import (
@@ -32,7 +32,7 @@ FORM = "application/x-www-form-urlencoded"
 
 def adapter() -> VssMaintenanceAdapter:
     credentials = VssCredentials(SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET)
-    return VssMaintenanceAdapter(load_policies().vss_query, credentials, Telemetry(), NoBreaker())
+    return VssMaintenanceAdapter(Integration("vss", load_policies().vss_query, Telemetry()), credentials)
 
 
 def token(pact: Pact) -> None:

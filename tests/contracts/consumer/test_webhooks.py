@@ -18,6 +18,7 @@ from caas_core.domain.records import Order, Payment
 from caas_core.policies import load_policies
 from caas_core.service import CaasCore
 from caas_core.webhooks.receiver import HEADERS
+from caas_core.wiring import build_core
 from contracts import states
 from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
@@ -29,7 +30,7 @@ PURCHASE = "pur_000042"
 
 
 def core_knowing(*records: Order | Payment) -> CaasCore:
-    core = CaasCore(SimulatedRuntime(3), load_policies())
+    core = build_core(SimulatedRuntime(3), load_policies())
     with core.store.transaction():
         for record in records:
             core.store.insert(record)
