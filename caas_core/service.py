@@ -2,6 +2,8 @@
 
 Commands are plain calls made under the runtime's lock (an API request, a test): they record the request
 and spawn its flow, which then runs on the runtime. Nothing here touches a clock, a thread or a socket.
+`start` resumes whatever the store says is owed (the flows' durable steps) before the core is `ready`:
+until then its API refuses work, so nothing is taken before the core can carry it through.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from caas_core.adapters.factory import FactoryStatus, VehicleSpec
 from caas_core.config import CoreConfig
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Purchase
-from caas_core.effects import Flow
 from caas_core.errors import CommandRefused
 from caas_core.flows import orders as order_flow
 from caas_core.flows import purchases as purchase_flow
 from caas_core.flows.dependencies import Dependencies
+from caas_core.flows.supervision import start
 from caas_core.policies.models import Policies
 from caas_core.runtime import Runtime
 from caas_core.store import Store
@@ -54,12 +56,18 @@ class CaasCore:
         self.telemetry = telemetry
         self.receiver = receiver
         self.deps = deps
+        self.ready = False
         self._traces = runtime.stream("core.traces")
-        self._retrying: set[str] = set()  # orders whose manual retry is still running
 
     def start(self) -> None:
-        """Start the background work: the sweep that polls Factory about silent orders."""
-        self.runtime.spawn(order_flow.watch_silence(self.deps))
+        """Resume every order and purchase that owes a step, start the sweep that polls Factory about
+        silent orders, and be ready for requests."""
+        for order in self.store.owing(Order):
+            start(self.deps, f"order:{order.id}", order_flow.resume(self.deps, order))
+        for record in self.store.owing(Purchase):
+            start(self.deps, f"purchase:{record.id}", purchase_flow.resume(self.deps, record))
+        start(self.deps, "core:silence-poll", order_flow.watch_silence(self.deps))
+        self.ready = True
 
     # -- commands ---------------------------------------------------------------------------------
     def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
@@ -76,9 +84,10 @@ class CaasCore:
                 self._trace_id(),
                 now,
                 now,
+                step=order_flow.PLACE,
             )
             self.store.insert(order)
-        self.runtime.spawn(order_flow.place(self.deps, order_id))
+        start(self.deps, f"order:{order_id}", order_flow.place(self.deps, order_id))
         return order
 
     def retry_order(self, order_id: str) -> Order:
@@ -86,27 +95,21 @@ class CaasCore:
         order = self.store.require(Order, order_id)
         # Refused while a retry runs, rather than reconciled when its flow ends: the status changes only
         # then, up to a partner call's timeout later, and a second flow would call the partner again,
-        # move the order and notify the customer twice.
-        if order_id in self._retrying:
+        # move the order and notify the customer twice. The step it owes says so, crash or not.
+        if order.step is not None:
             raise CommandRefused(f"order {order_id} is {order.status} and its retry is still running")
         if order.status == orders.ORDER_FAILED:
-            flow = order_flow.place(self.deps, order_id)
+            step, flow = order_flow.PLACE, order_flow.place(self.deps, order_id)
         elif order.status == orders.DELIVERY_BLOCKED:
-            flow = order_flow.register(self.deps, order_id)
+            step, flow = order_flow.REGISTER, order_flow.register(self.deps, order_id)
         else:
             raise CommandRefused(
                 f"order {order_id} is {order.status}: only ORDER_FAILED or DELIVERY_BLOCKED retry"
             )
-        self._retrying.add(order_id)
-        self.runtime.spawn(self._retry(order_id, flow))
+        with self.store.transaction():
+            self.store.update(Order, order_id, step=step)
+        start(self.deps, f"order:{order_id}", flow)
         return order
-
-    def _retry(self, order_id: str, flow: Flow[None]) -> Flow[None]:
-        """Run a retry's flow; however it ends, the order may be retried again."""
-        try:
-            yield from flow
-        finally:
-            self._retrying.discard(order_id)
 
     def request_purchase(self, vin: str, service_id: str, card_token: str) -> Purchase:
         price = self.config.services.get(service_id)
@@ -126,9 +129,10 @@ class CaasCore:
                 self._trace_id(),
                 now,
                 now,
+                step=purchase_flow.CHECK,
             )
             self.store.insert(record)
-        self.runtime.spawn(purchase_flow.purchase(self.deps, record))
+        start(self.deps, f"purchase:{purchase_id}", purchase_flow.purchase(self.deps, record))
         return record
 
     # -- webhooks ----------------------------------------------------------------------------------

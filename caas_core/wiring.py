@@ -84,6 +84,7 @@ def build_core(runtime: Runtime, policies: Policies, config: CoreConfig | None =
         factory=factory,
         registries=admin,
         spawn=runtime.spawn,
+        telemetry=telemetry,
         silence_poll_after_s=policies.webhook_receipt.silence_poll_after_s,
         silence_sweep_s=config.silence_sweep_s,
     )

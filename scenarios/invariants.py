@@ -160,6 +160,32 @@ def forgeries_change_nothing(world: World, now: float) -> InvariantResult:
     return InvariantResult("forgeries_change_nothing", _doc(forgeries_change_nothing), bad)
 
 
+def held_for_nothing(world: World) -> list[tuple[str, str, int]]:
+    """(authorisation id, purchase id, amount) of every authorisation the gateway still holds (neither
+    captured nor voided) for a purchase the core will not charge: one not ACTIVE, nor still ACTIVATING.
+    The gateway's word, not the core's."""
+    model = world.simulators["payment"].model
+    statuses = world.core.store.purchase_statuses()
+    return [
+        (a.id, a.purchase_id, a.amount)
+        for a in model.authorizations.values()  # type: ignore[attr-defined]
+        if a.status == "AUTHORIZED"
+        and statuses.get(a.purchase_id) not in (purchases.ACTIVE, purchases.ACTIVATING)
+    ]
+
+
+def no_money_held_for_nothing(world: World, now: float) -> InvariantResult:
+    """8. No money is held for nothing: every authorisation the gateway holds belongs to an ACTIVE
+    purchase, is voided, or has an open operations alert."""
+    alerted = {a.entity for a in world.core.store.alerts("ops") if a.resolved_at is None}
+    bad = [
+        f"authorisation {auth_id} of {amount} held for purchase {purchase_id}, which will not be charged"
+        for auth_id, purchase_id, amount in held_for_nothing(world)
+        if f"purchase:{purchase_id}" not in alerted
+    ]
+    return InvariantResult("no_money_held_for_nothing", _doc(no_money_held_for_nothing), bad)
+
+
 def _doc(function: Callable[..., object]) -> str:
     return " ".join((function.__doc__ or "").split()).split(". ", 1)[-1]
 
@@ -172,4 +198,5 @@ INVARIANTS: tuple[Callable[[World, float], InvariantResult], ...] = (
     blocked_when_unsafe,
     nothing_lost,
     forgeries_change_nothing,
+    no_money_held_for_nothing,
 )

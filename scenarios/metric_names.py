@@ -45,6 +45,7 @@ CATALOGUE: dict[str, str] = {
     "payments.captured_without_activation": "captures for purchases not ACTIVE (must be 0)",
     "payments.double_captures": "purchases captured more than once (must be 0)",
     "money.at_risk": "amount of failed settlements, minor units",
+    "money.held": "amount the gateway still holds for purchases that will not be charged, minor units",
     "queue.iot.max_depth": "deepest IoT command queue",
     "queue.iot.final_depth": "IoT commands still queued at the end",
     "alerts.ops": "operations alerts raised",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.resilience.breaker import CLOSED
 from caas_core.systems import SYSTEMS, family
-from scenarios.invariants import captured_without_activation, captures_by_purchase
+from scenarios.invariants import captured_without_activation, captures_by_purchase, held_for_nothing
 from scenarios.metric_names import CATALOGUE
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
         "payments.captured_without_activation": len(captured_without_activation(world)),
         "payments.double_captures": sum(1 for n in captured.values() if n > 1),
         "money.at_risk": sum(p.amount for p in payments if p.settlement == "FAILED"),
+        "money.held": sum(amount for *_, amount in held_for_nothing(world)),
     }
 
 

@@ -19,6 +19,9 @@ Rules:
    int(epoch + now), so a command that waited in the queue carries a fresh signature.
 7. When every attempt has failed, `activate` returns `Activation(completed=False)` naming the last
    failure instead of raising: the purchase flow decides (tech support, and never charge).
+8. Given a `key`, attempt n sends `Idempotency-Key: {key}:{n}` with its configure: the IoT API answers a
+   repeated key with the command it already made, so activating again after a crash configures no
+   vehicle twice for one attempt.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from httpkit.messages import HttpRequest, HttpResponse, canonical_json
 
 CONFIGURE = Endpoint("POST", "/api/iot/vehicles/{vin}/configure")
 COMMAND = Endpoint("GET", "/api/iot/vehicles/{vin}/commands/{commandId}")
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 QUEUE_TICK_S = 1.0
 
 Call = Callable[[float], Flow[HttpResponse]]  # given the breaker's cap on its duration
@@ -107,14 +111,19 @@ class IotGatewayAdapter:
         iot.telemetry.metrics.queue_depth[iot.system] = 0  # a gauge from the first scrape on
 
     def activate(
-        self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None
+        self,
+        vin: str,
+        service_id: str,
+        config: dict[str, Any],
+        trace: Trace | None = None,
+        key: str | None = None,
     ) -> Flow[Activation]:
         trace = trace or (yield from new_trace())
         progress = _Progress()
         try:
             command_id = yield from self.iot.call(
                 CONFIGURE,
-                lambda deadline: self._attempt(vin, service_id, config, deadline, trace, progress),
+                lambda deadline: self._attempt(vin, service_id, config, deadline, trace, progress, key),
                 trace,
                 gated=False,  # the breaker guards each HTTP call instead (rule 2)
             )
@@ -132,12 +141,14 @@ class IotGatewayAdapter:
         deadline: Deadline,
         trace: Trace,
         progress: _Progress,
+        key: str | None,
     ) -> Flow[str]:
         progress.attempts += 1
         path = CONFIGURE.path(vin=vin)
         body = {"serviceActivation": {"serviceId": service_id, "config": config}}
+        extra = {} if key is None else {IDEMPOTENCY_HEADER: f"{key}:{progress.attempts}"}
         response = yield from self._queued(
-            deadline, lambda cap: self._signed(CONFIGURE, path, body, deadline, trace, cap)
+            deadline, lambda cap: self._signed(CONFIGURE, path, body, deadline, trace, cap, extra)
         )
         command_id = read(response, _Accepted, "unreadable command acknowledgement").commandId
         progress.command_id = command_id
@@ -155,7 +166,7 @@ class IotGatewayAdapter:
         """The command's status, or None when this poll got no usable answer (rule 3)."""
         try:
             response = yield from guarded(
-                self.iot.gate, lambda cap: self._signed(COMMAND, path, None, deadline, trace, cap)
+                self.iot.gate, lambda cap: self._signed(COMMAND, path, None, deadline, trace, cap, {})
             )
             return read(response, _CommandStatus, "unreadable command status")
         except ClientError:
@@ -171,11 +182,12 @@ class IotGatewayAdapter:
         deadline: Deadline,
         trace: Trace,
         cap: float,
+        extra: dict[str, str],
     ) -> Flow[HttpResponse]:
         now = yield NOW
         key_id, psk = self.credentials.key_id, self.credentials.psk
         signed = b"" if body is None else canonical_json(body)  # what HttpRequest.body_bytes() sends
-        headers = iot_headers(key_id, psk, int(self.epoch + now), endpoint.method, path, signed)
+        headers = iot_headers(key_id, psk, int(self.epoch + now), endpoint.method, path, signed) | extra
         request = HttpRequest(endpoint.method, path, headers, json=body)
         timeout = min(self.policy.ack_timeout_s, cap)
         return (yield from self.iot.send(endpoint, request, deadline, trace, timeout))

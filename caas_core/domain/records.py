@@ -24,6 +24,7 @@ class Order:
     registration_id: str | None = None
     reason: str | None = None
     factory_news_at: float | None = None
+    step: str | None = None  # what the order flow owes next (caas_core.flows.orders, rule 5)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,6 +46,7 @@ class Purchase:
     authorization_id: str | None = None
     command_id: str | None = None
     activated_at: float | None = None
+    step: str | None = None  # what the purchase flow owes next (caas_core.flows.purchases, rule 6)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

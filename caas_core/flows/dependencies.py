@@ -17,6 +17,7 @@ from caas_core.adapters.payment import Authorization, Capture
 from caas_core.adapters.vss import MaintenanceCheck
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.effects import Flow
+from caas_core.telemetry import Telemetry
 
 R = TypeVar("R", Order, Purchase, Payment)
 
@@ -31,6 +32,7 @@ class Records(Protocol):
     def update(self, kind: type[Any], key: str, **changes: Any) -> None: ...
     def revise(self, record: R, **changes: Any) -> R: ...
     def order_by_factory_id(self, factory_order_id: str) -> Order | None: ...
+    def owing(self, kind: type[R]) -> list[R]: ...
     def silent_orders(self, statuses: tuple[str, ...], news_before: float) -> list[Order]: ...
 
 
@@ -45,8 +47,12 @@ class Operations(Protocol):
         """Raise an alert ("ops" or "tech_support") about `entity`, in the caller's transaction."""
         ...
 
-    def resolve(self, entity: str, now: float) -> None:
-        """Resolve every open alert about `entity`."""
+    def alert_once(self, kind: str, entity: str, reason: str, now: float) -> None:
+        """As `alert`, unless an alert of that kind about `entity` is still open."""
+        ...
+
+    def resolve(self, entity: str, now: float, kind: str | None = None) -> None:
+        """Resolve the open alerts about `entity` (of `kind` only, when given)."""
         ...
 
 
@@ -66,7 +72,12 @@ class Payments(Protocol):
 
 class Vehicles(Protocol):
     def activate(
-        self, vin: str, service_id: str, config: dict[str, Any], trace: Trace | None = None
+        self,
+        vin: str,
+        service_id: str,
+        config: dict[str, Any],
+        trace: Trace | None = None,
+        key: str | None = None,
     ) -> Flow[Activation]: ...
 
 
@@ -93,6 +104,7 @@ class Dependencies:
     vehicles: Vehicles  # the IoT API
     factory: Factory
     registries: Registries  # the Admin bodies
-    spawn: Callable[[Flow[Any]], object]
+    spawn: Callable[[Flow[Any]], object]  # runs a flow on its own; flows start theirs supervised
+    telemetry: Telemetry
     silence_poll_after_s: float  # poll Factory about an order it has not mentioned for this long
     silence_sweep_s: float  # how often to look for such orders

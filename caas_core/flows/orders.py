@@ -10,6 +10,12 @@ Rules:
    has been silent about an order for `silence_poll_after_s`.
 4. READY registers the vehicle with the order's country. Success makes it REGISTERED (deliverable);
    failure DELIVERY_BLOCKED with an operations alert, until a manual retry registers it.
+5. Durable steps: an order owes a step (`step`) from the moment it is placed, a manual retry is taken or
+   READY arrives, committed with that change, until the step ends: place or register. A restarted core
+   resumes each order at its step. `place` asks Factory again with the same idempotency key, so a lost
+   answer never builds a second vehicle; `register` asks the registry again, whose 409 for our own order
+   is the registration it already made. The Factory's updates need no step: webhooks are retried by
+   their sender, and the silence poll asks about any order that heard nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +31,17 @@ from caas_core.domain.records import Order
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import IllegalTransition, IntegrationError, MalformedResponse
 from caas_core.flows.dependencies import Dependencies
+from caas_core.flows.supervision import start
+
+PLACE, REGISTER = "place", "register"
+
+
+def resume(deps: Dependencies, order: Order) -> Flow[None]:
+    """Carry on an order from the step it owes (rule 5)."""
+    if order.step == PLACE:
+        yield from place(deps, order.id)
+    elif order.step == REGISTER:
+        yield from register(deps, order.id)
 
 
 def place(deps: Dependencies, order_id: str) -> Flow[None]:
@@ -35,7 +52,7 @@ def place(deps: Dependencies, order_id: str) -> Flow[None]:
     except IntegrationError as error:
         now = yield NOW
         with deps.records.transaction():
-            _move(deps, order, "failed", now, reason=f"factory order failed: {error}")
+            _move(deps, order, "failed", now, reason=f"factory order failed: {error}", step=None)
             deps.operations.alert("ops", f"order:{order.id}", f"Factory did not take the order: {error}", now)
         return
     now = yield NOW
@@ -49,6 +66,7 @@ def place(deps: Dependencies, order_id: str) -> Flow[None]:
             factory_sequence=1,
             factory_news_at=now,
             reason=None,
+            step=None,
         )
         deps.operations.resolve(f"order:{order.id}", now)
 
@@ -67,12 +85,14 @@ def apply_factory_status(deps: Dependencies, update: FactoryStatus, now: float) 
         # A newer sequence that names no new state (e.g. READY again): note the news, change nothing.
         deps.records.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
         return "stale"
-    changes = {"factory_sequence": update.sequence, "factory_news_at": now}
+    changes: dict[str, object] = {"factory_sequence": update.sequence, "factory_news_at": now}
     if update.vin:
         changes["vin"] = update.vin
+    if new == orders.READY:
+        changes["step"] = REGISTER
     _set(deps, order, new, now, **changes)
     if new == orders.READY:
-        deps.spawn(register(deps, order.id))
+        start(deps, f"order:{order.id}", register(deps, order.id))
     return "applied"
 
 
@@ -86,7 +106,7 @@ def register(deps: Dependencies, order_id: str) -> Flow[None]:
     except IntegrationError as error:
         now = yield NOW
         with deps.records.transaction():
-            _move(deps, order, "registration_failed", now, reason=f"registration failed: {error}")
+            _move(deps, order, "registration_failed", now, reason=f"registration failed: {error}", step=None)
             deps.operations.alert(
                 "ops", f"order:{order.id}", f"delivery blocked, registration failed: {error}", now
             )
@@ -101,6 +121,7 @@ def register(deps: Dependencies, order_id: str) -> Flow[None]:
             plate=registration.plate,
             registration_id=registration.registration_id,
             reason=None,
+            step=None,
         )
         deps.operations.resolve(f"order:{order.id}", now)
 

@@ -24,5 +24,9 @@ class Operations:
     def alert(self, kind: str, entity: str, reason: str, now: float) -> None:
         self._store.alert(kind, entity, reason, now)
 
-    def resolve(self, entity: str, now: float) -> None:
-        self._store.resolve_alerts(entity, now)
+    def alert_once(self, kind: str, entity: str, reason: str, now: float) -> None:
+        if not self._store.alert_open(kind, entity):
+            self._store.alert(kind, entity, reason, now)
+
+    def resolve(self, entity: str, now: float, kind: str | None = None) -> None:
+        self._store.resolve_alerts(entity, now, kind)

@@ -16,10 +16,13 @@ CREATE TABLE IF NOT EXISTS orders (
     trace_id TEXT NOT NULL,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    factory_news_at REAL             -- when Factory last told us anything: the silence poll reads it
+    factory_news_at REAL,            -- when Factory last told us anything: the silence poll reads it
+    step TEXT                        -- the step the order flow owes next: place, register, or none
 );
 CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status);
 CREATE INDEX IF NOT EXISTS orders_by_factory_id ON orders (factory_order_id);
+-- A restarted core resumes what is owed: it looks up every row with a step.
+CREATE INDEX IF NOT EXISTS orders_owing ON orders (step) WHERE step IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS purchases (
     id TEXT PRIMARY KEY,
@@ -35,8 +38,11 @@ CREATE TABLE IF NOT EXISTS purchases (
     trace_id TEXT NOT NULL,
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
-    activated_at REAL
+    activated_at REAL,
+    step TEXT                        -- the step the purchase flow owes next, or none
 );
+
+CREATE INDEX IF NOT EXISTS purchases_owing ON purchases (step) WHERE step IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS payments (
     authorization_id TEXT PRIMARY KEY,

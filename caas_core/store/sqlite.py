@@ -5,6 +5,7 @@ Rules:
    between a status change and its notification loses or duplicates neither.
 2. A file database runs in WAL mode; simulated runs use an in-memory one.
 3. Reads hand out frozen records; writes name the columns they change.
+4. A database written by an older core gains the columns added since, empty, when it is opened.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _KEYS = {Order: "id", Purchase: "id", Payment: "authorization_id"}
 # Each record's columns in its fields' order, so a row builds its record positionally.
 _FIELDS = {kind: [f.name for f in fields(kind)] for kind in _TABLES}
 _COLUMNS = {kind: ", ".join(names) for kind, names in _FIELDS.items()}
+# Columns added since the first schema: an older database gains them when opened.
+_ADDED_COLUMNS = {"orders": ("step TEXT",), "purchases": ("step TEXT",)}
 _INSERTS = {
     kind: f"INSERT INTO {_TABLES[kind]} ({_COLUMNS[kind]}) VALUES ({', '.join('?' for _ in _FIELDS[kind])})"
     for kind in _KEYS
@@ -45,7 +48,15 @@ class Store:
         if path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+        self._add_missing_columns()
         self.db.executescript(resources.files("caas_core.store").joinpath("schema.sql").read_text())
+
+    def _add_missing_columns(self) -> None:
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if present and column.split()[0] not in present:  # no columns at all: a new database
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     def transaction(self) -> _Transaction:
         """One atomic unit of work; nested calls join the outer one."""
@@ -149,14 +160,29 @@ class Store:
             (kind, entity, reason, now),
         )
 
-    def resolve_alerts(self, entity: str, now: float) -> None:
+    def resolve_alerts(self, entity: str, now: float, kind: str | None = None) -> None:
+        """Resolve the open alerts about `entity` (only those of `kind`, when given)."""
         self.db.execute(
-            "UPDATE alerts SET resolved_at = ? WHERE entity = ? AND resolved_at IS NULL", (now, entity)
+            "UPDATE alerts SET resolved_at = ? WHERE entity = ? AND resolved_at IS NULL"
+            " AND kind = COALESCE(?, kind)",
+            (now, entity, kind),
         )
+
+    def alert_open(self, kind: str, entity: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM alerts WHERE entity = ? AND kind = ? AND resolved_at IS NULL", (entity, kind)
+        ).fetchone()
+        return row is not None
 
     def alerts(self, kind: str | None = None) -> list[Alert]:
         """Every alert, or those of `kind`, oldest first."""
         return self.all(Alert) if kind is None else self.all(Alert, kind=kind)
+
+    def owing(self, kind: type[R]) -> list[R]:
+        """The orders or purchases whose flow owes a step, oldest first: what a restarted core resumes."""
+        table = _TABLES[kind]  # type: ignore[index]
+        rows = self.db.execute(f"SELECT {_COLUMNS[kind]} FROM {table} WHERE step IS NOT NULL ORDER BY rowid")
+        return [kind(*row) for row in rows]
 
     def order_by_factory_id(self, factory_order_id: str) -> Order | None:
         found = self.all(Order, factory_order_id=factory_order_id)

@@ -32,6 +32,7 @@ from simulators.iot.network import ONLINE, LinkConfig, Network
 from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.fleet import shared_fleet, unit_hash
+from simulators.kit.idempotency import IdempotencyStore
 from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
@@ -88,6 +89,7 @@ class IotModel:
         self._processing = runtime.stream("iot.processing")
         self._outcomes = runtime.stream("iot.outcomes")
         self.commands: dict[str, Command] = {}
+        self.idempotency = IdempotencyStore()
         self.services: dict[str, dict[str, dict[str, Any]]] = {}  # vin -> serviceId -> entry
         self.auth_rejections = 0
 
@@ -195,6 +197,7 @@ class IotModel:
     def reset(self) -> None:
         # The network stays: vehicles' timelines are the world's, not the API's state.
         self.commands.clear()
+        self.idempotency.clear()
         self.services.clear()
         self.auth_rejections = 0
 

@@ -2,7 +2,8 @@
 
 Every route checks the signature first (401), then the VIN (404), then the body (400/422). The body is
 verified as `HttpRequest.body_bytes()`: over the wire, the bytes the client sent; in the fast transport,
-the compact sorted-key JSON our own client signs and sends.
+the compact sorted-key JSON our own client signs and sends. A configure may carry an Idempotency-Key: the
+same key with the same body gets the first answer again, the same command (422 with another body).
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.signing import KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
-from httpkit.routing import Answer, Route
+from httpkit.routing import Answer, HeaderParam, Route
 from simulators.iot.model import IotModel
+from simulators.kit.idempotency import KeyReused, fingerprint
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
 
 
 class ServiceActivation(BaseModel):
@@ -98,10 +103,26 @@ SIGNED = tuple(SECURITY_SCHEMES)  # a signed request carries all three headers
 def configure(model: IotModel, request: HttpRequest, vin: str) -> HttpResponse:
     _authenticate(model, request)
     _known(model, vin)
+    key = request.header(IDEMPOTENCY_HEADER)
+    if key is not None and not 0 < len(key) <= MAX_KEY_LENGTH:
+        raise Problem(400, f"an {IDEMPOTENCY_HEADER} header has 1 to {MAX_KEY_LENGTH} characters")
+    digest = fingerprint({"vin": vin, "body": request.json}, request.query)
+    if key is not None:
+        try:
+            earlier = model.idempotency.recall("configure", key, digest)
+        except KeyReused:
+            raise Problem(
+                422, f"this {IDEMPOTENCY_HEADER} was already used with a different command"
+            ) from None
+        if earlier is not None:
+            return HttpResponse(earlier.status, {"Content-Type": earlier.content_type}, body=earlier.body)
     activation = parse_json(ConfigureRequest, request).serviceActivation
     command = model.configure(vin, activation.serviceId, activation.config)
     body = {"commandId": command.id, "status": command.status, "acceptedAt": model.iso(command.created_at)}
-    return json_response(202, body, {"Location": f"/api/iot/vehicles/{vin}/commands/{command.id}"})
+    answer = json_response(202, body, {"Location": f"/api/iot/vehicles/{vin}/commands/{command.id}"})
+    if key is not None:
+        model.idempotency.remember("configure", key, digest, 202, answer.to_bytes(), "application/json")
+    return answer
 
 
 def vehicle_status(model: IotModel, request: HttpRequest, vin: str) -> HttpResponse:
@@ -149,10 +170,20 @@ ROUTES = [
             Answer(400, "the body is not JSON"),
             _UNSIGNED,
             Answer(404, "unknown VIN"),
-            Answer(422, "the body is not a valid service activation; the detail names the field"),
+            Answer(
+                422, "the body is not a valid service activation, or the Idempotency-Key was used for another"
+            ),
         ),
         body=ConfigureRequest,
         security=SIGNED,
+        headers=(
+            HeaderParam(
+                IDEMPOTENCY_HEADER,
+                "optional; a repeat with the same key and body gets the first answer: the same command",
+                min_length=1,
+                max_length=MAX_KEY_LENGTH,
+            ),
+        ),
     ),
     Route(
         "GET",

@@ -24,10 +24,10 @@ from caas_core.runtime import Runtime
 from simulators.kit import durations
 from simulators.kit.durations import Duration
 from simulators.kit.faults import FaultPlan
+from simulators.kit.idempotency import IdempotencyStore
 from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
-from simulators.payment.idempotency import IdempotencyStore
 
 SETTLEMENT_PATH = "/webhooks/payment/settlement"
 SETTLEMENT_EVENT = "payment.settlement"

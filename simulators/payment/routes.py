@@ -21,7 +21,7 @@ from httpkit.openapi import Webhook
 from httpkit.problems import Problem, parse_json
 from httpkit.routing import Answer, HeaderParam, Route
 from simulators.kit.credentials import authorization, same_secret
-from simulators.payment.idempotency import KeyReused, fingerprint
+from simulators.kit.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (
     SETTLEMENT_PATH,
     Authorization,

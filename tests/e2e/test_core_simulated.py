@@ -129,20 +129,49 @@ def test_overdue_maintenance_blocks_before_any_payment_call(world):
     assert payment_calls(w) == []
 
 
-@pytest.mark.parametrize(
-    ("token", "status", "calls"),
-    [
-        ("tok_declined", "PAYMENT_DECLINED", ["POST /api/payments/authorize"]),
-        ("tok_network_error", "PAYMENT_FAILED", ["POST /api/payments/authorize"] * 2),
-    ],
-)
-def test_payment_refusals_end_the_purchase(world, token, status, calls):
+def test_a_declined_card_ends_the_purchase_with_nothing_held(world):
     w = world()
-    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001", token))
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001", "tok_declined"))
     w.run(until=HOUR)
-    assert w.core.store.get(Purchase, "pur_000001").status == status
-    assert payment_calls(w) == calls
+    assert w.core.store.get(Purchase, "pur_000001").status == "PAYMENT_DECLINED"
+    assert payment_calls(w) == ["POST /api/payments/authorize"]
     assert w.simulators["iot"].journal.entries == []
+
+
+def test_a_payment_without_an_answer_fails_and_its_outcome_is_asked_again_later(world):
+    """No answer to the authorise nor its retry: the gateway may have authorised all the same. The core
+    replays the authorise (same key) a minute later, then after doubling pauses, and says so to ops."""
+    w = world()
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001", "tok_network_error"))
+    w.run(until=HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert (purchase.status, purchase.step) == ("PAYMENT_FAILED", "release")
+    journal = w.simulators["payment"].journal.entries
+    assert {e.route for e in journal} == {"POST /api/payments/authorize"}
+    assert [round(e.t, 2) for e in journal] == [
+        0.1,
+        0.15,
+        60.2,
+        60.25,
+        180.3,
+        180.35,
+        420.4,
+        420.45,
+        900.5,
+        900.55,
+        1860.6,
+        1860.65,
+    ]
+    assert [(a.kind, a.reason, a.created_at, a.resolved_at) for a in w.core.store.alerts()] == [
+        (
+            "ops",
+            "an authorisation of unknown id (its authorise got no answer) may still be held: payment gateway:"
+            " no usable answer to authorize for purchase pur_000001 (last failure: ConnectionFailed);"
+            " voiding it again later",
+            60.3,
+            None,
+        )
+    ]
 
 
 def test_a_failed_settlement_records_the_money_at_risk_and_leaves_the_service(world):

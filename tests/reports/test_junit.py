@@ -57,4 +57,4 @@ def test_all_passing_runs_have_no_failure_elements(tmp_path, calm):
     root = parse(tmp_path, calm)
     assert root.get("failures") == "0"
     assert root.findall(".//failure") == []
-    assert root.get("tests") == str(len(calm[0]["checks"])) == "8"  # one probe and seven invariants
+    assert root.get("tests") == str(len(calm[0]["checks"])) == "9"  # one probe and eight invariants

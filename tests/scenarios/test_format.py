@@ -56,6 +56,7 @@ BUILT_IN = {
     "vss-slow",
     "payment-declines",
     "payment-lost-response",
+    "payment-slow-authorise",  # no money left held after payments that got no answer
     "settlement-failures",
     "factory-webhook-chaos",
     "factory-down",

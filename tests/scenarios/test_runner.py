@@ -69,7 +69,7 @@ def test_the_run_exercises_what_it_claims(fast):
 def test_probes_and_invariants_give_the_verdict(fast):
     assert [(c.name, c.holds, c.detail) for c in fast.checks if c.kind == "probe"] == [
         ("purchases.requested >= 100", True, "purchases.requested = 313"),
-        ("impossible", False, "alerts.ops = 0"),
+        ("impossible", False, "alerts.ops = 36"),  # one per payment without an answer
     ]
     assert [(c.name, c.holds) for c in fast.checks if c.kind == "invariant"] == [
         ("no_charge_without_activation", True),
@@ -79,6 +79,7 @@ def test_probes_and_invariants_give_the_verdict(fast):
         ("blocked_when_maintenance_unsafe", True),
         ("nothing_lost", True),
         ("forgeries_change_nothing", True),
+        ("no_money_held_for_nothing", True),
     ]
     assert not fast.passed
 
@@ -93,10 +94,10 @@ def test_replication_k_runs_with_seed_plus_k_whatever_the_policies(fast, tmp_pat
     assert other_policy.seed == fast.seed
     # The same customers arrive: the workload does not depend on the policies.
     assert other_policy.metrics["purchases.requested"] == fast.metrics["purchases.requested"]
-    # The same 220 IoT calls: one attempt each without retries, 449 attempts with the default retries.
+    # The same 220 IoT calls: one attempt each without retries, 446 attempts with the default retries.
     iot = ("calls.iot.attempts", "calls.iot.amplification")
     assert [other_policy.metrics[k] for k in iot] == [220, 1.0]
-    assert [fast.metrics[k] for k in iot] == [449, 449 / 220]
+    assert [fast.metrics[k] for k in iot] == [446, 446 / 220]
     assert other_policy.policies["ota_activation"]["max_retries"] == 0
 
 

@@ -1,7 +1,8 @@
 """Idempotency keys: a retry with the same key gets the first answer again, and nothing happens twice.
 
 Rules:
-1. Keys are scoped per route: one key may be used once on authorize, once on capture and once on void.
+1. Keys are scoped per route: one key may be used once on each (the gateway's authorize, capture and
+   void; the IoT API's configure).
 2. The first answer to a well-formed request is remembered (status, body bytes, content type), whatever
    it was: an authorisation, a decline, or a business refusal (404, 409, 422). A request refused before
    the gateway acted on it (auth, a raw card number, an invalid body) is not remembered.
