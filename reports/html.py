@@ -26,6 +26,7 @@ from reports._runs import (
     safe_name,
     span,
 )
+from scenarios.metric_names import CATALOGUE
 
 TEMPLATE = "report.html.j2"
 
@@ -38,14 +39,6 @@ def render_template(package: str, name: str, **context: Any) -> str:
     # StrictUndefined: a misspelt name in the template fails loudly instead of rendering an empty cell.
     environment = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
     return environment.from_string(text).render(**context)
-
-
-def _descriptions() -> dict[str, str]:
-    # The catalogue describes each metric; it is static text, so reading it does not touch a run.
-    # Imported here, not at the top: the scenarios package loads the whole simulated world.
-    from scenarios.metrics import CATALOGUE
-
-    return dict(CATALOGUE)
 
 
 def _metric_rows(
@@ -131,7 +124,6 @@ def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
 
 def render(records: list[Record]) -> str:
     scenarios = group(records)
-    descriptions = _descriptions()
     return render_template(
         "reports",
         TEMPLATE,
@@ -140,7 +132,7 @@ def render(records: list[Record]) -> str:
         runs=len(records),
         wall_s=f"{sum(s.wall_s() for s in scenarios):.1f}",
         summary=[_summary_row(s) for s in scenarios],
-        scenarios=[scenario_context(s, descriptions) for s in scenarios],
+        scenarios=[scenario_context(s, CATALOGUE) for s in scenarios],
     )
 
 
