@@ -31,6 +31,16 @@ KEY_METRICS = (
     "tickets.tech_support",
     "queue.iot.max_depth",
 )
+# A fault's parts, and the fields within each part, in the order the fault model declares them
+# (simulators.kit.faults, simulators.kit.latency). A fault is written in this order, not in its mapping's:
+# a record read back from JSON has its keys sorted and must read as the fresh one does.
+FAULT_PARTS = ("route", "latency", "error", "hang", "reset", "malformed", "webhook", "first_n", "every_nth")
+PART_FIELDS = (
+    *("dist", "ms", "min_ms", "max_ms", "mean_ms", "sd_ms", "p50_ms", "p99_ms", "table"),  # latency
+    *("base_ms", "per_inflight_ms"),
+    *("rate", "status"),  # error, hang, reset, malformed
+    *("drop", "duplicate", "reorder", "delay_s", "bad_signature"),  # webhook
+)
 DASH = "\u2013"  # an en dash, as typeset ranges use; spelt as an escape to keep the source ASCII
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -186,15 +196,21 @@ def fault_until(fault: dict[str, Any], duration_s: float) -> float:
 def fault_text(fault: dict[str, Any]) -> str:
     """The fault object without its window, e.g. `error(rate=1, status=503)`."""
     parts = []
-    for key, value in fault.items():
+    for key, value in _in_order(fault, FAULT_PARTS):
         if key in ("system", "from_s", "until_s", "id"):
             continue
         if isinstance(value, dict):
-            inner = ", ".join(f"{k}={_scalar(v)}" for k, v in value.items())
+            inner = ", ".join(f"{k}={_scalar(v)}" for k, v in _in_order(value, PART_FIELDS))
             parts.append(f"{key}({inner})")
         else:
             parts.append(f"{key}={_scalar(value)}")
     return " ".join(parts) or "-"
+
+
+def _in_order(mapping: dict[str, Any], order: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The items in `order`; keys it does not name follow, in the mapping's own order."""
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(mapping.items(), key=lambda item: rank.get(item[0], len(rank)))
 
 
 def _scalar(value: Any) -> str:
