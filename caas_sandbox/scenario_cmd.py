@@ -121,7 +121,7 @@ def run_scenarios(
                 )
             )
             progress.advance(task)
-    paths = write_out(write_all, [r.as_dict() for r in records], out)
+    paths = write_out(write_all, records, out)
     out_console = console()
     render_table(
         f"Scenario verdicts ({transport} transport)",

@@ -8,6 +8,7 @@ from typing import get_args
 import pytest
 
 from reports._runs import FAULT_PARTS, PART_FIELDS, fault_text
+from scenarios.record import FaultWindow
 from simulators.kit.faults import ErrorSpec, Fault, RateSpec, WebhookFaults
 from simulators.kit.latency import Latency
 
@@ -19,8 +20,8 @@ SLOW_AUTHORIZE = {
 WEBHOOK_CHAOS = {"webhook": {"duplicate": 0.3, "reorder": 0.3, "drop": 0.2}}
 
 
-def fresh(fault: dict) -> dict:
-    """The fault as the runner puts it in a record: the model's own dump, in the model's order."""
+def json_form(fault: dict) -> dict:
+    """The fault as a fresh record's JSON form has it: the model's own dump, in the model's order."""
     return {"system": "payment", **Fault.model_validate(fault).model_dump(mode="json", exclude_none=True)}
 
 
@@ -32,12 +33,12 @@ def fresh(fault: dict) -> dict:
     ],
 )
 def test_the_text_is_the_same_for_sorted_or_reversed_keys(fault, text):
-    record_fault = fresh(fault)
-    assert fault_text(record_fault) == text
+    data = json_form(fault)
+    assert fault_text(FaultWindow.from_dict(data)) == text
     for order in (sorted, reversed):
-        shuffled = rekeyed(record_fault, order)
-        assert list(shuffled) != list(record_fault)  # the keys really are in another order
-        assert fault_text(shuffled) == text
+        shuffled = rekeyed(data, order)
+        assert list(shuffled) != list(data)  # the keys really are in another order
+        assert fault_text(FaultWindow.from_dict(shuffled)) == text
 
 
 def rekeyed(mapping: dict, order) -> dict:
