@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
 
@@ -26,16 +27,25 @@ def policy() -> None:
 def show(policies_file: Path | None, as_json: bool) -> None:
     """Print the retry matrix with the worst-case give-up time and the maximum load amplification."""
     from caas_core.policies import breaker_rows, load_policies, matrix_rows
-    from reports.terminal import console, render_table
+    from reports.terminal import console
 
     policies = load_policies(policies_file)
-    rows = matrix_rows(policies)
+    retries, breakers = matrix_rows(policies), breaker_rows(policies)
     if as_json:
-        click.echo(json.dumps({**rows, "breakers": breaker_rows(policies)}, indent=2))
+        click.echo(json.dumps({**retries, "breakers": breakers}, indent=2))
         return
-    out = console()
+    title = "Retry matrix" + (f" ({policies_file})" if policies_file else " (defaults)")
+    render_matrix(title, retries, breakers, console())
+
+
+def render_matrix(
+    title: str, retries: dict[str, dict[str, Any]], breakers: dict[str, dict[str, Any]], out: Console
+) -> None:
+    """The retry matrix, then the circuit breakers: `matrix_rows` and `breaker_rows` as two tables."""
+    from reports.terminal import render_table
+
     render_table(
-        "Retry matrix" + (f" ({policies_file})" if policies_file else " (defaults)"),
+        title,
         [
             "integration",
             "timeout",
@@ -57,7 +67,7 @@ def show(policies_file: Path | None, as_json: bool) -> None:
                 _seconds(row["worst_case_give_up_s"]),
                 row["max_amplification"],
             ]
-            for name, row in rows.items()
+            for name, row in retries.items()
         ),
         out,
     )
@@ -75,7 +85,7 @@ def show(policies_file: Path | None, as_json: bool) -> None:
             ]
             if b["enabled"]
             else [name, "off", None, None, None, None]
-            for name, b in breaker_rows(policies).items()
+            for name, b in breakers.items()
         ),
         out,
     )
