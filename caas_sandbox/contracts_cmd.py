@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -32,62 +31,13 @@ def contracts() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def list_contracts(pact_dir: Path | None, as_json: bool) -> None:
     """List providers, their interactions, and the provider states with their parameters."""
-    from contracts.catalogue import PACT_DIR, is_partner_built, load_contracts, state_catalogue
+    from contracts.listing import listing_document, read_listing, render_listing
 
-    found = load_contracts(pact_dir)
-    catalogue = state_catalogue(found)
-    folder = pact_dir or PACT_DIR
+    listing = read_listing(pact_dir)
     if as_json:
-        providers: dict[str, dict[str, Any]] = {}
-        for contract in found:
-            entry = providers.setdefault(
-                contract.provider,
-                {
-                    "name": contract.provider,
-                    "partnerBuilt": is_partner_built(contract.provider),
-                    "contracts": [],
-                },
-            )
-            entry["contracts"].append(
-                {
-                    "consumer": contract.consumer,
-                    "file": contract.path.name,
-                    "interactions": [i.as_dict() for i in contract.interactions],
-                }
-            )
-        document = {
-            "pactDir": str(folder),
-            "providers": list(providers.values()),
-            "states": [s.as_dict() for s in catalogue],
-        }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(listing_document(listing), indent=2, ensure_ascii=False))
         return
-    click.echo(f"Contracts in {folder}")
-    provider = None
-    for contract in found:
-        if contract.provider != provider:
-            provider = contract.provider
-            role = "to be built by a partner" if is_partner_built(provider) else "existing system"
-            click.echo(f"\n{provider}  ({role})")
-        count = len(contract.interactions)
-        click.echo(
-            f"  from {contract.consumer}: {count} interaction{'s' * (count != 1)} ({contract.path.name})"
-        )
-        for interaction in contract.interactions:
-            flag = "  [pending]" if interaction.pending else ""
-            click.echo(f"    {interaction.summary:<48} {interaction.description}{flag}")
-            for state in interaction.states:
-                values = ", ".join(
-                    f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in state.params.items()
-                )
-                click.echo(f"        given {state.name}" + (f"  ({values})" if values else ""))
-    click.echo(f"\nProvider states ({len(catalogue)}): what a provider's state-change handler must set up")
-    for entry in catalogue:
-        click.echo(f"\n  {entry.name}")
-        click.echo(f"      providers: {', '.join(entry.providers)}")
-        if entry.params:
-            click.echo(f"      params:    {', '.join(entry.params)}")
-        click.echo(f"      set up:    {entry.setup}")
+    click.echo(render_listing(listing))
 
 
 @contracts.command("verify")

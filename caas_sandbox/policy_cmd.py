@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
 from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
+
+    from scenarios.lab.compare import Comparison
+    from scenarios.lab.sweep import Sweep
+
+Result = TypeVar("Result")
 
 
 @click.group()
@@ -26,16 +33,25 @@ def policy() -> None:
 def show(policies_file: Path | None, as_json: bool) -> None:
     """Print the retry matrix with the worst-case give-up time and the maximum load amplification."""
     from caas_core.policies import breaker_rows, load_policies, matrix_rows
-    from reports.terminal import console, render_table
+    from reports.terminal import console
 
     policies = load_policies(policies_file)
-    rows = matrix_rows(policies)
+    retries, breakers = matrix_rows(policies), breaker_rows(policies)
     if as_json:
-        click.echo(json.dumps({**rows, "breakers": breaker_rows(policies)}, indent=2))
+        click.echo(json.dumps({**retries, "breakers": breakers}, indent=2))
         return
-    out = console()
+    title = "Retry matrix" + (f" ({policies_file})" if policies_file else " (defaults)")
+    render_matrix(title, retries, breakers, console())
+
+
+def render_matrix(
+    title: str, retries: dict[str, dict[str, Any]], breakers: dict[str, dict[str, Any]], out: Console
+) -> None:
+    """The retry matrix, then the circuit breakers: `matrix_rows` and `breaker_rows` as two tables."""
+    from reports.terminal import render_table
+
     render_table(
-        "Retry matrix" + (f" ({policies_file})" if policies_file else " (defaults)"),
+        title,
         [
             "integration",
             "timeout",
@@ -57,7 +73,7 @@ def show(policies_file: Path | None, as_json: bool) -> None:
                 _seconds(row["worst_case_give_up_s"]),
                 row["max_amplification"],
             ]
-            for name, row in rows.items()
+            for name, row in retries.items()
         ),
         out,
     )
@@ -75,7 +91,7 @@ def show(policies_file: Path | None, as_json: bool) -> None:
             ]
             if b["enabled"]
             else [name, "off", None, None, None, None]
-            for name, b in breaker_rows(policies).items()
+            for name, b in breakers.items()
         ),
         out,
     )
@@ -134,6 +150,14 @@ def _progress_bar(total: int) -> tuple[Progress, Callable[[int], None]]:
     return bar, lambda n: bar.advance(task, n)
 
 
+@dataclass(frozen=True)
+class LabRun(Generic[Result]):
+    """A lab command's result, and the tables, plots and page written for it."""
+
+    result: Result
+    paths: dict[str, Path]
+
+
 @policy.command("compare", short_help="Compare two policy files on replicated scenario runs.")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
@@ -159,11 +183,36 @@ def compare(
     Default scenarios: normal-day, flaky-iot, iot-blackout, vss-slow, payment-lost-response.
     """
     from reports.terminal import console
+
+    written = run_policy_comparison(
+        base,
+        candidate,
+        scenario_names,
+        replications=replications,
+        seed=seed,
+        out=out,
+        workers=workers,
+        dask_address=dask_address,
+    )
+    render_policy_comparison(written, console())
+
+
+def run_policy_comparison(
+    base: Path,
+    candidate: Path,
+    scenario_names: Sequence[str],
+    *,
+    replications: int,
+    seed: int | None,
+    out: Path,
+    workers: int | None,
+    dask_address: str | None,
+) -> LabRun[Comparison]:
+    """Check every input, run the paired replications with a bar on stderr, and write the comparison."""
     from scenarios.catalog import resolve
     from scenarios.lab.compare import DEFAULT_SCENARIOS, compare_jobs, run_compare
     from scenarios.lab.files import write_comparison
     from scenarios.lab.jobs import PolicySet
-    from scenarios.lab.terminal import render_comparison
     from scenarios.runner import check
 
     base_label, candidate_label = _labels(base, candidate)
@@ -186,11 +235,16 @@ def compare(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = write_out(write_comparison, result, out)
-    out_console = console()
-    render_comparison(result, out_console)
-    out_console.print(f"HTML report: {paths['html'].resolve()}")
-    out_console.print(f"JSON: {paths['json']}  CSV: {paths['csv']}")
+    return LabRun(result, write_out(write_comparison, result, out))
+
+
+def render_policy_comparison(written: LabRun[Comparison], out: Console) -> None:
+    """A table per scenario, and where the files are."""
+    from scenarios.lab.terminal import render_comparison
+
+    render_comparison(written.result, out)
+    out.print(f"HTML report: {written.paths['html'].resolve()}")
+    out.print(f"JSON: {written.paths['json']}  CSV: {written.paths['csv']}")
 
 
 @policy.command("sweep", short_help="Sweep policy keys over a grid on one scenario.")
@@ -222,11 +276,36 @@ def sweep(
     """Run one scenario over every combination of the --param values; write CSV and JSON tables, plots
     of each outcome against each parameter, and the success / time-to-activate trade-off with its front."""
     from reports.terminal import console
+
+    written = run_policy_sweep(
+        scenario_name,
+        raw_params,
+        policies_file=policies_file,
+        replications=replications,
+        seed=seed,
+        out=out,
+        workers=workers,
+        dask_address=dask_address,
+    )
+    render_policy_sweep(written, console())
+
+
+def run_policy_sweep(
+    scenario_name: str,
+    raw_params: Sequence[str],
+    *,
+    policies_file: Path | None,
+    replications: int,
+    seed: int | None,
+    out: Path,
+    workers: int | None,
+    dask_address: str | None,
+) -> LabRun[Sweep]:
+    """Check the scenario and every point of the grid, run them with a bar on stderr, and write the sweep."""
     from scenarios.catalog import resolve
     from scenarios.lab.files import write_sweep
     from scenarios.lab.jobs import PolicySet
     from scenarios.lab.sweep import check_points, grid, parse_param, run_sweep
-    from scenarios.lab.terminal import render_sweep
     from scenarios.runner import check
 
     params = [parse_param(text) for text in raw_params]
@@ -248,11 +327,17 @@ def sweep(
             dask_address=dask_address,
             progress=advance,
         )
-    paths = write_out(write_sweep, result, out)
-    out_console = console()
-    render_sweep(result, out_console)
-    out_console.print(f"HTML report: {paths['html'].resolve()}")
-    out_console.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
+    return LabRun(result, write_out(write_sweep, result, out))
+
+
+def render_policy_sweep(written: LabRun[Sweep], out: Console) -> None:
+    """The sweep's table, and where the files are."""
+    from scenarios.lab.terminal import render_sweep
+
+    paths = written.paths
+    render_sweep(written.result, out)
+    out.print(f"HTML report: {paths['html'].resolve()}")
+    out.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
 
 
 def _labels(base: Path, candidate: Path) -> tuple[str, str]:

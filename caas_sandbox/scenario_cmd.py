@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from scenarios.model import Scenario
+    from scenarios.record import RunRecord
 
 DEFAULT_OUT = Path("out/scenarios")
 
@@ -84,16 +93,54 @@ def run_scenarios(
     out: Path,
 ) -> None:
     """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
-    from reports import write_all
-    from reports.terminal import console, progress_bar, render_table
+    from reports.terminal import console
     from scenarios.catalog import builtin, resolve
-    from scenarios.runner import check, run
 
     if not names and not run_all:
         raise click.UsageError("name a scenario (or a scenario file), or use --all")
     if names and run_all:
         raise click.UsageError("give scenario names or --all, not both")
     chosen = builtin() if run_all else [resolve(name) for name in names]
+    suite = run_suite(
+        chosen,
+        seed=seed,
+        replications=replications,
+        transport=transport,
+        policies_file=policies_file,
+        out=out,
+    )
+    render_suite(suite, console())
+    if suite.failed:
+        raise click.exceptions.Exit(1)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """The runs of a `scenario run`, and the report files written for them."""
+
+    transport: str
+    records: tuple[RunRecord, ...]
+    paths: dict[str, Path]
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for r in self.records if not r.passed)
+
+
+def run_suite(
+    chosen: Sequence[Scenario],
+    *,
+    seed: int | None,
+    replications: int | None,
+    transport: str,
+    policies_file: Path | None,
+    out: Path,
+) -> Suite:
+    """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports."""
+    from reports import write_all
+    from reports.terminal import progress_bar
+    from scenarios.runner import check, run
+
     # Every mistake fails before anything runs: a suite can take minutes.
     for item in chosen:
         check(item, policies_file)
@@ -121,10 +168,15 @@ def run_scenarios(
                 )
             )
             progress.advance(task)
-    paths = write_out(write_all, [r.as_dict() for r in records], out)
-    out_console = console()
+    return Suite(transport, tuple(records), write_out(write_all, records, out))
+
+
+def render_suite(suite: Suite, out_console: Console) -> None:
+    """The verdict of each run, and where the reports are."""
+    from reports.terminal import render_table
+
     render_table(
-        f"Scenario verdicts ({transport} transport)",
+        f"Scenario verdicts ({suite.transport} transport)",
         ["scenario", "seed", "verdict", "active ratio", "ops alerts", "failed checks"],
         [
             [
@@ -135,12 +187,10 @@ def run_scenarios(
                 int(r.metrics["alerts.ops"]),
                 ", ".join(c.name for c in r.checks if not c.holds) or "-",
             ]
-            for r in records
+            for r in suite.records
         ],
         out_console,
     )
+    paths = suite.paths
     out_console.print(f"HTML report: {paths['html'].resolve()}")
     out_console.print(f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}")
-    failed = sum(1 for r in records if not r.passed)
-    if failed:
-        raise click.exceptions.Exit(1)

@@ -1,21 +1,21 @@
 """What every renderer needs from a list of run records: the runs grouped by scenario, each metric's mean
 and range over replications, and the words and numbers people read.
 
-A record is a plain dict, `RunRecord.as_dict()`, or the same read back from `report.json`; nothing here
-touches a live run, so a report can be rebuilt from the JSON alone.
+A record is a frozen `RunRecord` (scenarios.record), fresh from a run or read back from `report.json`;
+nothing here touches a live run, so a report can be rebuilt from the JSON alone.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import fmean
 from typing import Any
 
 from caas_core.systems import ADMIN, family
-
-Record = dict[str, Any]
+from scenarios.record import Check, FaultWindow, RunRecord, plain_data
 
 # The numbers a reader looks at first; the HTML shows every metric, these go in the summaries.
 KEY_METRICS = (
@@ -30,6 +30,16 @@ KEY_METRICS = (
     "alerts.ops",
     "tickets.tech_support",
     "queue.iot.max_depth",
+)
+# A fault's parts, and the fields within each part, in the order the fault model declares them
+# (simulators.kit.faults, simulators.kit.latency). A fault is written in this order, not in its mapping's:
+# a record read back from JSON has its keys sorted and must read as the fresh one does.
+FAULT_PARTS = ("route", "latency", "error", "hang", "reset", "malformed", "webhook", "first_n", "every_nth")
+PART_FIELDS = (
+    *("dist", "ms", "min_ms", "max_ms", "mean_ms", "sd_ms", "p50_ms", "p99_ms", "table"),  # latency
+    *("base_ms", "per_inflight_ms"),
+    *("rate", "status"),  # error, hang, reset, malformed
+    *("drop", "duplicate", "reorder", "delay_s", "bad_signature"),  # webhook
 )
 DASH = "\u2013"  # an en dash, as typeset ranges use; spelt as an escape to keep the source ASCII
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -72,31 +82,31 @@ class ScenarioRuns:
     """Every replication of one scenario, in replication order."""
 
     name: str
-    records: tuple[Record, ...]
+    records: tuple[RunRecord, ...]
 
     @property
-    def first(self) -> Record:
+    def first(self) -> RunRecord:
         return self.records[0]
 
     @property
     def title(self) -> str:
-        return str(self.first.get("title") or self.name)
+        return self.first.title or self.name
 
     @property
     def duration_s(self) -> float:
-        return float(self.first.get("duration_s", 0.0))
+        return self.first.duration_s
 
     @property
     def passed(self) -> bool:
-        return all(passed(r) for r in self.records)
+        return all(r.passed for r in self.records)
 
     @property
-    def faults(self) -> list[dict[str, Any]]:
+    def faults(self) -> tuple[FaultWindow, ...]:
         # The fault timeline comes from the scenario file, so it is the same in every replication.
-        return list(self.first.get("faults", []))
+        return self.first.faults
 
     def values(self, metric: str) -> list[float]:
-        return [float(r["metrics"][metric]) for r in self.records if metric in r.get("metrics", {})]
+        return [r.metrics[metric] for r in self.records if metric in r.metrics]
 
     def stat(self, metric: str) -> Stat | None:
         values = self.values(metric)
@@ -110,42 +120,36 @@ class ScenarioRuns:
 
     def checks(self) -> list[CheckRow]:
         """Each probe and invariant once, with how many replications it held in."""
-        seen: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        seen: dict[tuple[str, str], list[tuple[int, Check]]] = {}
         for record in self.records:
-            for check in record.get("checks", []):
-                key = (check["kind"], check["name"])
-                seen.setdefault(key, []).append((record.get("replication", 0), check))
+            for check in record.checks:
+                seen.setdefault((check.kind, check.name), []).append((record.replication, check))
         rows = []
         for (kind, name), results in seen.items():
-            details = {c["detail"] for _, c in results}
+            details = {c.detail for _, c in results}
             if len(details) == 1:
                 detail = details.pop()
             else:
-                detail = "; ".join(f"r{k}: {c['detail']}" for k, c in results)
-            held = sum(1 for _, c in results if c["holds"])
+                detail = "; ".join(f"r{k}: {c.detail}" for k, c in results)
+            held = sum(1 for _, c in results if c.holds)
             rows.append(CheckRow(kind, name, held, len(results), detail))
         return rows
 
     def seeds(self) -> str:
-        seeds = [int(r.get("seed", 0)) for r in self.records]
+        seeds = [r.seed for r in self.records]
         return str(seeds[0]) if len(seeds) == 1 else f"{min(seeds)}{DASH}{max(seeds)}"
 
     def wall_s(self) -> float:
-        return sum(float(r.get("run", {}).get("wall_s", 0.0)) for r in self.records)
+        return sum(r.run.wall_s for r in self.records)
 
 
-def passed(record: Record) -> bool:
-    return all(c["holds"] for c in record.get("checks", []))
-
-
-def group(records: list[Record]) -> list[ScenarioRuns]:
+def group(records: Sequence[RunRecord]) -> list[ScenarioRuns]:
     """Scenarios in the order they first appear; replications sorted within each."""
-    by_name: dict[str, list[Record]] = {}
+    by_name: dict[str, list[RunRecord]] = {}
     for record in records:
-        by_name.setdefault(record["scenario"], []).append(record)
+        by_name.setdefault(record.scenario, []).append(record)
     return [
-        ScenarioRuns(name, tuple(sorted(runs, key=lambda r: r.get("replication", 0))))
-        for name, runs in by_name.items()
+        ScenarioRuns(name, tuple(sorted(runs, key=lambda r: r.replication))) for name, runs in by_name.items()
     ]
 
 
@@ -178,23 +182,28 @@ def span(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-def fault_until(fault: dict[str, Any], duration_s: float) -> float:
-    until = fault.get("until_s")
-    return duration_s if until is None else float(until)
+def fault_until(fault: FaultWindow, duration_s: float) -> float:
+    return duration_s if fault.until_s is None else fault.until_s
 
 
-def fault_text(fault: dict[str, Any]) -> str:
-    """The fault object without its window, e.g. `error(rate=1, status=503)`."""
+def fault_text(fault: FaultWindow) -> str:
+    """The fault without its system and window, e.g. `error(rate=1, status=503)`."""
     parts = []
-    for key, value in fault.items():
-        if key in ("system", "from_s", "until_s", "id"):
+    for key, value in _in_order(fault.parts, FAULT_PARTS):
+        if key == "id":
             continue
-        if isinstance(value, dict):
-            inner = ", ".join(f"{k}={_scalar(v)}" for k, v in value.items())
+        if isinstance(value, Mapping):
+            inner = ", ".join(f"{k}={_scalar(v)}" for k, v in _in_order(value, PART_FIELDS))
             parts.append(f"{key}({inner})")
         else:
             parts.append(f"{key}={_scalar(value)}")
     return " ".join(parts) or "-"
+
+
+def _in_order(mapping: Mapping[str, Any], order: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The items in `order`; keys it does not name follow, in the mapping's own order."""
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(mapping.items(), key=lambda item: rank.get(item[0], len(rank)))
 
 
 def _scalar(value: Any) -> str:
@@ -202,7 +211,7 @@ def _scalar(value: Any) -> str:
         return f"{value:g}"
     if isinstance(value, str | int | bool) or value is None:
         return str(value)
-    return json.dumps(value, sort_keys=True)
+    return json.dumps(plain_data(value), sort_keys=True)
 
 
 def fault_hits(fault_system: str, subject: str) -> bool:

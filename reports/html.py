@@ -9,14 +9,13 @@ report is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from reports._runs import (
     KEY_METRICS,
-    Record,
     ScenarioRuns,
     clock,
     fault_text,
@@ -26,6 +25,8 @@ from reports._runs import (
     safe_name,
     span,
 )
+from scenarios.metric_names import CATALOGUE
+from scenarios.record import RunRecord, plain_data
 
 TEMPLATE = "report.html.j2"
 
@@ -38,14 +39,6 @@ def render_template(package: str, name: str, **context: Any) -> str:
     # StrictUndefined: a misspelt name in the template fails loudly instead of rendering an empty cell.
     environment = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined)
     return environment.from_string(text).render(**context)
-
-
-def _descriptions() -> dict[str, str]:
-    # The catalogue describes each metric; it is static text, so reading it does not touch a run.
-    # Imported here, not at the top: the scenarios package loads the whole simulated world.
-    from scenarios.metrics import CATALOGUE
-
-    return dict(CATALOGUE)
 
 
 def _metric_rows(
@@ -73,14 +66,13 @@ def _heading(runs: ScenarioRuns) -> dict[str, Any]:
 def _faults(runs: ScenarioRuns) -> list[dict[str, str]]:
     rows = []
     for fault in runs.faults:
-        start = float(fault.get("from_s", 0.0))
         end = fault_until(fault, runs.duration_s)
         rows.append(
             {
-                "system": fault["system"],
-                "from": clock(start),
-                "until": clock(end) if fault.get("until_s") is not None else "end of run",
-                "length": span(end - start),
+                "system": fault.system,
+                "from": clock(fault.from_s),
+                "until": clock(end) if fault.until_s is not None else "end of run",
+                "length": span(end - fault.from_s),
                 "fault": fault_text(fault),
             }
         )
@@ -90,13 +82,13 @@ def _faults(runs: ScenarioRuns) -> list[dict[str, str]]:
 def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[str, Any]:
     from reports.plots import scenario_plots
 
-    metrics = sorted({m for r in runs.records for m in r.get("metrics", {})})
+    metrics = sorted({m for r in runs.records for m in r.metrics})
     checks = runs.checks()
     return {
         **_heading(runs),
         "replications": len(runs.records),
         "seeds": runs.seeds(),
-        "transport": runs.first.get("transport", "?"),
+        "transport": runs.first.transport,
         "duration": span(runs.duration_s),
         "wall_s": f"{runs.wall_s():.1f}",
         "checks": checks,
@@ -105,13 +97,13 @@ def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[s
         "plots": scenario_plots(runs),
         "key_metrics": _metric_rows(runs, KEY_METRICS, descriptions),
         "metrics": _metric_rows(runs, metrics, descriptions),
-        "policies": json.dumps(runs.first.get("policies", {}), indent=2, sort_keys=True),
+        "policies": json.dumps(plain_data(runs.first.policies), indent=2, sort_keys=True),
     }
 
 
 def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
     checks = runs.checks()
-    opened = sum(runs.mean(m) for m in runs.first.get("metrics", {}) if m.endswith(".opened_count"))
+    opened = sum(runs.mean(m) for m in runs.first.metrics if m.endswith(".opened_count"))
 
     def cell(metric: str) -> str:
         stat = runs.stat(metric)
@@ -129,9 +121,8 @@ def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
     }
 
 
-def render(records: list[Record]) -> str:
+def render(records: Sequence[RunRecord]) -> str:
     scenarios = group(records)
-    descriptions = _descriptions()
     return render_template(
         "reports",
         TEMPLATE,
@@ -140,11 +131,11 @@ def render(records: list[Record]) -> str:
         runs=len(records),
         wall_s=f"{sum(s.wall_s() for s in scenarios):.1f}",
         summary=[_summary_row(s) for s in scenarios],
-        scenarios=[scenario_context(s, descriptions) for s in scenarios],
+        scenarios=[scenario_context(s, CATALOGUE) for s in scenarios],
     )
 
 
-def write_html(records: list[Record], out_dir: Path) -> Path:
+def write_html(records: Sequence[RunRecord], out_dir: Path) -> Path:
     """Write `index.html` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"

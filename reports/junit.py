@@ -9,31 +9,42 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from reports._runs import Record
+from scenarios.record import RunRecord
 
 SUITES_NAME = "caas-sandbox scenarios"
 
 
-def suite_name(record: Record, replicated: bool) -> str:
+def suite_name(record: RunRecord, replicated: bool) -> str:
     # A scenario run once keeps its plain name so CI history lines up with the scenario list.
-    name = record["scenario"]
-    return f"{name} r{record.get('replication', 0)}" if replicated else name
+    return f"{record.scenario} r{record.replication}" if replicated else record.scenario
 
 
-def build(records: list[Record]) -> ET.ElementTree:
-    runs_per_scenario = Counter(r["scenario"] for r in records)
+def _properties(record: RunRecord) -> dict[str, object]:
+    """What CI shows beside a suite's cases: what ran, and the seed to run it again."""
+    return {
+        "title": record.title,
+        "seed": record.seed,
+        "replication": record.replication,
+        "transport": record.transport,
+        "duration_s": record.duration_s,
+    }
+
+
+def build(records: Sequence[RunRecord]) -> ET.ElementTree:
+    runs_per_scenario = Counter(r.scenario for r in records)
     root = ET.Element("testsuites", name=SUITES_NAME)
     totals = Counter[str]()
     for record in records:
-        checks = record.get("checks", [])
-        failures = sum(1 for c in checks if not c["holds"])
-        wall = float(record.get("run", {}).get("wall_s", 0.0))
+        checks = record.checks
+        failures = sum(1 for c in checks if not c.holds)
+        wall = record.run.wall_s
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=suite_name(record, runs_per_scenario[record["scenario"]] > 1),
+            name=suite_name(record, runs_per_scenario[record.scenario] > 1),
             tests=str(len(checks)),
             failures=str(failures),
             errors="0",
@@ -41,19 +52,15 @@ def build(records: list[Record]) -> ET.ElementTree:
             time=f"{wall:.3f}",
         )
         properties = ET.SubElement(suite, "properties")
-        for key in ("title", "seed", "replication", "transport", "duration_s"):
-            ET.SubElement(properties, "property", name=key, value=str(record.get(key, "")))
+        for key, value in _properties(record).items():
+            ET.SubElement(properties, "property", name=key, value=str(value))
         for check in checks:
             case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=f"{record['scenario']}.{check['kind']}",
-                name=check["name"],
-                time="0",
+                suite, "testcase", classname=f"{record.scenario}.{check.kind}", name=check.name, time="0"
             )
-            if not check["holds"]:
-                failure = ET.SubElement(case, "failure", message=check["detail"], type=check["kind"])
-                failure.text = check["detail"]
+            if not check.holds:
+                failure = ET.SubElement(case, "failure", message=check.detail, type=check.kind)
+                failure.text = check.detail
         totals.update(tests=len(checks), failures=failures)
         totals["time_ms"] += round(wall * 1000)
     root.set("tests", str(totals["tests"]))
@@ -65,7 +72,7 @@ def build(records: list[Record]) -> ET.ElementTree:
     return tree
 
 
-def write_junit(records: list[Record], out_dir: Path) -> Path:
+def write_junit(records: Sequence[RunRecord], out_dir: Path) -> Path:
     """Write `junit.xml` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "junit.xml"

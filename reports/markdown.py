@@ -6,10 +6,12 @@ several replications a number is the mean, with the min-max range in brackets.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from caas_core.systems import SYSTEMS
-from reports._runs import DASH, KEY_METRICS, Record, ScenarioRuns, clock, fault_text, group, span
+from reports._runs import DASH, KEY_METRICS, ScenarioRuns, clock, fault_text, group, span
+from scenarios.record import RunRecord
 
 
 def _cell(value: object) -> str:
@@ -37,7 +39,7 @@ def key_metrics(runs: ScenarioRuns) -> list[str]:
     return [m for m in (*KEY_METRICS, *opened) if runs.stat(m) is not None]
 
 
-def render(records: list[Record]) -> str:
+def render(records: Sequence[RunRecord]) -> str:
     scenarios = group(records)
     lines = ["# Scenario report", ""]
     failed = sum(1 for s in scenarios if not s.passed)
@@ -66,10 +68,9 @@ def render(records: list[Record]) -> str:
     )
     for runs in scenarios:
         lines += ["", f"## {runs.title} (`{runs.name}`): {_verdict(runs.passed)}", ""]
-        first = runs.first
         lines.append(
             f"Seed {runs.seeds()}, {_count(len(runs.records), 'replication')}, "
-            f"{span(runs.duration_s)} simulated, {first.get('transport', '?')} transport."
+            f"{span(runs.duration_s)} simulated, {runs.first.transport} transport."
         )
         lines.append("")
         lines += _table(
@@ -90,9 +91,9 @@ def render(records: list[Record]) -> str:
                 ["system", "from", "until", "fault"],
                 [
                     [
-                        f["system"],
-                        clock(f.get("from_s", 0.0)),
-                        clock(f["until_s"]) if f.get("until_s") is not None else "end",
+                        f.system,
+                        clock(f.from_s),
+                        clock(f.until_s) if f.until_s is not None else "end",
                         fault_text(f),
                     ]
                     for f in runs.faults
@@ -108,7 +109,7 @@ def render(records: list[Record]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_markdown(records: list[Record], out_dir: Path) -> Path:
+def write_markdown(records: Sequence[RunRecord], out_dir: Path) -> Path:
     """Write `summary.md` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "summary.md"

@@ -13,7 +13,8 @@ from typing import Any
 
 from caas_core.systems import SYSTEMS, family
 from reports._figures import Plot, grouped, hbars, new_figure, png_uri, style, time_scale, top_legend
-from reports._runs import DASH, Record, ScenarioRuns, fault_hits, fault_until
+from reports._runs import DASH, ScenarioRuns, fault_hits, fault_until
+from scenarios.record import FaultWindow, RunRecord, TimelineEvent
 
 STATE_LEVEL = {"closed": 0, "half_open": 1, "open": 2}
 MAX_LINES = 8  # beyond this many replications a time series is a smear; the caption says how many show
@@ -38,35 +39,35 @@ FAULT_COLOUR = "#fbe0b0"  # amber, apart from the breaker's red, so "fault" and 
 CALL_FAULTS = ("latency", "error", "hang", "reset", "malformed")
 
 
-def _call_faults(runs: ScenarioRuns) -> list[dict[str, Any]]:
-    return [f for f in runs.faults if any(f.get(key) for key in CALL_FAULTS)]
+def _call_faults(runs: ScenarioRuns) -> list[FaultWindow]:
+    return [f for f in runs.faults if any(f.parts.get(key) for key in CALL_FAULTS)]
 
 
 def _shade_faults(ax: Any, runs: ScenarioRuns, subject: str, scale: float) -> None:
     for fault in _call_faults(runs):
-        if fault_hits(fault["system"], subject):
-            start, end = float(fault.get("from_s", 0.0)), fault_until(fault, runs.duration_s)
+        if fault_hits(fault.system, subject):
+            start, end = fault.from_s, fault_until(fault, runs.duration_s)
             ax.axvspan(start / scale, end / scale, color=FAULT_COLOUR, lw=0, zorder=0, label="fault window")
 
 
-def _series(record: Record, kind: str, subject: str, value: Callable[[dict[str, Any]], float]) -> tuple:
+def _series(record: RunRecord, kind: str, subject: str, value: Callable[[TimelineEvent], float]) -> tuple:
     """Step-plot points from a record's events: the start value at 0, then each change, held to the end."""
     events = sorted(
-        (e for e in record.get("events", []) if e["kind"] == kind and e["subject"] == subject),
-        key=lambda e: e["t"],
+        (e for e in record.events if e.kind == kind and e.subject == subject),
+        key=lambda e: e.t,
     )
     xs, ys = [0.0], [0.0]
     for event in events:
-        xs.append(float(event["t"]))
+        xs.append(float(event.t))
         ys.append(value(event))
-    xs.append(float(record.get("duration_s", xs[-1])))
+    xs.append(float(record.duration_s))
     ys.append(ys[-1])
     return xs, ys
 
 
-def _line_label(runs: ScenarioRuns, record: Record) -> str:
+def _line_label(runs: ScenarioRuns, record: RunRecord) -> str:
     # One run needs no key; matplotlib leaves labels starting with "_" out of legends.
-    return f"seed {record.get('seed')}" if len(runs.records) > 1 else "_run"
+    return f"seed {record.seed}" if len(runs.records) > 1 else "_run"
 
 
 def _lines_caption(runs: ScenarioRuns) -> str:
@@ -79,12 +80,12 @@ def _lines_caption(runs: ScenarioRuns) -> str:
 
 def breaker_subjects(runs: ScenarioRuns) -> list[str]:
     """Breakers that changed state, and guarded systems under a fault (a breaker that held is news too)."""
-    subjects = {e["subject"] for r in runs.records for e in r.get("events", []) if e["kind"] == "circuit"}
-    breakers = runs.first.get("policies", {}).get("breakers", {})
+    subjects = {e.subject for r in runs.records for e in r.events if e.kind == "circuit"}
+    breakers = runs.first.policies["breakers"]
     for fault in _call_faults(runs):
-        guarded = breakers.get(family(fault["system"]), {}).get("enabled")
-        if guarded and not any(fault_hits(fault["system"], s) for s in subjects):
-            subjects.add(fault["system"])
+        guarded = breakers[family(fault.system)]["enabled"]
+        if guarded and not any(fault_hits(fault.system, s) for s in subjects):
+            subjects.add(fault.system)
     order = {s: i for i, s in enumerate(SYSTEMS)}
     return sorted(subjects, key=lambda s: (order.get(family(s), len(order)), s))
 
@@ -101,7 +102,7 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
             _shade_faults(ax, runs, subject, scale)
             shown = runs.records[:MAX_LINES]
             for k, record in enumerate(shown):
-                xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e["new"], 0))
+                xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e.data["new"], 0))
                 xs = [x / scale for x in xs]
                 # Nudge each replication a little, or identical stretches hide all lines but the last.
                 nudge = (k - (len(shown) - 1) / 2) * 0.07
@@ -123,7 +124,7 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
 
 def queue_plot(runs: ScenarioRuns) -> Plot:
     title = "IoT command queue depth"
-    if not any(e["kind"] == "queue" for r in runs.records for e in r.get("events", [])):
+    if not any(e.kind == "queue" for r in runs.records for e in r.events):
         return Plot(title, "The IoT command queue stayed empty: no command waited for the breaker.")
     scale, xlabel = time_scale(runs.duration_s)
     with style():
@@ -131,7 +132,7 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
         ax = axes[0, 0]
         _shade_faults(ax, runs, "iot", scale)
         for k, record in enumerate(runs.records[:MAX_LINES]):
-            xs, ys = _series(record, "queue", "iot", lambda e: float(e.get("depth", 0)))
+            xs, ys = _series(record, "queue", "iot", lambda e: float(e.data["depth"]))
             label = _line_label(runs, record)
             ax.step([x / scale for x in xs], ys, where="post", lw=1.2, color=f"C{k}", label=label)
         ax.set_xlim(0, runs.duration_s / scale)
@@ -234,8 +235,8 @@ def money_plot(runs: ScenarioRuns) -> Plot:
         axes[0, 0].set_title("Payments", loc="left", fontweight="bold")
         axes[0, 0].set_xlabel("count")
         ax = axes[0, 1]
-        values = [float(r.get("metrics", {}).get("money.at_risk", 0.0)) for r in runs.records]
-        labels = [f"seed {r.get('seed')}" for r in runs.records]
+        values = [r.metrics["money.at_risk"] for r in runs.records]
+        labels = [f"seed {r.seed}" for r in runs.records]
         from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
         ax.bar(range(len(values)), values, color="#c62828", width=0.6)

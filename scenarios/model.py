@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,15 +32,8 @@ from caas_core.validation import first_error_line
 from scenarios.metric_names import CATALOGUE
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import MAX_FLEET, TEST_VEHICLES
+from simulators.payment.model import TEST_CARDS
 
-# The payment simulator's test cards; its model module loads Flask, too much for reading a scenario file.
-TEST_CARDS = (
-    "tok_success",
-    "tok_declined",
-    "tok_insufficient_funds",
-    "tok_network_error",
-    "tok_settlement_fails",
-)
 # The services on sale: a purchase of any other is refused by the core and never counted.
 SERVICES = tuple(CoreConfig().services)
 VIN_LENGTH = 17
@@ -126,7 +120,7 @@ class Workload(_Strict):
         return _weights(_known(services, SERVICES, "service", "on sale"))
 
 
-def _known(weights: dict[str, float], names: tuple[str, ...], what: str, listed: str) -> dict[str, float]:
+def _known(weights: dict[str, float], names: Collection[str], what: str, listed: str) -> dict[str, float]:
     unknown = sorted(set(weights) - set(names))
     if unknown:
         raise ValueError(f"unknown {what} {unknown[0]}; {listed}: {', '.join(names)}")

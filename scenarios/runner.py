@@ -1,4 +1,4 @@
-"""Run a scenario in simulated time and keep what happened as one plain record.
+"""Run a scenario in simulated time and keep what happened as one frozen record (scenarios.record).
 
 Replication k of a scenario runs with seed + k whatever the policies, so two policy files meet the same
 arrivals, the same vehicles and the same faults: common random numbers. The record is plain data; the
@@ -8,8 +8,8 @@ reports render it and nothing else. Only its `run` section holds wall-clock fact
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,7 +22,8 @@ from runtimes.simulated import SimulatedRuntime, few_collections
 from scenarios import workload
 from scenarios.invariants import check_all
 from scenarios.metrics import collect
-from scenarios.model import Probe, Scenario
+from scenarios.model import FaultStep, Probe, Scenario
+from scenarios.record import Check, FaultWindow, RunFacts, RunRecord, TimelineEvent, frozen_data
 from scenarios.wiring import TransportName
 from scenarios.world import build_world
 from simulators.admin import AdminConfig
@@ -39,42 +40,6 @@ CONFIG_TYPES = {
     "payment": PaymentConfig,
     "admin": AdminConfig,
 }
-
-
-@dataclass(frozen=True)
-class Check:
-    """One probe or invariant, as a report shows it."""
-
-    kind: str  # "probe" or "invariant"
-    name: str
-    holds: bool
-    detail: str
-
-
-@dataclass
-class RunRecord:
-    scenario: str
-    title: str
-    seed: int
-    replication: int
-    transport: str
-    duration_s: float
-    policies: dict[str, Any]
-    faults: list[dict[str, Any]]
-    metrics: dict[str, float]
-    checks: list[Check]
-    events: list[dict[str, Any]]
-    run: dict[str, Any] = field(default_factory=dict)  # wall-clock facts: not part of the determinism
-
-    @property
-    def passed(self) -> bool:
-        return all(c.holds for c in self.checks)
-
-    def as_dict(self, wall_clock: bool = True) -> dict[str, Any]:
-        data = asdict(self)
-        if not wall_clock:
-            data.pop("run")
-        return data
 
 
 def run(
@@ -118,18 +83,19 @@ def _run(
         replication=replication,
         transport=transport,
         duration_s=scenario.duration,
-        policies=policies.model_dump(mode="json"),
-        faults=[
-            {"system": s.system, **s.windowed().model_dump(mode="json", exclude_none=True)}
-            for s in scenario.faults
-        ],
-        metrics=metrics,
-        checks=checks,
-        events=[e.as_dict() for e in world.core.telemetry.events if e.kind in ("circuit", "queue")],
-        run={
-            "wall_s": round(time.perf_counter() - started, 3),
-            "events_processed": len(world.core.telemetry.events),
-        },
+        policies=frozen_data(policies.model_dump(mode="json")),
+        faults=tuple(_fault_window(step) for step in scenario.faults),
+        metrics=MappingProxyType(metrics),
+        checks=tuple(checks),
+        events=tuple(
+            TimelineEvent(e.t, e.kind, e.subject, frozen_data(dict(e.data)))
+            for e in world.core.telemetry.events
+            if e.kind in ("circuit", "queue")
+        ),
+        run=RunFacts(
+            wall_s=round(time.perf_counter() - started, 3),
+            events_processed=len(world.core.telemetry.events),
+        ),
     )
 
 
@@ -169,6 +135,12 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
                 first_error_line(exc, f"scenario {scenario.name}: simulators.{system}", config_type)
             ) from None
     return configs
+
+
+def _fault_window(step: FaultStep) -> FaultWindow:
+    fault = step.windowed()
+    parts = fault.model_dump(mode="json", exclude_none=True, exclude={"from_s", "until_s"})
+    return FaultWindow(step.system, fault.from_s, fault.until_s, frozen_data(parts))
 
 
 def _probe(probe: Probe, metrics: dict[str, float]) -> Check:

@@ -60,7 +60,7 @@ def run_job(job: Job) -> JobResult:
     """Run one job in whatever process or worker receives it; a top-level function so it pickles."""
     scenario = job.scenario.model_copy(update={"policies": job.effective_overrides()})
     record = run(scenario, replication=job.replication, seed=job.seed)
-    return JobResult(dict(record.metrics), record.passed, record.seed, float(record.run.get("wall_s", 0.0)))
+    return JobResult(dict(record.metrics), record.passed, record.seed, record.run.wall_s)
 
 
 def check(job: Job, where: str | None = None) -> Policies:

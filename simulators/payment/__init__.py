@@ -1,7 +1,12 @@
 """The payment gateway simulator: tokenised card payments, idempotency keys, signed settlement webhooks."""
 
-from simulators.payment.app import PaymentSimulator, create_app, create_simulator
+from typing import TYPE_CHECKING
+
+from simulators.kit.lazy import exports_from
 from simulators.payment.model import TEST_CARDS, PaymentConfig, PaymentModel
+
+if TYPE_CHECKING:
+    from simulators.payment.app import PaymentSimulator, create_app, create_simulator
 
 __all__ = [
     "TEST_CARDS",
@@ -11,3 +16,7 @@ __all__ = [
     "create_app",
     "create_simulator",
 ]
+# The app module imports Flask: loaded when one of its names is first used.
+__getattr__ = exports_from(
+    __name__, "simulators.payment.app", ["PaymentSimulator", "create_app", "create_simulator"]
+)

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from scenarios.model import Scenario
+from scenarios.record import RunRecord
 from scenarios.runner import run
 
 FAILING_PROBE = "purchases.requested <= 0"
@@ -42,25 +43,25 @@ BLACKOUT: dict[str, Any] = {
 }
 
 
-def records_of(data: dict[str, Any], **overrides: Any) -> list[dict[str, Any]]:
+def records_of(data: dict[str, Any], **overrides: Any) -> list[RunRecord]:
     scenario = Scenario.model_validate({**data, **overrides})
-    return [run(scenario, replication=k).as_dict() for k in range(scenario.replications)]
+    return [run(scenario, replication=k) for k in range(scenario.replications)]
 
 
 @pytest.fixture(scope="session")
-def calm() -> list[dict[str, Any]]:
+def calm() -> list[RunRecord]:
     return records_of(CALM)
 
 
 @pytest.fixture(scope="session")
-def blackout() -> list[dict[str, Any]]:
+def blackout() -> list[RunRecord]:
     records = records_of(BLACKOUT)
     # The fixture is only useful if the run did what the tests assume; say so plainly if it did not.
-    assert all(r["metrics"]["circuit.iot.opened_count"] >= 1 for r in records)
-    assert any(e["kind"] == "queue" for r in records for e in r["events"])
+    assert all(r.metrics["circuit.iot.opened_count"] >= 1 for r in records)
+    assert any(e.kind == "queue" for r in records for e in r.events)
     return records
 
 
 @pytest.fixture(scope="session")
-def records(calm, blackout) -> list[dict[str, Any]]:
+def records(calm, blackout) -> list[RunRecord]:
     return calm + blackout

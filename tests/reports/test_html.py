@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
 import re
 
@@ -33,10 +34,10 @@ def sections(page: str) -> dict[str, str]:
 
 def test_titles_and_every_check(page, records):
     for record in records:
-        assert html.escape(record["title"]) in page
-        for check in record["checks"]:
-            assert html.escape(check["name"]) in page, check["name"]
-            assert html.escape(check["detail"]) in page, check["detail"]
+        assert html.escape(record.title) in page
+        for check in record.checks:
+            assert html.escape(check.name) in page, check.name
+            assert html.escape(check.detail) in page, check.detail
     assert page.count('class="holds bad"') == 1  # the one failing probe, once for both replications
     assert "(0/2)" in page
 
@@ -63,7 +64,7 @@ def test_fault_timeline_and_replication_ranges(page, blackout):
     part = sections(page)["blackout"]
     assert "<code>iot</code></td><td>0:15:00</td><td>0:35:00</td>" in part
     assert "error(rate=1, status=503)" in part
-    low, high = sorted(r["metrics"]["money.at_risk"] for r in blackout)
+    low, high = sorted(r.metrics["money.at_risk"] for r in blackout)
     assert f"({low:,.0f}\u2013{high:,.0f})" in part
 
 
@@ -74,7 +75,7 @@ def test_no_external_resources(page):
 
 
 def test_text_from_files_is_escaped(tmp_path, calm):
-    record = {**calm[0], "title": "<script>alert(1)</script>"}
+    record = dataclasses.replace(calm[0], title="<script>alert(1)</script>")
     text = write_html([record], tmp_path).read_text()
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
 import pytest
 
 from caas_core.errors import ConfigError
-from reports.record import write_json
+from reports.record import read_json, write_json
+from scenarios.record import RunRecord
 from tests.reports.conftest import CALM, records_of
 
 # The `run` section holds only flat wall-clock facts, so a non-nested match finds all of it.
@@ -29,7 +31,8 @@ def test_one_file_per_run_and_a_report(tmp_path, records):
     data = json.loads(report.read_text())
     assert [r["scenario"] for r in data["records"]] == ["calm", "blackout", "blackout"]
     assert data["passed"] is False  # the blackout's failing probe
-    assert json.loads((tmp_path / "blackout-r1.json").read_text()) == records[2]
+    assert RunRecord.from_dict(json.loads((tmp_path / "blackout-r1.json").read_text())) == records[2]
+    assert read_json(report) == records
 
 
 def test_sorted_keys_and_two_space_indent(tmp_path, calm):
@@ -63,6 +66,6 @@ def test_two_runs_for_one_file_are_refused(tmp_path, calm):
 
 
 def test_a_name_from_a_file_cannot_leave_the_folder(tmp_path, calm):
-    record = {**calm[0], "scenario": "../../etc/x y"}
+    record = dataclasses.replace(calm[0], scenario="../../etc/x y")
     write_json([record], tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["etc_x_y-r0.json", "report.json"]

@@ -1,4 +1,5 @@
-"""Reports name the partner systems by the core's own list, without loading what the core's models need."""
+"""Reports name the partner systems by the core's own list and read frozen run records, without loading
+what the core's models or the simulated world need."""
 
 from __future__ import annotations
 
@@ -6,4 +7,5 @@ from tests.helpers.light_import import loaded_after
 
 
 def test_reading_the_system_names_loads_no_model_library():
-    assert loaded_after("import reports.markdown, reports.plots", ["pydantic", "flask"]) == []
+    heavy = ["pydantic", "flask", "simpy", "scenarios.runner"]
+    assert loaded_after("import reports, reports.markdown, reports.plots", heavy) == []

@@ -1,0 +1,90 @@
+"""The run record: frozen all the way down, and the same record after a trip through JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from scenarios.record import RunRecord
+from scenarios.runner import run
+from tests.helpers.eventful import EVENTFUL
+from tests.helpers.light_import import loaded_after
+
+
+@pytest.fixture(scope="module")
+def record() -> RunRecord:
+    record = run(EVENTFUL)
+    # The round trip below proves little unless the record holds all this.
+    assert [len(f.parts) for f in record.faults] == [1, 3, 1]
+    assert [f.until_s for f in record.faults] == [1500.0, 2100.0, None]
+    assert {e.kind for e in record.events} == {"circuit", "queue"}
+    assert not record.passed
+    return record
+
+
+def through_json(record: RunRecord) -> RunRecord:
+    return RunRecord.from_dict(json.loads(json.dumps(record.as_dict(), sort_keys=True)))
+
+
+def test_a_record_read_back_from_json_equals_the_one_written(record):
+    loaded = through_json(record)
+    assert loaded == record
+    assert loaded.as_dict() == record.as_dict()
+    assert json.dumps(loaded.as_dict(), sort_keys=True) == json.dumps(record.as_dict(), sort_keys=True)
+
+
+def test_equality_sees_a_change_in_any_part(record):
+    # Guards the test above: equality must not pass whatever the content.
+    metrics = {**record.metrics, "alerts.ops": record.metrics["alerts.ops"] + 1}
+    fault = dataclasses.replace(record.faults[1], parts={**record.faults[1].parts, "first_n": 4})
+    for changed in (
+        dataclasses.replace(record, metrics=metrics),
+        dataclasses.replace(record, faults=(record.faults[0], fault, record.faults[2])),
+        dataclasses.replace(record, events=record.events[:-1]),
+        dataclasses.replace(record, run=dataclasses.replace(record.run, wall_s=record.run.wall_s + 1)),
+    ):
+        assert through_json(changed) != record
+
+
+def test_the_json_form_has_the_keys_it_always_had(record):
+    data = record.as_dict()
+    assert list(data) == [
+        "scenario",
+        "title",
+        "seed",
+        "replication",
+        "transport",
+        "duration_s",
+        "policies",
+        "faults",
+        "metrics",
+        "checks",
+        "events",
+        "run",
+    ]
+    assert list(data["run"]) == ["wall_s", "events_processed"]
+    assert list(data["checks"][0]) == ["kind", "name", "holds", "detail"]
+    webhook = {"drop": 0.1, "duplicate": 0.3, "reorder": 0.0, "delay_s": 0.0, "bad_signature": 0.0}
+    assert data["faults"][2] == {"system": "factory", "webhook": webhook, "from_s": 0.0}  # no until_s
+    assert list(record.as_dict(wall_clock=False)) == list(data)[:-1]
+
+
+def test_nothing_in_a_record_can_be_changed(record):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.seed = 1  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        record.metrics["alerts.ops"] = 1.0  # type: ignore[index]
+    with pytest.raises(TypeError):
+        record.policies["breakers"]["iot"]["enabled"] = False  # type: ignore[index]
+    with pytest.raises(TypeError):
+        record.faults[1].parts["latency"]["ms"] = 1  # type: ignore[index]
+    with pytest.raises(TypeError):
+        record.events[0].data["new"] = "closed"  # type: ignore[index]
+    assert isinstance(record.checks, tuple)
+
+
+def test_reading_a_record_loads_no_model_library():
+    heavy = ["pydantic", "flask", "simpy", "caas_core", "scenarios.runner"]
+    assert loaded_after("import scenarios.record", heavy) == []
