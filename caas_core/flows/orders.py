@@ -21,10 +21,9 @@ from caas_core.adapters.admin import Owner
 from caas_core.adapters.calls import Trace
 from caas_core.adapters.factory import FactoryStatus, VehicleSpec
 from caas_core.domain import orders
-from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Order
 from caas_core.effects import NOW, Flow, Sleep
-from caas_core.errors import IllegalTransition, IntegrationError, MalformedResponse
+from caas_core.errors import IntegrationError, MalformedResponse
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
@@ -64,12 +63,12 @@ def apply_factory_status(core: CaasCore, update: FactoryStatus, now: float) -> s
     if update.sequence <= order.factory_sequence:
         core.store.update(Order, order.id, factory_news_at=now)
         return "stale"
-    try:
-        new = next_state("order", orders.TRANSITIONS, order.status, f"factory:{update.status}")
-    except IllegalTransition:
+    event = f"factory:{update.status}"
+    if not orders.LIFECYCLE.can(order.status, event):
         # A newer sequence that names no new state (e.g. READY again): note the news, change nothing.
         core.store.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
         return "stale"
+    new = orders.LIFECYCLE.move(order.status, event)
     changes = {"factory_sequence": update.sequence, "factory_news_at": now}
     if update.vin:
         changes["vin"] = update.vin
@@ -144,7 +143,7 @@ class MissingVin(MalformedResponse):
 
 
 def _move(core: CaasCore, order: Order, event: str, now: float, **changes: object) -> Order:
-    return _set(core, order, next_state("order", orders.TRANSITIONS, order.status, event), now, **changes)
+    return _set(core, order, orders.LIFECYCLE.move(order.status, event), now, **changes)
 
 
 def _set(core: CaasCore, order: Order, status: str, now: float, **changes: object) -> Order:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from caas_core.adapters.calls import Trace
 from caas_core.domain import purchases
-from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Payment, Purchase
 from caas_core.effects import NOW, Flow
 from caas_core.errors import IntegrationError, PaymentUnavailable
@@ -139,7 +138,7 @@ def apply_settlement(
 
 
 def _move(core: CaasCore, record: Purchase, event: str, now: float, **changes: object) -> Purchase:
-    status = next_state("purchase", purchases.TRANSITIONS, record.status, event)
+    status = purchases.LIFECYCLE.move(record.status, event)
     updated = core.store.revise(record, status=status, updated_at=now, **changes)
     recipient = f"owner-of:{record.vin}"
     core.tell_customer(recipient, f"purchase:{record.id}", status, f"{record.service_id}: {status}", now)
