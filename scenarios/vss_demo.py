@@ -23,7 +23,7 @@ from caas_core.adapters.calls import Trace
 from caas_core.adapters.vss import MAINTENANCE_ROUTE, MaintenanceCheck, VssCredentials, VssMaintenanceAdapter
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.policies import Policies, load_policies
-from caas_core.resilience.breaker import breaker_for
+from caas_core.resilience.breaker import OPEN, breaker_for
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Telemetry
 from httpkit.flask_edge import create_app
@@ -150,7 +150,7 @@ def summary_rows(result: DemoResult) -> dict[str, int]:
             rows["blocked: maintenance overdue"] += 1
         else:
             rows["blocked: VSS unavailable, no cache"] += 1
-    rows["breaker openings"] = sum(1 for _, _, new in result.transitions() if new == "open")
+    rows["breaker openings"] = sum(1 for _, _, new in result.transitions() if new == OPEN)
     rows["requests to VSS"] = result.journal_size
     return rows
 
