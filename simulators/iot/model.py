@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.config import SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK
-from caas_core.errors import IllegalTransition
+from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
 from simulators.iot.network import ONLINE, LinkConfig, Network
@@ -35,13 +35,16 @@ from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
-STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
-LIFECYCLE: dict[str, dict[str, str]] = {
-    "PENDING": {"delivered": "IN_PROGRESS", "lost": "FAILED"},
-    "IN_PROGRESS": {"succeeded": "COMPLETED", "failed": "FAILED"},
-    "COMPLETED": {},
-    "FAILED": {},
-}
+PENDING, IN_PROGRESS, COMPLETED, FAILED = "PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"
+LIFECYCLE = Lifecycle(
+    "IoT command",
+    {
+        PENDING: {"delivered": IN_PROGRESS, "lost": FAILED},
+        IN_PROGRESS: {"succeeded": COMPLETED, "failed": FAILED},
+        COMPLETED: {},
+        FAILED: {},
+    },
+)
 FAILURE_REASONS = ("ECU_REJECTED", "INCOMPATIBLE_FIRMWARE", "INSUFFICIENT_BATTERY", "DOWNLOAD_CORRUPTED")
 FIRMWARE = ("4.2.1", "4.3.0", "4.3.2", "5.0.1")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only, matched whole
@@ -70,7 +73,7 @@ class Command:
     config: dict[str, Any]
     created_at: float
     updated_at: float
-    status: str = "PENDING"
+    status: str = PENDING
     failure_reason: str | None = None
     attempts: int = 0  # deliveries tried, including the one that arrived
     # (updated_at, createdAt, updatedAt) as last formatted: a command is polled far more often than it moves
@@ -185,7 +188,7 @@ class IotModel:
         by_status = Counter(command.status for command in self.commands.values())
         return {
             "fleet_size": self.config.fleet_size,
-            "commands": {status: by_status[status] for status in STATUSES},
+            "commands": {status: by_status[status] for status in LIFECYCLE.states},
             "commands_total": len(self.commands),
             "active_services": sum(len(s) for s in self.services.values()),
             "vehicles_tracked": self.network.tracked(),
@@ -236,10 +239,7 @@ class IotModel:
             }
 
     def _move(self, command: Command, event: str, reason: str | None = None) -> None:
-        target = LIFECYCLE[command.status].get(event)
-        if target is None:
-            raise IllegalTransition("IoT command", command.status, event)
-        command.status, command.updated_at = target, self.runtime.now()
+        command.status, command.updated_at = LIFECYCLE.move(command.status, event), self.runtime.now()
         if reason is not None:
             command.failure_reason = reason
 

@@ -318,10 +318,12 @@ def test_void_and_the_moves_the_lifecycle_refuses(gw):
         ("capture", "auth_unknown"),
         ("void", "auth_unknown"),
     ]
-    statuses = [
-        gw.post(op, {"authorizationId": auth}, f"r{i}").status for i, (op, auth) in enumerate(refused)
+    answers = [gw.post(op, {"authorizationId": auth}, f"r{i}") for i, (op, auth) in enumerate(refused)]
+    assert [answer.status for answer in answers] == [409, 409, 409, 409, 409, 409, 404, 404]
+    assert [answer.json()["detail"] for answer in answers[:2]] == [
+        "cannot capture an authorization that is VOIDED",
+        "cannot void an authorization that is VOIDED",
     ]
-    assert statuses == [409, 409, 409, 409, 409, 409, 404, 404]
     assert gw.control("/__sandbox/state")["authorizations_by_status"] == {
         "AUTHORIZED": 0,
         "DECLINED": 1,
