@@ -32,9 +32,9 @@ from runtimes.server import BackgroundServer
 from runtimes.simulated import SimulatedRuntime
 from runtimes.streams import Streams
 from scenarios.wiring import TransportName, attach
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import TEST_VEHICLES, shared_fleet
-from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.vss import VssConfig, create_simulator
 
@@ -44,7 +44,7 @@ CHECKS = 300
 POOL = 60
 MARGIN_S = 1.0  # runtime seconds: 83 ms of wall time in the live test (12x), room for a loaded machine
 # A fixed latency keeps the live run's timing close to the simulated one (its draws come in another order).
-CONFIG = VssConfig(latency=Fixed(dist="fixed", ms=50))
+CONFIG = VssConfig(latency=Fixed(s=0.05))
 CREDENTIALS = VssCredentials(CONFIG.client_id, CONFIG.client_secret)
 
 

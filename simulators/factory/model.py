@@ -30,11 +30,9 @@ from caas_core.domain.lifecycle import Lifecycle
 from caas_core.effects import Flow, Sleep
 from caas_core.runtime import Runtime
 from simulators.factory.catalogue import VehicleSpec, vin_for
-from simulators.kit import durations
 from simulators.kit.credentials import same_secret
-from simulators.kit.durations import YEAR, Duration
+from simulators.kit.distributions import YEAR, Duration, Latency, Lognormal, Uniform
 from simulators.kit.faults import FaultPlan
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
@@ -63,11 +61,11 @@ class FactoryConfig(BaseModel):
     api_key: str = Field(default=SANDBOX_FACTORY_API_KEY, min_length=1)
     webhook_secret: WebhookSecret = SANDBOX_FACTORY_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)
-    queue_time: Duration = durations.Uniform(min_s=DAY, max_s=3 * DAY)
-    build_time: Duration = durations.Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
+    latency: Latency = Lognormal(p50_ms=120, p99_ms=900)
+    queue_time: Duration = Uniform(min_s=DAY, max_s=3 * DAY)
+    build_time: Duration = Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
     delay_probability: float = Field(default=0.2, ge=0, le=1)
-    delay_time: Duration = durations.Uniform(min_s=2 * DAY, max_s=7 * DAY)
+    delay_time: Duration = Uniform(min_s=2 * DAY, max_s=7 * DAY)
     max_delays: int = Field(default=3, ge=0, le=20)
 
 

@@ -29,10 +29,8 @@ from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
 from simulators.iot.network import ONLINE, LinkConfig, Network
-from simulators.kit import durations
-from simulators.kit.durations import Duration
+from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.fleet import shared_fleet, unit_hash
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
 PENDING, IN_PROGRESS, COMPLETED, FAILED = "PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"
@@ -57,10 +55,10 @@ class IotConfig(BaseModel):
     key_id: str = SANDBOX_IOT_KEY_ID
     psk: str = SANDBOX_IOT_PSK
     max_clock_skew_s: float = Field(default=300, ge=0, le=86_400)
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=80, p99_ms=600)  # the HTTP API's own
+    latency: Latency = Lognormal(p50_ms=80, p99_ms=600)  # the HTTP API's own
     link: LinkConfig = LinkConfig()
-    transit: Duration = durations.Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
-    processing: Duration = durations.Lognormal(p50_s=20, p99_s=120)  # on the vehicle
+    transit: Duration = Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
+    processing: Duration = Lognormal(p50_s=20, p99_s=120)  # on the vehicle
     failure_rate: float = Field(default=0.03, ge=0, le=1)
     max_delivery_attempts: int = Field(default=5, ge=1, le=1_000)
 

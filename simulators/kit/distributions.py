@@ -13,7 +13,8 @@ Rules:
    hour. A distribution gives all its times in one unit, and dumps them as it was given.
 2. A sample is computed in the unit the times were given in, then divided by 1000 for milliseconds, so
    each distribution draws exactly the floats it always has: `p50_ms: 250` and `p50_s: 0.25` agree only
-   to rounding, and a seeded record must not change by a bit.
+   to rounding, and a seeded record must not change by a bit. The simulators' own latencies stay in
+   milliseconds for that reason.
 3. A time in seconds is at most a year. A `Latency` (a fault's, or a simulator's own) is at most an hour
    in each of its times: a live server holds a thread for as long as it samples.
 """

@@ -23,10 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.config import SANDBOX_PAYMENT_API_KEY, SANDBOX_PAYMENT_SECRET
 from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
-from simulators.kit import durations
-from simulators.kit.durations import Duration
+from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.faults import FaultPlan
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 from simulators.payment.idempotency import IdempotencyStore
@@ -67,10 +65,10 @@ class PaymentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_key: str = Field(default=SANDBOX_PAYMENT_API_KEY, min_length=1)
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
+    latency: Latency = Lognormal(p50_ms=250, p99_ms=2_000)
     webhook_secret: WebhookSecret = SANDBOX_PAYMENT_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
-    settlement_delay: Duration = durations.Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
+    settlement_delay: Duration = Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
     settlement_failure_rate: float = Field(default=0.0, ge=0, le=1)
 
 

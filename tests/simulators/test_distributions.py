@@ -6,16 +6,20 @@ milliseconds, durations in seconds): a seeded run must not change by a bit.
 
 from __future__ import annotations
 
+import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from simulators.kit.distributions import Duration, Fixed, Latency, Lognormal, Uniform
+from tests.simulators.test_vss import call, setup
 
 LATENCY: TypeAdapter = TypeAdapter(Latency)
 DURATION: TypeAdapter = TypeAdapter(Duration)
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def draws(dist, n: int = 3) -> list[float]:
@@ -156,3 +160,31 @@ def test_times_are_in_one_unit_and_a_latency_is_at_most_an_hour(given, error):
 
 def test_a_duration_may_run_past_an_hour():
     assert Holder(latency=Fixed(s=3_600), duration=Fixed(s=86_400)).duration.mean == 86_400
+
+
+@pytest.mark.parametrize("transport", ["fast", "wire"])
+@pytest.mark.parametrize(
+    "latency",
+    [
+        {"dist": "uniform", "min_ms": 6000.0, "max_ms": 8000.0},
+        {"dist": "percentiles", "table": {"99": 2000.0, "50": 100.0}},
+        {"dist": "lognormal", "p50_s": 0.2, "p99_s": 2.0},
+        {"dist": "load", "base_s": 0.08, "per_inflight_s": 0.06},
+    ],
+)
+def test_a_fault_comes_back_from_the_control_api_as_it_was_given(transport, latency):
+    _, simulator, t = setup(transport)
+    created = call(t, "POST", "/__sandbox/faults", json={"latency": latency})
+    assert created.status == 201
+    listed = call(t, "GET", "/__sandbox/faults").json()["faults"]
+    for answer in (created.json(), listed[0]):
+        assert list(answer["latency"].items()) == list(latency.items())  # key order included
+    assert simulator.faults.faults[0].latency == LATENCY.validate_python(latency)
+
+
+def test_the_readme_fault_is_accepted_by_the_control_api():
+    fault = json.loads(re.search(r"A fault:\n\n```json\n(.*?)```", README.read_text(), re.S).group(1))
+    _, _, t = setup("fast")
+    created = call(t, "POST", "/__sandbox/faults", json=fault)
+    assert created.status == 201
+    assert created.json()["latency"] == {"dist": "lognormal", "p50_s": 0.2, "p99_s": 2.0}

@@ -20,8 +20,7 @@ from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
-from simulators.kit import durations
-from simulators.kit.latency import Fixed
+from simulators.kit.distributions import Fixed
 from simulators.kit.service import Simulator
 from simulators.payment import (
     TEST_CARDS,
@@ -40,7 +39,7 @@ BEARER = "Bearer pay-sandbox-key"
 PAN_FORMS = ("4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111")
 PURCHASE = {"amount": 1999, "currency": "EUR", "cardToken": "tok_success", "purchaseId": "pur-1"}
 KEY_REQUIRED = "an Idempotency-Key header of 1 to 255 characters is required"
-FIXED = PaymentConfig(latency=Fixed(dist="fixed", ms=5), settlement_delay=durations.Fixed(s=2_700))
+FIXED = PaymentConfig(latency=Fixed(s=0.005), settlement_delay=Fixed(s=2_700))
 
 
 @dataclass
