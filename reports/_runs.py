@@ -32,12 +32,25 @@ KEY_METRICS = (
     "queue.iot.max_depth",
 )
 # A fault's parts, and the fields within each part, in the order the fault model declares them
-# (simulators.kit.faults, simulators.kit.latency). A fault is written in this order, not in its mapping's:
-# a record read back from JSON has its keys sorted and must read as the fresh one does.
+# (simulators.kit.faults, simulators.kit.distributions). A fault is written in this order, not in its
+# mapping's: a record read back from JSON has its keys sorted and must read as the fresh one does.
 FAULT_PARTS = ("route", "latency", "error", "hang", "reset", "malformed", "webhook", "first_n", "every_nth")
 PART_FIELDS = (
-    *("dist", "ms", "min_ms", "max_ms", "mean_ms", "sd_ms", "p50_ms", "p99_ms", "table"),  # latency
-    *("base_ms", "per_inflight_ms"),
+    *(
+        "dist",
+        "ms",
+        "s",
+        "min_ms",
+        "max_ms",
+        "min_s",
+        "max_s",
+        "mean_ms",
+        "sd_ms",
+        "mean_s",
+        "sd_s",
+    ),  # latency
+    *("p50_ms", "p99_ms", "p50_s", "p99_s", "table", "table_s", "base_ms", "per_inflight_ms", "base_s"),
+    "per_inflight_s",
     *("rate", "status"),  # error, hang, reset, malformed
     *("drop", "duplicate", "reorder", "delay_s", "bad_signature"),  # webhook
 )

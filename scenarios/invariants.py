@@ -12,6 +12,7 @@ from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.systems import admin_system
 from scenarios.world import World
+from simulators.payment import model as payment_gateway
 
 # How long a purchase may stay in flight before it counts as lost: the worst cases of the VSS check, the
 # payment call and the OTA policy, with room for a queue behind an open IoT breaker.
@@ -72,7 +73,7 @@ def never_twice(world: World, now: float) -> InvariantResult:
     authorised = Counter(
         a.purchase_id
         for a in model.authorizations.values()  # type: ignore[attr-defined]
-        if a.status != "DECLINED"
+        if a.status != payment_gateway.DECLINED
     )
     bad = [f"{p} authorised {n} times" for p, n in authorised.items() if n > 1]
     bad += [f"{p} captured {n} times" for p, n in captures_by_purchase(world).items() if n > 1]

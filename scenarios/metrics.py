@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Payment, Purchase
-from caas_core.resilience.breaker import CLOSED
+from caas_core.resilience.breaker import CLOSED, OPEN
 from caas_core.systems import SYSTEMS, family
 from scenarios.invariants import captured_without_activation, captures_by_purchase, held_for_nothing
 from scenarios.metric_names import CATALOGUE
@@ -26,26 +27,27 @@ if TYPE_CHECKING:
 
 def collect(world: World, end: float) -> dict[str, float]:
     store, telemetry = world.core.store, world.core.telemetry
-    orders = store.count_by(Order, "status")
-    states = store.count_by(Purchase, "status")
-    requested = sum(states.values())
+    by_order = store.count_by(Order, "status")
+    by_purchase = store.count_by(Purchase, "status")
+    requested = sum(by_purchase.values())
     payments = store.all(Payment)
     metrics: dict[str, float] = {
-        "orders.placed": sum(orders.values()),
-        "orders.registered": orders["REGISTERED"],
-        "orders.delivery_blocked": orders["DELIVERY_BLOCKED"],
-        "orders.failed": orders["ORDER_FAILED"],
+        "orders.placed": sum(by_order.values()),
+        "orders.registered": by_order[orders.REGISTERED],
+        "orders.delivery_blocked": by_order[orders.DELIVERY_BLOCKED],
+        "orders.failed": by_order[orders.ORDER_FAILED],
         "purchases.requested": requested,
-        "purchases.active": states["ACTIVE"],
-        "purchases.activation_failed": states["ACTIVATION_FAILED"],
-        "purchases.blocked_maintenance": states["BLOCKED_MAINTENANCE"],
-        "purchases.blocked_vss_unavailable": states["BLOCKED_VSS_UNAVAILABLE"],
-        "purchases.payment_declined": states["PAYMENT_DECLINED"],
-        "purchases.payment_failed": states["PAYMENT_FAILED"],
-        "purchases.in_flight": states["REQUESTED"] + states["ACTIVATING"],
+        "purchases.active": by_purchase[purchases.ACTIVE],
+        "purchases.activation_failed": by_purchase[purchases.ACTIVATION_FAILED],
+        "purchases.blocked_maintenance": by_purchase[purchases.BLOCKED_MAINTENANCE],
+        "purchases.blocked_vss_unavailable": by_purchase[purchases.BLOCKED_VSS_UNAVAILABLE],
+        "purchases.payment_declined": by_purchase[purchases.PAYMENT_DECLINED],
+        "purchases.payment_failed": by_purchase[purchases.PAYMENT_FAILED],
+        "purchases.in_flight": by_purchase[purchases.REQUESTED] + by_purchase[purchases.ACTIVATING],
     }
-    eligible = requested - states["BLOCKED_MAINTENANCE"] - states["PAYMENT_DECLINED"]
-    metrics["purchases.active_ratio"] = states["ACTIVE"] / eligible if eligible else 1.0
+    refused = by_purchase[purchases.BLOCKED_MAINTENANCE] + by_purchase[purchases.PAYMENT_DECLINED]
+    eligible = requested - refused  # see active_ratio above
+    metrics["purchases.active_ratio"] = by_purchase[purchases.ACTIVE] / eligible if eligible else 1.0
     durations = store.activation_durations()
     for q in (50, 95, 99):
         metrics[f"activation.duration_s.p{q}"] = _quantile(durations, q)
@@ -87,7 +89,7 @@ def _circuits(circuit_events: list, end: float) -> dict[str, float]:
         breaker, new, system = event.subject, dict(event.data)["new"], family(event.subject)
         if system not in open_s:
             continue
-        if new == "open":
+        if new == OPEN:
             opened[system] += 1
         if new != CLOSED:
             left_closed_at.setdefault(breaker, event.t)

@@ -23,7 +23,7 @@ from caas_core.adapters.integration import Integration, Trace
 from caas_core.adapters.vss import MAINTENANCE, MaintenanceCheck, VssCredentials, VssMaintenanceAdapter
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.policies import Policies, load_policies
-from caas_core.resilience.breaker import breaker_for
+from caas_core.resilience.breaker import OPEN, breaker_for
 from caas_core.runtime import Runtime
 from caas_core.telemetry import Telemetry
 from httpkit.flask_edge import create_app
@@ -34,9 +34,9 @@ from runtimes.simulated import SimulatedRuntime
 from runtimes.streams import Streams
 from runtimes.transports import live_transport
 from scenarios.wiring import TransportName, attach
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import TEST_VEHICLES, shared_fleet
-from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.vss import VssConfig, create_simulator
 
@@ -46,7 +46,7 @@ CHECKS = 300
 POOL = 60
 MARGIN_S = 1.0  # runtime seconds: 83 ms of wall time in the live test (12x), room for a loaded machine
 # A fixed latency keeps the live run's timing close to the simulated one (its draws come in another order).
-CONFIG = VssConfig(latency=Fixed(dist="fixed", ms=50))
+CONFIG = VssConfig(latency=Fixed(s=0.05))
 CREDENTIALS = VssCredentials(CONFIG.client_id, CONFIG.client_secret)
 
 
@@ -152,7 +152,7 @@ def summary_rows(result: DemoResult) -> dict[str, int]:
             rows["blocked: maintenance overdue"] += 1
         else:
             rows["blocked: VSS unavailable, no cache"] += 1
-    rows["breaker openings"] = sum(1 for _, _, new in result.transitions() if new == "open")
+    rows["breaker openings"] = sum(1 for _, _, new in result.transitions() if new == OPEN)
     rows["requests to VSS"] = result.journal_size
     return rows
 

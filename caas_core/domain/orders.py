@@ -12,6 +12,8 @@ Rules:
 
 from __future__ import annotations
 
+from caas_core.domain.lifecycle import Lifecycle
+
 PLACED, ORDER_FAILED = "PLACED", "ORDER_FAILED"
 ACCEPTED, MANUFACTURING, DELAYED, READY = "ACCEPTED", "MANUFACTURING", "DELAYED", "READY"
 REGISTERED, DELIVERY_BLOCKED = "REGISTERED", "DELIVERY_BLOCKED"
@@ -22,16 +24,19 @@ FACTORY_STATUSES = (ACCEPTED, MANUFACTURING, DELAYED, READY)
 # factory status may follow any earlier one (updates can be missed), but never one from before.
 _FACTORY_MOVES = {f"factory:{s}": s for s in FACTORY_STATUSES}
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    PLACED: {"accepted": ACCEPTED, "failed": ORDER_FAILED},
-    ORDER_FAILED: {"accepted": ACCEPTED, "failed": ORDER_FAILED},
-    ACCEPTED: {k: v for k, v in _FACTORY_MOVES.items() if v != ACCEPTED},
-    MANUFACTURING: {k: v for k, v in _FACTORY_MOVES.items() if v in (DELAYED, READY)},
-    DELAYED: {k: v for k, v in _FACTORY_MOVES.items() if v in (MANUFACTURING, READY)},
-    READY: {"registered": REGISTERED, "registration_failed": DELIVERY_BLOCKED},
-    DELIVERY_BLOCKED: {"registered": REGISTERED, "registration_failed": DELIVERY_BLOCKED},
-    REGISTERED: {},
-}
+LIFECYCLE = Lifecycle(
+    "order",
+    {
+        PLACED: {"accepted": ACCEPTED, "failed": ORDER_FAILED},
+        ORDER_FAILED: {"accepted": ACCEPTED, "failed": ORDER_FAILED},
+        ACCEPTED: {k: v for k, v in _FACTORY_MOVES.items() if v != ACCEPTED},
+        MANUFACTURING: {k: v for k, v in _FACTORY_MOVES.items() if v in (DELAYED, READY)},
+        DELAYED: {k: v for k, v in _FACTORY_MOVES.items() if v in (MANUFACTURING, READY)},
+        READY: {"registered": REGISTERED, "registration_failed": DELIVERY_BLOCKED},
+        DELIVERY_BLOCKED: {"registered": REGISTERED, "registration_failed": DELIVERY_BLOCKED},
+        REGISTERED: {},
+    },
+)
 
 # Orders in these still expect news from Factory: the silence poll looks at them.
 IN_PRODUCTION = frozenset({ACCEPTED, MANUFACTURING, DELAYED})

@@ -12,26 +12,30 @@ Rules:
 
 from __future__ import annotations
 
+from caas_core.domain.lifecycle import Lifecycle
+
 REQUESTED = "REQUESTED"
 BLOCKED_MAINTENANCE, BLOCKED_VSS_UNAVAILABLE = "BLOCKED_MAINTENANCE", "BLOCKED_VSS_UNAVAILABLE"
 PAYMENT_DECLINED, PAYMENT_FAILED = "PAYMENT_DECLINED", "PAYMENT_FAILED"
 ACTIVATING, ACTIVE, ACTIVATION_FAILED = "ACTIVATING", "ACTIVE", "ACTIVATION_FAILED"
 
-
-TRANSITIONS: dict[str, dict[str, str]] = {
-    REQUESTED: {
-        "maintenance_overdue": BLOCKED_MAINTENANCE,
-        "vss_unavailable": BLOCKED_VSS_UNAVAILABLE,
-        "unknown_vehicle": BLOCKED_VSS_UNAVAILABLE,
-        "declined": PAYMENT_DECLINED,
-        "payment_unreachable": PAYMENT_FAILED,
-        "authorized": ACTIVATING,
+LIFECYCLE = Lifecycle(
+    "purchase",
+    {
+        REQUESTED: {
+            "maintenance_overdue": BLOCKED_MAINTENANCE,
+            "vss_unavailable": BLOCKED_VSS_UNAVAILABLE,
+            "unknown_vehicle": BLOCKED_VSS_UNAVAILABLE,
+            "declined": PAYMENT_DECLINED,
+            "payment_unreachable": PAYMENT_FAILED,
+            "authorized": ACTIVATING,
+        },
+        ACTIVATING: {"activated": ACTIVE, "activation_failed": ACTIVATION_FAILED},
+        BLOCKED_MAINTENANCE: {},
+        BLOCKED_VSS_UNAVAILABLE: {},
+        PAYMENT_DECLINED: {},
+        PAYMENT_FAILED: {},
+        ACTIVE: {},
+        ACTIVATION_FAILED: {},
     },
-    ACTIVATING: {"activated": ACTIVE, "activation_failed": ACTIVATION_FAILED},
-    BLOCKED_MAINTENANCE: {},
-    BLOCKED_VSS_UNAVAILABLE: {},
-    PAYMENT_DECLINED: {},
-    PAYMENT_FAILED: {},
-    ACTIVE: {},
-    ACTIVATION_FAILED: {},
-}
+)

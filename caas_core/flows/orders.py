@@ -26,10 +26,9 @@ from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import FactoryStatus, VehicleSpec
 from caas_core.adapters.integration import Trace
 from caas_core.domain import orders
-from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Order
 from caas_core.effects import NOW, Flow, Sleep
-from caas_core.errors import IllegalTransition, IntegrationError, MalformedResponse
+from caas_core.errors import IntegrationError, MalformedResponse
 from caas_core.flows.dependencies import Dependencies
 from caas_core.flows.supervision import start
 
@@ -79,12 +78,12 @@ def apply_factory_status(deps: Dependencies, update: FactoryStatus, now: float) 
     if update.sequence <= order.factory_sequence:
         deps.records.update(Order, order.id, factory_news_at=now)
         return "stale"
-    try:
-        new = next_state("order", orders.TRANSITIONS, order.status, f"factory:{update.status}")
-    except IllegalTransition:
+    event = f"factory:{update.status}"
+    if not orders.LIFECYCLE.can(order.status, event):
         # A newer sequence that names no new state (e.g. READY again): note the news, change nothing.
         deps.records.update(Order, order.id, factory_sequence=update.sequence, factory_news_at=now)
         return "stale"
+    new = orders.LIFECYCLE.move(order.status, event)
     changes: dict[str, object] = {"factory_sequence": update.sequence, "factory_news_at": now}
     if update.vin:
         changes["vin"] = update.vin
@@ -162,7 +161,7 @@ class MissingVin(MalformedResponse):
 
 
 def _move(deps: Dependencies, order: Order, event: str, now: float, **changes: object) -> Order:
-    return _set(deps, order, next_state("order", orders.TRANSITIONS, order.status, event), now, **changes)
+    return _set(deps, order, orders.LIFECYCLE.move(order.status, event), now, **changes)
 
 
 def _set(deps: Dependencies, order: Order, status: str, now: float, **changes: object) -> Order:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from caas_core.adapters.integration import Trace
 from caas_core.domain import purchases
-from caas_core.domain.lifecycle import next_state
 from caas_core.domain.records import Payment, Purchase
 from caas_core.effects import NOW, Flow, Sleep
 from caas_core.errors import ClientError, IntegrationError, PaymentUnavailable
@@ -249,7 +248,7 @@ def _hold(deps: Dependencies, record: Purchase, auth_id: str, now: float) -> Non
 
 
 def _move(deps: Dependencies, record: Purchase, event: str, now: float, **changes: object) -> Purchase:
-    status = next_state("purchase", purchases.TRANSITIONS, record.status, event)
+    status = purchases.LIFECYCLE.move(record.status, event)
     updated = deps.records.revise(record, status=status, updated_at=now, **changes)
     recipient = f"owner-of:{record.vin}"
     deps.customers.tell(recipient, _entity(record), status, f"{record.service_id}: {status}", now)

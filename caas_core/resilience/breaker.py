@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
-from caas_core.domain.lifecycle import next_state
+from caas_core.domain.lifecycle import Lifecycle
 from caas_core.effects import NOW, Flow
 from caas_core.errors import CircuitOpen, IntegrationError
 from caas_core.policies.models import BreakerPolicy
@@ -29,11 +29,14 @@ T = TypeVar("T")
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    CLOSED: {"trip": OPEN},
-    OPEN: {"cool_down": HALF_OPEN},
-    HALF_OPEN: {"probe_succeeded": CLOSED, "probe_failed": OPEN},
-}
+LIFECYCLE = Lifecycle(
+    "breaker",
+    {
+        CLOSED: {"trip": OPEN},
+        OPEN: {"cool_down": HALF_OPEN},
+        HALF_OPEN: {"probe_succeeded": CLOSED, "probe_failed": OPEN},
+    },
+)
 
 
 @dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
@@ -67,6 +70,7 @@ class CircuitBreaker:
         self.name = name
         self.policy = policy
         self.state = CLOSED
+        self._lifecycle = replace(LIFECYCLE, name=f"breaker {name}")  # an illegal move names the breaker
         self._on_transition = on_transition
         self._failures: deque[float] = deque()
         self._opened_at = 0.0
@@ -130,7 +134,7 @@ class CircuitBreaker:
             self._failures.popleft()
 
     def _move(self, event: str, t: float) -> None:
-        new = next_state(f"breaker {self.name}", TRANSITIONS, self.state, event)
+        new = self._lifecycle.move(self.state, event)
         old, self.state = self.state, new
         self._generation += 1
         self._probes.clear()

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
-from simulators.kit.latency import Latency, Lognormal
+from simulators.kit.distributions import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class AdminConfig(BaseModel):
 
     token: str | None = Field(default=None, min_length=1)  # None: the country's sandbox token
     # Registration is a synchronous back-office transaction: slow, with a long tail (timeout is 60 s).
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=800, p99_ms=6_000)
+    latency: Latency = Lognormal(p50_ms=800, p99_ms=6_000)
     outages: tuple[Outage, ...] = ()
 
 

@@ -3,7 +3,7 @@
 Rules:
 1. A placed order is ACCEPTED with sequence 1; the POST's answer says so. Every later status change is
    pushed to CaaS as one webhook carrying the order's next sequence number, so stale updates can be told.
-2. The lifecycle is the table TRANSITIONS; READY is terminal. An illegal move raises IllegalTransition.
+2. The lifecycle is the table LIFECYCLE; READY is terminal. An illegal move raises IllegalTransition.
 3. An order waits `queue_time`, then needs `build_time` of manufacturing work. While manufacturing it is
    delayed with `delay_probability`, at most `max_delays` times: the delay strikes at a whole second
    drawn over the work remaining, lasts `delay_time`, and then the remaining work resumes.
@@ -26,27 +26,28 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.config import SANDBOX_FACTORY_API_KEY, SANDBOX_FACTORY_SECRET
+from caas_core.domain.lifecycle import Lifecycle
 from caas_core.effects import Flow, Sleep
-from caas_core.errors import IllegalTransition
 from caas_core.runtime import Runtime
 from simulators.factory.catalogue import VehicleSpec, vin_for
-from simulators.kit import durations
 from simulators.kit.credentials import same_secret
-from simulators.kit.durations import YEAR, Duration
+from simulators.kit.distributions import YEAR, Duration, Latency, Lognormal, Uniform
 from simulators.kit.faults import FaultPlan
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
 ACCEPTED, MANUFACTURING, DELAYED, READY = "ACCEPTED", "MANUFACTURING", "DELAYED", "READY"
 Status = Literal["ACCEPTED", "MANUFACTURING", "DELAYED", "READY"]
 
-TRANSITIONS: dict[str, dict[str, str]] = {
-    ACCEPTED: {"start": MANUFACTURING},
-    MANUFACTURING: {"delay": DELAYED, "finish": READY},
-    DELAYED: {"resume": MANUFACTURING},
-    READY: {},
-}
+LIFECYCLE = Lifecycle(
+    "factory order",
+    {
+        ACCEPTED: {"start": MANUFACTURING},
+        MANUFACTURING: {"delay": DELAYED, "finish": READY},
+        DELAYED: {"resume": MANUFACTURING},
+        READY: {},
+    },
+)
 
 STATUS_WEBHOOK_PATH = "/webhooks/factory/status"
 STATUS_EVENT = "order.status_changed"
@@ -60,11 +61,11 @@ class FactoryConfig(BaseModel):
     api_key: str = Field(default=SANDBOX_FACTORY_API_KEY, min_length=1)
     webhook_secret: WebhookSecret = SANDBOX_FACTORY_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=120, p99_ms=900)
-    queue_time: Duration = durations.Uniform(min_s=DAY, max_s=3 * DAY)
-    build_time: Duration = durations.Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
+    latency: Latency = Lognormal(p50_ms=120, p99_ms=900)
+    queue_time: Duration = Uniform(min_s=DAY, max_s=3 * DAY)
+    build_time: Duration = Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
     delay_probability: float = Field(default=0.2, ge=0, le=1)
-    delay_time: Duration = durations.Uniform(min_s=2 * DAY, max_s=7 * DAY)
+    delay_time: Duration = Uniform(min_s=2 * DAY, max_s=7 * DAY)
     max_delays: int = Field(default=3, ge=0, le=20)
 
 
@@ -210,9 +211,7 @@ class FactoryModel:
         if self.orders.get(order.order_id) is not order:  # forgotten by a reset meanwhile
             return False
         previous = order.status
-        status = TRANSITIONS[previous].get(event)
-        if status is None:
-            raise IllegalTransition("factory order", previous, event)
+        status = LIFECYCLE.move(previous, event)
         now = self.runtime.now()
         order.status = status
         order.history.append((status, now))

@@ -25,24 +25,25 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.config import SANDBOX_IOT_KEY_ID, SANDBOX_IOT_PSK
-from caas_core.errors import IllegalTransition
+from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
 from simulators.iot.network import ONLINE, LinkConfig, Network
-from simulators.kit import durations
-from simulators.kit.durations import Duration
+from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.idempotency import IdempotencyStore
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
-STATUSES = ("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
-LIFECYCLE: dict[str, dict[str, str]] = {
-    "PENDING": {"delivered": "IN_PROGRESS", "lost": "FAILED"},
-    "IN_PROGRESS": {"succeeded": "COMPLETED", "failed": "FAILED"},
-    "COMPLETED": {},
-    "FAILED": {},
-}
+PENDING, IN_PROGRESS, COMPLETED, FAILED = "PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"
+LIFECYCLE = Lifecycle(
+    "IoT command",
+    {
+        PENDING: {"delivered": IN_PROGRESS, "lost": FAILED},
+        IN_PROGRESS: {"succeeded": COMPLETED, "failed": FAILED},
+        COMPLETED: {},
+        FAILED: {},
+    },
+)
 FAILURE_REASONS = ("ECU_REJECTED", "INCOMPATIBLE_FIRMWARE", "INSUFFICIENT_BATTERY", "DOWNLOAD_CORRUPTED")
 FIRMWARE = ("4.2.1", "4.3.0", "4.3.2", "5.0.1")
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only, matched whole
@@ -55,10 +56,10 @@ class IotConfig(BaseModel):
     key_id: str = SANDBOX_IOT_KEY_ID
     psk: str = SANDBOX_IOT_PSK
     max_clock_skew_s: float = Field(default=300, ge=0, le=86_400)
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=80, p99_ms=600)  # the HTTP API's own
+    latency: Latency = Lognormal(p50_ms=80, p99_ms=600)  # the HTTP API's own
     link: LinkConfig = LinkConfig()
-    transit: Duration = durations.Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
-    processing: Duration = durations.Lognormal(p50_s=20, p99_s=120)  # on the vehicle
+    transit: Duration = Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
+    processing: Duration = Lognormal(p50_s=20, p99_s=120)  # on the vehicle
     failure_rate: float = Field(default=0.03, ge=0, le=1)
     max_delivery_attempts: int = Field(default=5, ge=1, le=1_000)
 
@@ -71,7 +72,7 @@ class Command:
     config: dict[str, Any]
     created_at: float
     updated_at: float
-    status: str = "PENDING"
+    status: str = PENDING
     failure_reason: str | None = None
     attempts: int = 0  # deliveries tried, including the one that arrived
     # (updated_at, createdAt, updatedAt) as last formatted: a command is polled far more often than it moves
@@ -187,7 +188,7 @@ class IotModel:
         by_status = Counter(command.status for command in self.commands.values())
         return {
             "fleet_size": self.config.fleet_size,
-            "commands": {status: by_status[status] for status in STATUSES},
+            "commands": {status: by_status[status] for status in LIFECYCLE.states},
             "commands_total": len(self.commands),
             "active_services": sum(len(s) for s in self.services.values()),
             "vehicles_tracked": self.network.tracked(),
@@ -239,10 +240,7 @@ class IotModel:
             }
 
     def _move(self, command: Command, event: str, reason: str | None = None) -> None:
-        target = LIFECYCLE[command.status].get(event)
-        if target is None:
-            raise IllegalTransition("IoT command", command.status, event)
-        command.status, command.updated_at = target, self.runtime.now()
+        command.status, command.updated_at = LIFECYCLE.move(command.status, event), self.runtime.now()
         if reason is not None:
             command.failure_reason = reason
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import RandomStream, Runtime
-from simulators.kit.durations import Duration, Exponential
+from simulators.kit.distributions import Duration, Exponential
 from simulators.kit.fleet import TEST_VEHICLES
 
 INF = math.inf

@@ -5,7 +5,7 @@ A seeded command never travels to the vehicle: it keeps the status the state nam
 
 from __future__ import annotations
 
-from simulators.iot.model import STATUSES, Command, IotModel
+from simulators.iot.model import FAILED, LIFECYCLE, Command, IotModel
 from simulators.kit.provider_states import Params, ProviderStates, expect, optional_text, text
 
 
@@ -17,7 +17,8 @@ def _known(model: IotModel, params: Params) -> None:
 def _command(model: IotModel, params: Params) -> None:
     _known(model, params)
     status = text(params, "status")
-    expect(status in STATUSES, f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    statuses = LIFECYCLE.states
+    expect(status in statuses, f"status must be one of {', '.join(statuses)}, got {status!r}")
     now = model.runtime.now()
     command = Command(
         text(params, "commandId"),
@@ -27,7 +28,7 @@ def _command(model: IotModel, params: Params) -> None:
         now,
         now,
         status,
-        optional_text(params, "failureReason") if status == "FAILED" else None,
+        optional_text(params, "failureReason") if status == FAILED else None,
     )
     model.commands[command.id] = command
 

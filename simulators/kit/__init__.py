@@ -1,2 +1,2 @@
-"""What every simulator shares: the service, faults, latency and duration models, the journal, the control
-API, provider states, signed webhooks, credentials and the fleet."""
+"""What every simulator shares: the service, faults, the distributions of latencies and durations, the
+journal, the control API, provider states, signed webhooks, credentials and the fleet."""

@@ -18,7 +18,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from caas_core.runtime import RandomStream, Runtime
-from simulators.kit.latency import Latency
+from simulators.kit.distributions import Latency
 
 _ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")
 

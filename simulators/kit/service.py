@@ -17,9 +17,9 @@ from httpkit.openapi import Webhook, build_document
 from httpkit.problems import problem_for
 from httpkit.routing import Route, Router, call_handler, dispatch
 from simulators.kit.control import CONTROL_ROUTES, Model
+from simulators.kit.distributions import Latency
 from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal
-from simulators.kit.latency import Latency
 from simulators.kit.provider_states import ProviderStates
 
 

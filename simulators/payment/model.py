@@ -2,7 +2,8 @@
 
 Rules:
 1. An authorisation moves by the LIFECYCLE table: AUTHORIZED becomes CAPTURED or VOIDED; DECLINED,
-   CAPTURED and VOIDED are final. A move the table lacks is refused as a conflict.
+   CAPTURED and VOIDED are final. A move the table lacks is refused as a conflict. A capture's settlement
+   moves by SETTLEMENT_LIFECYCLE: PENDING, then SETTLED or FAILED, once.
 2. The card token decides the authorisation (TEST_CARDS); the request schema refuses any other, and
    `tok_network_error` makes the gateway drop the connection before it does anything.
 3. A capture settles once, `settlement_delay` after it (a draw is cut at a week), on the runtime's
@@ -20,12 +21,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.config import SANDBOX_PAYMENT_API_KEY, SANDBOX_PAYMENT_SECRET
+from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
-from simulators.kit import durations
-from simulators.kit.durations import Duration
+from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.faults import FaultPlan
 from simulators.kit.idempotency import IdempotencyStore
-from simulators.kit.latency import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSecret, WebhookSender
 
@@ -34,12 +34,15 @@ SETTLEMENT_EVENT = "payment.settlement"
 MAX_SETTLEMENT_S = 7 * 86_400  # a drawn delay is cut at a week
 RANDOM_SETTLEMENT_FAILURE = "processing_error"
 
-LIFECYCLE: dict[str, dict[str, str]] = {
-    "AUTHORIZED": {"capture": "CAPTURED", "void": "VOIDED"},
-    "DECLINED": {},
-    "CAPTURED": {},
-    "VOIDED": {},
-}
+AUTHORIZED, DECLINED, CAPTURED, VOIDED = "AUTHORIZED", "DECLINED", "CAPTURED", "VOIDED"
+LIFECYCLE = Lifecycle(
+    "authorization",
+    {AUTHORIZED: {"capture": CAPTURED, "void": VOIDED}, DECLINED: {}, CAPTURED: {}, VOIDED: {}},
+)
+PENDING, SETTLED, FAILED = "PENDING", "SETTLED", "FAILED"
+SETTLEMENT_LIFECYCLE = Lifecycle(
+    "settlement", {PENDING: {"settle": SETTLED, "fail": FAILED}, SETTLED: {}, FAILED: {}}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +65,10 @@ class PaymentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     api_key: str = Field(default=SANDBOX_PAYMENT_API_KEY, min_length=1)
-    latency: Latency = Lognormal(dist="lognormal", p50_ms=250, p99_ms=2_000)
+    latency: Latency = Lognormal(p50_ms=250, p99_ms=2_000)
     webhook_secret: WebhookSecret = SANDBOX_PAYMENT_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
-    settlement_delay: Duration = durations.Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
+    settlement_delay: Duration = Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h
     settlement_failure_rate: float = Field(default=0.0, ge=0, le=1)
 
 
@@ -105,7 +108,7 @@ class Capture:
     created_at: float
     settles_at: float
     failure_reason: str | None  # decided at capture, told at settlement
-    settlement: str = "PENDING"  # then SETTLED or FAILED
+    settlement: str = PENDING  # then SETTLED or FAILED
 
 
 class PaymentModel:
@@ -127,7 +130,7 @@ class PaymentModel:
         card = TEST_CARDS[card_token]  # the request schema admits no other token
         if card.network_failure:
             raise NetworkFailure(card_token)
-        status, now = "DECLINED" if card.decline_reason else "AUTHORIZED", self.runtime.now()
+        status, now = DECLINED if card.decline_reason else AUTHORIZED, self.runtime.now()
         authorization = Authorization(
             self._new_id("auth"), purchase_id, amount, currency, card_token, status, card.decline_reason, now
         )
@@ -154,14 +157,14 @@ class PaymentModel:
             now + delay,
             card_failure or (RANDOM_SETTLEMENT_FAILURE if unlucky else None),
         )
-        authorization.status = LIFECYCLE[authorization.status]["capture"]
+        authorization.status = LIFECYCLE.move(authorization.status, "capture")
         self.captures[capture.id] = capture
         self.runtime.call_later(delay, lambda: self._settle(capture.id))
         return capture
 
     def void(self, authorization_id: str) -> Authorization:
         authorization = self._move(authorization_id, "void")
-        authorization.status = LIFECYCLE[authorization.status]["void"]
+        authorization.status = LIFECYCLE.move(authorization.status, "void")
         authorization.voided_at = self.runtime.now()
         return authorization
 
@@ -173,10 +176,10 @@ class PaymentModel:
         settlements = Counter(c.settlement for c in self.captures.values())
         return {
             "authorizations": len(self.authorizations),
-            "authorizations_by_status": {status: by_status[status] for status in LIFECYCLE},
+            "authorizations_by_status": {status: by_status[status] for status in LIFECYCLE.states},
             "captures": len(self.captures),
-            "voids": by_status["VOIDED"],
-            "settlements": {status: settlements[status] for status in ("PENDING", "SETTLED", "FAILED")},
+            "voids": by_status[VOIDED],
+            "settlements": {status: settlements[status] for status in SETTLEMENT_LIFECYCLE.states},
             "idempotency_keys": len(self.idempotency),
             "idempotent_replays": self.idempotency.replays,
             "webhook_deliveries": len(self.webhooks.log),
@@ -192,15 +195,18 @@ class PaymentModel:
         authorization = self.authorizations.get(authorization_id)
         if authorization is None:
             raise Refused("unknown_authorization", f"no authorization with id {authorization_id!r}")
-        if event not in LIFECYCLE[authorization.status]:
+        if not LIFECYCLE.can(authorization.status, event):
             raise Refused("conflict", f"cannot {event} an authorization that is {authorization.status}")
         return authorization
 
     def _settle(self, capture_id: str) -> None:
         capture = self.captures.get(capture_id)
-        if capture is None or capture.settlement != "PENDING":
-            return
-        capture.settlement = "FAILED" if capture.failure_reason else "SETTLED"
+        if capture is None:
+            return  # forgotten by a reset
+        event = "fail" if capture.failure_reason else "settle"
+        if not SETTLEMENT_LIFECYCLE.can(capture.settlement, event):
+            return  # settled already: a capture settles once
+        capture.settlement = SETTLEMENT_LIFECYCLE.move(capture.settlement, event)
         authorization = self.authorizations[capture.authorization_id]
         data: dict[str, Any] = {
             "authorizationId": authorization.id,

@@ -23,6 +23,7 @@ from httpkit.routing import Answer, HeaderParam, Route
 from simulators.kit.credentials import authorization, same_secret
 from simulators.kit.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (
+    CAPTURED,
     SETTLEMENT_PATH,
     Authorization,
     Capture,
@@ -124,7 +125,7 @@ def capture_view(model: PaymentModel, capture: Capture) -> dict[str, Any]:
     return {
         "captureId": capture.id,
         "authorizationId": authorization.id,
-        "status": "CAPTURED",
+        "status": CAPTURED,
         "amount": capture.amount,
         "currency": authorization.currency,
         "purchaseId": authorization.purchase_id,

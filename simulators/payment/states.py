@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulators.kit.provider_states import Params, ProviderStates, expect, integer, text
-from simulators.payment.model import LIFECYCLE, TEST_CARDS, Authorization, PaymentModel
+from simulators.payment.model import DECLINED, LIFECYCLE, TEST_CARDS, Authorization, PaymentModel
 
 
 def _approved(model: PaymentModel, params: Params) -> None:
@@ -19,7 +19,8 @@ def _declined(model: PaymentModel, params: Params) -> None:
 
 def _authorization(model: PaymentModel, params: Params) -> None:
     status = text(params, "status")
-    expect(status in LIFECYCLE, f"status must be one of {', '.join(LIFECYCLE)}, got {status!r}")
+    statuses = LIFECYCLE.states
+    expect(status in statuses, f"status must be one of {', '.join(statuses)}, got {status!r}")
     authorization = Authorization(
         text(params, "authorizationId"),
         text(params, "purchaseId"),
@@ -27,7 +28,7 @@ def _authorization(model: PaymentModel, params: Params) -> None:
         text(params, "currency"),
         "tok_success",  # seeded authorisations settle like an approved card's
         status,
-        "card_declined" if status == "DECLINED" else None,
+        "card_declined" if status == DECLINED else None,
         model.runtime.now(),
     )
     model.authorizations[authorization.id] = authorization

@@ -25,12 +25,12 @@ from caas_core.telemetry import Telemetry
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.admin import COUNTRIES, AdminConfig, Outage, country, create_simulator
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed
 from tests.helpers.timed import run_at
 
 ROUTE = "POST /api/registration/vehicles"
-CONFIG = AdminConfig(latency=Fixed(dist="fixed", ms=500))
+CONFIG = AdminConfig(latency=Fixed(s=0.5))
 TOKENS = {code: country(code).token for code in COUNTRIES}  # each registry's sandbox credential
 ANA = Owner(name="Ana García", nationalId="12345678Z")
 JEAN = Owner(name="Jean Dupont", date_of_birth="1985-04-12", postal_code="75001")
@@ -108,7 +108,7 @@ def test_three_failures_give_up_and_raise():
 def test_a_lost_answer_is_recovered_from_the_409_without_a_second_registration(transport):
     runtime, simulators, adapter, telemetry = world(transport)
     # The registry registers the VIN at t = 0, but its answer would take 75 s: the client gives up at 60 s.
-    simulators["ES"].faults.add(Fault(route=ROUTE, latency=Fixed(dist="fixed", ms=75_000), first_n=1))
+    simulators["ES"].faults.add(Fault(route=ROUTE, latency=Fixed(s=75), first_n=1))
     [(ended, registration)] = run_at(runtime, [(0, lambda: adapter.register("ES", VIN_1, "order-1", ANA))])
     stored = simulators["ES"].model.registration(VIN_1)
     assert journal(simulators["ES"]) == [(0, 201), (70, 409)]
@@ -153,7 +153,7 @@ def test_a_vin_registered_for_another_order_is_rejected():
 
 
 def test_an_outage_in_france_leaves_spain_untouched():
-    outage = AdminConfig(latency=Fixed(dist="fixed", ms=500), outages=(Outage(from_s=0, until_s=3_600),))
+    outage = AdminConfig(latency=Fixed(s=0.5), outages=(Outage(from_s=0, until_s=3_600),))
     enabled = {"breakers": {"admin": {"enabled": True, "failure_threshold": 3}}}
     runtime, simulators, adapter, telemetry = world(
         countries=("ES", "FR"), configs={"FR": outage}, overrides=enabled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from caas_core.errors import CircuitOpen
+from caas_core.errors import CircuitOpen, IllegalTransition
 from caas_core.policies.models import BreakerPolicy
 from caas_core.resilience import CLOSED, HALF_OPEN, OPEN, CircuitBreaker
 
@@ -108,3 +108,11 @@ def test_several_half_open_probes_when_configured():
     assert first.probe and second.probe
     with pytest.raises(CircuitOpen):
         breaker.acquire(64)
+
+
+def test_an_illegal_move_names_the_breaker():
+    breaker, _ = make()
+    with pytest.raises(
+        IllegalTransition, match=r"^breaker iot: event 'cool_down' is not allowed in state 'closed'$"
+    ):
+        breaker._move("cool_down", 0)

@@ -26,18 +26,17 @@ from scenarios.wiring import TRANSPORTS, attach
 from simulators.factory import FactoryConfig, create_simulator
 from simulators.factory.catalogue import VehicleSpec as FactorySpec
 from simulators.factory.catalogue import vin_for
-from simulators.kit import durations
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed
 from tests.helpers.receiver import RecordingReceiver
 from tests.helpers.timed import run_at
 
 SPEC = VehicleSpec(model="TOURER", trim="LUXURY", colour="BLUE", options=["SUNROOF", "TOW_BAR"], country="FR")
 FIXED = FactoryConfig(
-    queue_time=durations.Fixed(s=3_600),
-    build_time=durations.Fixed(s=86_400),
+    queue_time=Fixed(s=3_600),
+    build_time=Fixed(s=86_400),
     delay_probability=0,
-    latency=Fixed(dist="fixed", ms=50),
+    latency=Fixed(s=0.05),
 )
 
 
@@ -117,7 +116,7 @@ def test_five_failures_in_60s_open_the_breaker_and_the_sixth_is_refused_unsent()
 def test_a_manual_retry_with_the_same_key_never_creates_a_second_order():
     runtime, simulator, adapter, _ = world()
     # The first answer arrives after the client gave up, but the factory has placed the order.
-    simulator.faults.add(Fault(route=PLACE.key, latency=Fixed(dist="fixed", ms=31_000), first_n=1))
+    simulator.faults.add(Fault(route=PLACE.key, latency=Fixed(s=31), first_n=1))
     results = run_at(
         runtime,
         [

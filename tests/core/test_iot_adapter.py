@@ -19,9 +19,8 @@ from caas_core.telemetry import Telemetry
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.iot import IotConfig, LinkConfig, create_simulator
-from simulators.kit.durations import Fixed
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed as FixedLatency
 from tests.helpers.timed import run_at
 
 HEALTHY, ASLEEP, FAULTY = "SBXHEALTHY0000001", "SBXASLEEP00000001", "SBXFAULTY00000001"
@@ -32,7 +31,7 @@ ALWAYS_ONLINE = LinkConfig(start_online=1.0, online=Fixed(s=10**7))
 def config(processing_s: float = 30) -> IotConfig:
     # Fleet vehicles stay online and never fail, so only the injected faults shape a timeline.
     return IotConfig(
-        latency=FixedLatency(dist="fixed", ms=100),
+        latency=Fixed(s=0.1),
         transit=Fixed(s=2),
         processing=Fixed(s=processing_s),
         failure_rate=0,

@@ -17,9 +17,8 @@ from caas_core.resilience import breaker_for
 from caas_core.telemetry import Telemetry
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
-from simulators.kit.durations import Fixed as FixedDuration
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed
 from simulators.payment import PaymentConfig, create_simulator
 from tests.helpers.timed import run_at
 
@@ -46,7 +45,7 @@ class Recording:
 
 def world(transport="fast"):
     runtime = SimulatedRuntime(13)
-    config = PaymentConfig(latency=Fixed(dist="fixed", ms=200), settlement_delay=FixedDuration(s=3600))
+    config = PaymentConfig(latency=Fixed(s=0.2), settlement_delay=Fixed(s=3600))
     simulator = attach(runtime, lambda rt: create_simulator(rt, config), transport)
     recording = runtime.transports["payment"] = Recording(runtime.transports["payment"])
     policies = load_policies()

@@ -14,8 +14,8 @@ from caas_core.resilience import breaker_for
 from caas_core.telemetry import Telemetry
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import attach
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed
 from simulators.vss import VssConfig, create_simulator
 from tests.helpers.timed import run_at
 
@@ -24,7 +24,7 @@ CREDENTIALS = VssCredentials("caas-sandbox", "vss-sandbox-secret")
 
 def world(overrides=None, token_ttl_s=3600.0):
     runtime = SimulatedRuntime(11)
-    config = VssConfig(token_ttl_s=token_ttl_s, latency=Fixed(dist="fixed", ms=100))
+    config = VssConfig(token_ttl_s=token_ttl_s, latency=Fixed(s=0.1))
     simulator = attach(runtime, lambda rt: create_simulator(rt, config), "fast")
     policies = load_policies(overrides=overrides)
     telemetry = Telemetry()

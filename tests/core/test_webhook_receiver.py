@@ -16,8 +16,8 @@ from caas_core.webhooks import Verdict, WebhookReceiver, WebhookSource
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest
 from runtimes.simulated import SimulatedRuntime
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault, FaultPlan, WebhookFaults
-from simulators.kit.latency import Fixed
 from simulators.kit.webhooks import DeliveryPolicy, WebhookSender
 from tests.helpers.webhooks import webhook_headers
 
@@ -78,7 +78,7 @@ def test_the_simulators_own_sender_is_accepted_and_its_forgeries_and_duplicates_
     )
     core = CoreStub(runtime, receiver, store)
     runtime.transports["core"] = core
-    faults = FaultPlan(runtime.stream("faults"), runtime.stream("latency"), Fixed(dist="fixed", ms=0))
+    faults = FaultPlan(runtime.stream("faults"), runtime.stream("latency"), Fixed(s=0))
     sender = WebhookSender(runtime, "factory", PATH, SECRET, faults, DeliveryPolicy(max_attempts=2))
 
     genuine = sender.emit("order.status", {"orderId": "ord_1", "status": "ACCEPTED"})

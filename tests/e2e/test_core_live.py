@@ -11,7 +11,7 @@ import pytest
 from caas_core.config import SANDBOX_FACTORY_SECRET
 from caas_sandbox.sandbox import LiveSandbox
 from simulators.factory import FactoryConfig
-from simulators.kit import durations
+from simulators.kit.distributions import Fixed
 from simulators.payment import PaymentConfig
 from tests.helpers.world import CONFIGS, order_body, purchase_body, signed_webhook
 
@@ -22,11 +22,11 @@ LIVE_CONFIGS = {
     **CONFIGS,
     "factory": FactoryConfig(
         latency=CONFIGS["factory"].latency,
-        queue_time=durations.Fixed(s=60),
-        build_time=durations.Fixed(s=120),
+        queue_time=Fixed(s=60),
+        build_time=Fixed(s=120),
         delay_probability=0.0,
     ),
-    "payment": PaymentConfig(latency=CONFIGS["payment"].latency, settlement_delay=durations.Fixed(s=60)),
+    "payment": PaymentConfig(latency=CONFIGS["payment"].latency, settlement_delay=Fixed(s=60)),
 }
 
 

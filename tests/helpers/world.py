@@ -8,26 +8,23 @@ from httpkit.messages import HttpRequest, HttpResponse
 from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
-from simulators.kit import durations
-from simulators.kit.latency import Fixed
+from simulators.kit.distributions import Fixed
 from simulators.payment import PaymentConfig
 from simulators.vss import VssConfig
 from tests.helpers.webhooks import webhook_headers
 
-LATENCY = Fixed(dist="fixed", ms=50)
+LATENCY = Fixed(s=0.05)
 HOUR = 3600.0
 CONFIGS: dict[str, Any] = {
     "factory": FactoryConfig(
         latency=LATENCY,
-        queue_time=durations.Fixed(s=HOUR),
-        build_time=durations.Fixed(s=2 * HOUR),
+        queue_time=Fixed(s=HOUR),
+        build_time=Fixed(s=2 * HOUR),
         delay_probability=0.0,
     ),
     "vss": VssConfig(latency=LATENCY),
-    "iot": IotConfig(
-        latency=LATENCY, transit=durations.Fixed(s=2), processing=durations.Fixed(s=10), failure_rate=0.0
-    ),
-    "payment": PaymentConfig(latency=LATENCY, settlement_delay=durations.Fixed(s=1800)),
+    "iot": IotConfig(latency=LATENCY, transit=Fixed(s=2), processing=Fixed(s=10), failure_rate=0.0),
+    "payment": PaymentConfig(latency=LATENCY, settlement_delay=Fixed(s=1800)),
     "admin": AdminConfig(latency=LATENCY),
 }
 SPEC = {"model": "CITY", "trim": "BASE", "colour": "RED", "options": [], "country": "ES"}

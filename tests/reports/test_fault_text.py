@@ -9,8 +9,8 @@ import pytest
 
 from reports._runs import FAULT_PARTS, PART_FIELDS, fault_text
 from scenarios.record import FaultWindow
+from simulators.kit.distributions import Latency
 from simulators.kit.faults import ErrorSpec, Fault, RateSpec, WebhookFaults
-from simulators.kit.latency import Latency
 
 SLOW_AUTHORIZE = {
     "route": "POST /api/payments/authorize",

@@ -16,12 +16,12 @@ from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.simulated import SimulatedRuntime
 from runtimes.transports import FastTransport, live_transport, wire_transport
+from simulators.kit.distributions import Fixed
 from simulators.kit.faults import Fault
-from simulators.kit.latency import Fixed
 from simulators.vss import VssConfig, create_simulator
 
 MAINTENANCE = "/api/v2/vehicles/SBXHEALTHY0000001/maintenance"
-SLOW = VssConfig(latency=Fixed(dist="fixed", ms=250))
+SLOW = VssConfig(latency=Fixed(ms=250))
 
 
 class Holds:

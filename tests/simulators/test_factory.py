@@ -17,9 +17,8 @@ from scenarios.wiring import TRANSPORTS, TransportName, attach
 from simulators.factory import FactoryConfig, create_simulator
 from simulators.factory.model import FactoryModel
 from simulators.factory.routes import OrderAccepted, OrderView
-from simulators.kit import durations
+from simulators.kit.distributions import Fixed
 from simulators.kit.fleet import check_digit
-from simulators.kit.latency import Fixed
 from simulators.kit.service import Simulator
 from simulators.kit.webhooks import DeliveryPolicy
 from tests.helpers.openapi import CONTROL_OPERATIONS
@@ -36,10 +35,10 @@ SPEC = {
 }
 ORDER = {"vehicleSpec": SPEC, "customerReference": "cust-42"}
 FIXED = FactoryConfig(
-    queue_time=durations.Fixed(s=3_600),
-    build_time=durations.Fixed(s=86_400),
+    queue_time=Fixed(s=3_600),
+    build_time=Fixed(s=86_400),
     delay_probability=0,
-    latency=Fixed(dist="fixed", ms=50),
+    latency=Fixed(s=0.05),
     delivery=DeliveryPolicy(max_attempts=4, initial_backoff_s=10, multiplier=2, timeout_s=5),
 )
 FINISHED = 200_000.0  # well after every fixed timeline and its retries
@@ -234,7 +233,7 @@ def test_the_vin_is_assigned_only_when_ready():
 
 def test_delays_loop_up_to_max_delays_and_push_the_estimate_out():
     config = FIXED.model_copy(
-        update={"delay_probability": 1.0, "max_delays": 2, "delay_time": durations.Fixed(s=7_200)}
+        update={"delay_probability": 1.0, "max_delays": 2, "delay_time": Fixed(s=7_200)}
     )
     harness = Harness(config=config)
     order_id = harness.place()
@@ -362,7 +361,7 @@ def test_a_delayed_webhook_arrives_later_but_keeps_its_occurrence_time():
 def test_reordered_webhooks_let_a_stale_update_arrive_last():
     config = FIXED.model_copy(
         update={
-            "build_time": durations.Fixed(s=10),
+            "build_time": Fixed(s=10),
             "delivery": DeliveryPolicy(reorder_window_s=600),
         }
     )

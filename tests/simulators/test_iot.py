@@ -12,7 +12,7 @@ from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.iot import IotConfig, LinkConfig, create_simulator
-from simulators.kit.durations import Fixed, Lognormal, Pareto
+from simulators.kit.distributions import Fixed, Lognormal, Pareto
 from simulators.kit.service import Simulator
 
 HEALTHY, LAPSED, ASLEEP, FAULTY = (

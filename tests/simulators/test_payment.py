@@ -20,8 +20,7 @@ from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.simulated import SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, TransportName, attach
-from simulators.kit import durations
-from simulators.kit.latency import Fixed
+from simulators.kit.distributions import Fixed
 from simulators.kit.service import Simulator
 from simulators.payment import (
     TEST_CARDS,
@@ -40,7 +39,7 @@ BEARER = "Bearer pay-sandbox-key"
 PAN_FORMS = ("4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111")
 PURCHASE = {"amount": 1999, "currency": "EUR", "cardToken": "tok_success", "purchaseId": "pur-1"}
 KEY_REQUIRED = "an Idempotency-Key header of 1 to 255 characters is required"
-FIXED = PaymentConfig(latency=Fixed(dist="fixed", ms=5), settlement_delay=durations.Fixed(s=2_700))
+FIXED = PaymentConfig(latency=Fixed(s=0.005), settlement_delay=Fixed(s=2_700))
 
 
 @dataclass
@@ -318,10 +317,12 @@ def test_void_and_the_moves_the_lifecycle_refuses(gw):
         ("capture", "auth_unknown"),
         ("void", "auth_unknown"),
     ]
-    statuses = [
-        gw.post(op, {"authorizationId": auth}, f"r{i}").status for i, (op, auth) in enumerate(refused)
+    answers = [gw.post(op, {"authorizationId": auth}, f"r{i}") for i, (op, auth) in enumerate(refused)]
+    assert [answer.status for answer in answers] == [409, 409, 409, 409, 409, 409, 404, 404]
+    assert [answer.json()["detail"] for answer in answers[:2]] == [
+        "cannot capture an authorization that is VOIDED",
+        "cannot void an authorization that is VOIDED",
     ]
-    assert statuses == [409, 409, 409, 409, 409, 409, 404, 404]
     assert gw.control("/__sandbox/state")["authorizations_by_status"] == {
         "AUTHORIZED": 0,
         "DECLINED": 1,

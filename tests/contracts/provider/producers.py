@@ -18,7 +18,7 @@ from runtimes.simulated import SimulatedRuntime
 from simulators.factory import FactoryConfig
 from simulators.factory import create_simulator as factory_simulator
 from simulators.factory.catalogue import VehicleSpec
-from simulators.kit import durations
+from simulators.kit.distributions import Fixed
 from simulators.payment import PaymentConfig
 from simulators.payment import create_simulator as payment_simulator
 from tests.contracts.provider.servers import NO_LATENCY
@@ -52,8 +52,8 @@ def factory_status_change(params: dict[str, Any], epoch: float | None = None) ->
     runtime, capture = _runtime(epoch)
     config = FactoryConfig(
         latency=NO_LATENCY,
-        queue_time=durations.Fixed(s=HOUR),
-        build_time=durations.Fixed(s=2 * HOUR),
+        queue_time=Fixed(s=HOUR),
+        build_time=Fixed(s=2 * HOUR),
         delay_probability=0.0,
     )
     simulator = factory_simulator(runtime, config)
@@ -67,9 +67,7 @@ def payment_settlement(params: dict[str, Any], epoch: float | None = None) -> Ht
     """The webhook the payment simulator sends when a capture for `params` settles as `status`, an hour
     after runtime 0; `epoch` moves runtime 0 in calendar time."""
     runtime, capture = _runtime(epoch)
-    simulator = payment_simulator(
-        runtime, PaymentConfig(latency=NO_LATENCY, settlement_delay=durations.Fixed(s=HOUR))
-    )
+    simulator = payment_simulator(runtime, PaymentConfig(latency=NO_LATENCY, settlement_delay=Fixed(s=HOUR)))
     model = simulator.model
     authorization = model.authorize(  # type: ignore[attr-defined]
         params["amount"], params["currency"], CARDS[params["status"]], params["purchaseId"]

@@ -15,14 +15,14 @@ from runtimes.server import BackgroundServer
 from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
-from simulators.kit.latency import Fixed
+from simulators.kit.distributions import Fixed
 from simulators.kit.service import Simulator
 from simulators.payment import PaymentConfig
 from simulators.registry import build_simulators
 from simulators.vss import VssConfig
 from tests.contracts.examples import EXAMPLE_EPOCH
 
-NO_LATENCY = Fixed(dist="fixed", ms=0)
+NO_LATENCY = Fixed(s=0)
 CONFIGS = {
     "factory": FactoryConfig(latency=NO_LATENCY),
     "vss": VssConfig(latency=NO_LATENCY),
