@@ -6,7 +6,7 @@ core exposes `metrics` to Prometheus.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,7 @@ class Telemetry:
     def __init__(self) -> None:
         self.events: list[Event] = []
         self.metrics = Metrics()
+        self.webhooks_rejected: Counter[tuple[str, str]] = Counter()  # (source, reason): refusals
         self._by_kind: dict[str, list[Event]] = defaultdict(list)  # reports read one kind at a time
 
     def record(self, t: float, kind: str, subject: str, **data: Any) -> None:

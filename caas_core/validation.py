@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 import annotated_types as at
 from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 _BOUNDS = ((at.Ge, "ge", ">="), (at.Gt, "gt", ">"), (at.Le, "le", "<="), (at.Lt, "lt", "<"))
 # pydantic names Python's types; the files are TOML and YAML, whose users know tables and lists.
@@ -15,6 +17,24 @@ _TYPE_ERRORS = {
     "tuple_type": "should be a list",
     "list_type": "should be a list",
 }
+
+
+def validated_under(key: str, model: type[M], data: Any) -> M:
+    """`data` as `model`, its errors located under `key`: for a validator that chooses the model itself
+    (a field whose kind depends on a sibling), so an error reads as if pydantic had chosen it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {
+                "type": e["type"],
+                "loc": (key, *e["loc"]),
+                "input": e["input"],
+                **({"ctx": e["ctx"]} if "ctx" in e else {}),
+            }
+            for e in exc.errors(include_url=False)
+        ]
+        raise ValidationError.from_exception_data(exc.title, errors) from None  # type: ignore[arg-type]
 
 
 def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) -> str:
@@ -45,12 +65,13 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """The model an annotation holds: itself, or inside list[...], tuple[...], X | None, Annotated[...]."""
+def _model_in(annotation: Any, key: str) -> type[BaseModel] | None:
+    """The model an annotation holds that has a field `key`: itself, or inside list[...], tuple[...],
+    X | None, Annotated[...], or a union of models (the one that declares `key`)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        return annotation if key in annotation.model_fields else None
     for argument in get_args(annotation):
-        found = _model_in(argument)
+        found = _model_in(argument, key)
         if found is not None:
             return found
     return None
@@ -67,12 +88,10 @@ def _allowed(model: type[BaseModel], loc: list[Any]) -> str:
     for part in loc:
         if isinstance(part, int):
             continue  # an index into a list or tuple: the items' model is already `current`
-        current = _model_in(current)
+        current = _model_in(current, str(part))
         if current is None:
             return ""
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return ""
+        field = current.model_fields[str(part)]
         current = field.annotation
     if field is None:
         return ""

@@ -27,10 +27,19 @@ from caas_core.webhooks import WebhookReceiver, WebhookSource
 P = TypeVar("P", bound=RetryPolicy)
 
 
-def build_core(runtime: Runtime, policies: Policies, config: CoreConfig | None = None) -> CaasCore:
+def build_core(
+    runtime: Runtime,
+    policies: Policies,
+    config: CoreConfig | None = None,
+    *,
+    store: Store | None = None,
+    telemetry: Telemetry | None = None,
+) -> CaasCore:
+    """The core on `runtime`. A core restarted after a crash is given the `store` its predecessor left (what
+    survives a crash), and in a simulated run the `telemetry` that observes every life of the core."""
     config = config or CoreConfig()
-    store = Store(config.database)
-    telemetry = Telemetry()
+    store = store or Store(config.database)
+    telemetry = telemetry or Telemetry()
     breakers: dict[str, CircuitBreaker] = {}
 
     def gate(system: str, family: str) -> Gate:
@@ -73,6 +82,7 @@ def build_core(runtime: Runtime, policies: Policies, config: CoreConfig | None =
         policies.webhook_receipt,
         store,
         runtime.epoch,
+        telemetry.webhooks_rejected,
     )
     deps = Dependencies(
         records=store,

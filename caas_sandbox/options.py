@@ -19,6 +19,52 @@ policies_option = click.option(
     help="A TOML file whose values override the shipped policy defaults.",
 )
 seed_override_option = click.option("--seed", type=int, default=None, help="Override each scenario's seed.")
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    default=None,
+    help="Local worker processes [default: the number of cores]; 1 runs in this process.",
+)
+dask_option = click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run the jobs on this Dask scheduler (tcp://host:8786) instead of local processes.",
+)
+
+
+class DurationType(click.ParamType):
+    """A duration as scenario files spell it: '30s', '2m', '1.5h', or a number of seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from scenarios.model import parse_duration  # lazily: --help stays instant
+
+        try:
+            seconds = parse_duration(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+        if seconds <= 0:
+            self.fail(f"{value!r} is not a positive duration", param, ctx)
+        return seconds
+
+
+crashes_per_hour_option = click.option(
+    "--crashes-per-hour",
+    type=click.FloatRange(0, 60, min_open=True),
+    default=None,
+    help="Crash the core at seeded random moments, this many an hour on average, over the whole run.",
+)
+downtime_option = click.option(
+    "--downtime",
+    "downtime_s",
+    type=DurationType(),
+    default="30s",
+    show_default=True,
+    help="How long each crash keeps the core down ('30s', '2m').",
+)
 
 
 def prepare_out(out: Path) -> None:

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
-from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
+from caas_sandbox.options import (
+    dask_option,
+    policies_option,
+    prepare_out,
+    seed_override_option,
+    workers_option,
+    write_out,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -117,19 +124,6 @@ _replications_option = click.option(
     show_default=True,
     help="Runs per scenario and policy; replication k runs with seed + k.",
 )
-_workers_option = click.option(
-    "--workers",
-    type=click.IntRange(1, 512),
-    default=None,
-    help="Local worker processes [default: the number of cores]; 1 runs in this process.",
-)
-_dask_option = click.option(
-    "--dask",
-    "dask_address",
-    metavar="ADDRESS",
-    default=None,
-    help="Run the jobs on this Dask scheduler (tcp://host:8786) instead of local processes.",
-)
 
 
 def _out_option(default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -165,8 +159,8 @@ class LabRun(Generic[Result]):
 @_replications_option
 @seed_override_option
 @_out_option("compare")
-@_workers_option
-@_dask_option
+@workers_option
+@dask_option
 def compare(
     base: Path,
     candidate: Path,
@@ -261,8 +255,8 @@ def render_policy_comparison(written: LabRun[Comparison], out: Console) -> None:
 @_replications_option
 @seed_override_option
 @_out_option("sweep")
-@_workers_option
-@_dask_option
+@workers_option
+@dask_option
 def sweep(
     scenario_name: str,
     raw_params: tuple[str, ...],

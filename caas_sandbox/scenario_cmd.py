@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from caas_sandbox.options import policies_option, prepare_out, seed_override_option, write_out
+from caas_sandbox.fuzz_cmd import fuzz
+from caas_sandbox.options import (
+    crashes_per_hour_option,
+    downtime_option,
+    policies_option,
+    prepare_out,
+    seed_override_option,
+    write_out,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,6 +88,8 @@ def list_metrics(as_json: bool) -> None:
 )
 @click.option("--transport", type=click.Choice(["fast", "wire"]), default="fast", show_default=True)
 @policies_option
+@crashes_per_hour_option
+@downtime_option
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True
 )
@@ -90,6 +100,8 @@ def run_scenarios(
     replications: int | None,
     transport: str,
     policies_file: Path | None,
+    crashes_per_hour: float | None,
+    downtime_s: float,
     out: Path,
 ) -> None:
     """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
@@ -107,6 +119,8 @@ def run_scenarios(
         replications=replications,
         transport=transport,
         policies_file=policies_file,
+        crashes_per_hour=crashes_per_hour,
+        downtime_s=downtime_s,
         out=out,
     )
     render_suite(suite, console())
@@ -135,6 +149,8 @@ def run_suite(
     transport: str,
     policies_file: Path | None,
     out: Path,
+    crashes_per_hour: float | None = None,
+    downtime_s: float = 30.0,
 ) -> Suite:
     """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports."""
     from reports import write_all
@@ -165,6 +181,8 @@ def run_suite(
                     seed=seed,
                     transport=transport,  # type: ignore[arg-type]
                     policies_file=policies_file,
+                    crashes_per_hour=crashes_per_hour,
+                    downtime_s=downtime_s,
                 )
             )
             progress.advance(task)
@@ -194,3 +212,6 @@ def render_suite(suite: Suite, out_console: Console) -> None:
     paths = suite.paths
     out_console.print(f"HTML report: {paths['html'].resolve()}")
     out_console.print(f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}")
+
+
+scenario.add_command(fuzz)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -46,7 +47,7 @@ class HeaderParam:
     max_length: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: `key` is cached on the instance, and every request reads it
 class Route:
     method: str
     template: str  # "/api/v2/vehicles/{vin}/maintenance"
@@ -60,7 +61,7 @@ class Route:
     query: tuple[QueryParam, ...] = ()
     headers: tuple[HeaderParam, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
         """How faults and the journal name the route: 'GET /api/v2/vehicles/{vin}/maintenance'."""
         return f"{self.method} {self.template}"

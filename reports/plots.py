@@ -35,6 +35,7 @@ PURCHASE_FUNNEL = (
     ("still in flight", "purchases.in_flight", "#9e9e9e"),
 )
 FAULT_COLOUR = "#fbe0b0"  # amber, apart from the breaker's red, so "fault" and "open" never blend
+CRASH_COLOUR = "#c9c3e6"  # lavender: the core's own downtime, apart from any partner's fault
 # Fault parts that act on the calls the core makes; webhook faults never touch a breaker or the queue.
 CALL_FAULTS = ("latency", "error", "hang", "reset", "malformed")
 
@@ -48,6 +49,21 @@ def _shade_faults(ax: Any, runs: ScenarioRuns, subject: str, scale: float) -> No
         if fault_hits(fault.system, subject):
             start, end = fault.from_s, fault_until(fault, runs.duration_s)
             ax.axvspan(start / scale, end / scale, color=FAULT_COLOUR, lw=0, zorder=0, label="fault window")
+
+
+def crash_windows(record: RunRecord) -> list[tuple[float, float]]:
+    """(start, end) of each time the core was down, crashed and not yet restarted."""
+    return [
+        (float(e.t), min(float(e.t) + float(e.data["downtime"]), record.duration_s))
+        for e in record.events
+        if e.kind == "crash"
+    ]
+
+
+def _shade_crashes(ax: Any, runs: ScenarioRuns, scale: float) -> None:
+    for record in runs.records[:MAX_LINES]:
+        for start, end in crash_windows(record):
+            ax.axvspan(start / scale, end / scale, color=CRASH_COLOUR, lw=0, zorder=0, label="core down")
 
 
 def _series(record: RunRecord, kind: str, subject: str, value: Callable[[TimelineEvent], float]) -> tuple:
@@ -100,6 +116,7 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
         figure, axes = new_figure(10, 0.4 + 1.05 * len(subjects), nrows=len(subjects), sharex=True)
         for ax, subject in zip(axes[:, 0], subjects, strict=True):
             _shade_faults(ax, runs, subject, scale)
+            _shade_crashes(ax, runs, scale)
             shown = runs.records[:MAX_LINES]
             for k, record in enumerate(shown):
                 xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e.data["new"], 0))
@@ -118,7 +135,10 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
         axes[-1, 0].set_xlabel(xlabel)
         top_legend(axes[0, 0], list(axes[:, 0]))
         uri = png_uri(figure)
-    caption = "Breaker state over simulated time, with the windows of faults on that system's calls."
+    caption = (
+        "Breaker state over simulated time, with the windows of faults on that system's calls and of the "
+        "core's crashes (a crash forgets the breakers: they restart closed)."
+    )
     return Plot(title, caption + _lines_caption(runs), uri)
 
 
@@ -131,6 +151,7 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
         figure, axes = new_figure(10, 2.6)
         ax = axes[0, 0]
         _shade_faults(ax, runs, "iot", scale)
+        _shade_crashes(ax, runs, scale)
         for k, record in enumerate(runs.records[:MAX_LINES]):
             xs, ys = _series(record, "queue", "iot", lambda e: float(e.data["depth"]))
             label = _line_label(runs, record)
@@ -141,7 +162,7 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
         ax.set_ylabel("queued commands")
         top_legend(ax, [ax])
         uri = png_uri(figure)
-    caption = "Commands waiting while the IoT breaker is not closed, with the IoT fault windows."
+    caption = "Commands waiting while the IoT breaker is not closed, with the IoT fault and crash windows."
     return Plot(title, caption + _lines_caption(runs), uri)
 
 

@@ -19,6 +19,8 @@ from simulators.payment import model as payment_gateway
 PURCHASE_GRACE_S = 3_600.0
 # An order may wait this long for its placing or its registration before it counts as lost.
 ORDER_GRACE_S = 3_600.0
+# Purchases whose authorisation is still to be captured: in flight, or active and charged next.
+CHARGED_LATER = (purchases.REQUESTED, purchases.ACTIVATING, purchases.ACTIVE)
 
 
 @dataclass(frozen=True)
@@ -161,18 +163,25 @@ def forgeries_change_nothing(world: World, now: float) -> InvariantResult:
     return InvariantResult("forgeries_change_nothing", _doc(forgeries_change_nothing), bad)
 
 
-def held_for_nothing(world: World) -> list[tuple[str, str, int]]:
+def held_for_nothing(world: World, now: float) -> list[tuple[str, str, int]]:
     """(authorisation id, purchase id, amount) of every authorisation the gateway still holds (neither
-    captured nor voided) for a purchase the core will not charge: one not ACTIVE, nor still ACTIVATING.
-    The gateway's word, not the core's."""
+    captured nor voided) for a purchase that has ended without being charged, unless its release began
+    within the grace period (a void may be on its way). The gateway's word, not the core's: a purchase
+    still in flight (REQUESTED, ACTIVATING) or ACTIVE will yet be charged, and invariant 6 watches it."""
     model = world.simulators["payment"].model
-    statuses = world.core.store.purchase_statuses()
-    return [
-        (a.id, a.purchase_id, a.amount)
-        for a in model.authorizations.values()  # type: ignore[attr-defined]
-        if a.status == "AUTHORIZED"
-        and statuses.get(a.purchase_id) not in (purchases.ACTIVE, purchases.ACTIVATING)
-    ]
+    store = world.core.store
+    held = []
+    for a in model.authorizations.values():  # type: ignore[attr-defined]
+        if a.status != "AUTHORIZED":
+            continue
+        purchase = store.get(Purchase, a.purchase_id)
+        if purchase is not None and purchase.status in CHARGED_LATER:
+            continue
+        releasing = purchase is not None and purchase.step is not None
+        if releasing and now - purchase.updated_at <= PURCHASE_GRACE_S:  # type: ignore[union-attr]
+            continue
+        held.append((a.id, a.purchase_id, a.amount))
+    return held
 
 
 def no_money_held_for_nothing(world: World, now: float) -> InvariantResult:
@@ -181,7 +190,7 @@ def no_money_held_for_nothing(world: World, now: float) -> InvariantResult:
     alerted = {a.entity for a in world.core.store.alerts("ops") if a.resolved_at is None}
     bad = [
         f"authorisation {auth_id} of {amount} held for purchase {purchase_id}, which will not be charged"
-        for auth_id, purchase_id, amount in held_for_nothing(world)
+        for auth_id, purchase_id, amount in held_for_nothing(world, now)
         if f"purchase:{purchase_id}" not in alerted
     ]
     return InvariantResult("no_money_held_for_nothing", _doc(no_money_held_for_nothing), bad)

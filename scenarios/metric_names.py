@@ -53,6 +53,10 @@ CATALOGUE: dict[str, str] = {
     "notifications.sent": "customer notifications (email and push)",
     "notifications.duplicates": "notifications sent more than once for one change (must be 0)",
     "webhooks.rejected": "webhooks refused: forged, stale, from elsewhere or over the rate",
+    "core.crashes": "times the core's process crashed",
+    "core.down_s": "seconds the core was down, crashed and not yet restarted",
+    "requests.refused": "customers' requests refused because the core was down",
+    "flows.failed": "flows that met an error no rule expects (must be 0: each is a bug, and an alert)",
     **{f"circuit.{s}.opened_count": _opened_text(s) for s in SYSTEMS},
     **{f"circuit.{s}.open_s": _open_s_text(s) for s in SYSTEMS},
     **{

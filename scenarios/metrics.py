@@ -51,7 +51,7 @@ def collect(world: World, end: float) -> dict[str, float]:
     durations = store.activation_durations()
     for q in (50, 95, 99):
         metrics[f"activation.duration_s.p{q}"] = _quantile(durations, q)
-    metrics.update(_payments(world, payments))
+    metrics.update(_payments(world, payments, end))
     metrics.update(_circuits(telemetry.of_kind("circuit"), end))
     metrics.update(_calls(telemetry))
     depths = [dict(e.data).get("depth", 0) for e in telemetry.of_kind("queue", "iot")]
@@ -62,12 +62,17 @@ def collect(world: World, end: float) -> dict[str, float]:
     metrics["tickets.tech_support"] = alerts["tech_support"]
     metrics["notifications.sent"] = store.notification_count()
     metrics["notifications.duplicates"] = sum(n - 1 for *_, n in store.repeated_notifications())
+    crashes = telemetry.of_kind("crash")
+    metrics["core.crashes"] = len(crashes)
+    metrics["core.down_s"] = sum(min(dict(e.data)["downtime"], end - e.t) for e in crashes)
+    metrics["requests.refused"] = len(world.refused_requests)
+    metrics["flows.failed"] = len(telemetry.of_kind("flow_failed"))
     rejected = world.core.receiver.rejected
     metrics["webhooks.rejected"] = sum(n for (_, reason), n in rejected.items() if reason != "duplicate")
     return {name: float(metrics[name]) for name in CATALOGUE}
 
 
-def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
+def _payments(world: World, payments: list[Payment], end: float) -> dict[str, float]:
     captured = captures_by_purchase(world)
     return {
         "payments.authorized": len(payments),
@@ -76,7 +81,7 @@ def _payments(world: World, payments: list[Payment]) -> dict[str, float]:
         "payments.captured_without_activation": len(captured_without_activation(world)),
         "payments.double_captures": sum(1 for n in captured.values() if n > 1),
         "money.at_risk": sum(p.amount for p in payments if p.settlement == "FAILED"),
-        "money.held": sum(amount for *_, amount in held_for_nothing(world)),
+        "money.held": sum(amount for *_, amount in held_for_nothing(world, end)),
     }
 
 

@@ -27,8 +27,8 @@ from pydantic import (
 
 from caas_core.config import CoreConfig
 from caas_core.errors import ConfigError
-from caas_core.systems import ADDRESSABLE, COUNTRIES, SYSTEMS, Country
-from caas_core.validation import first_error_line
+from caas_core.systems import ADDRESSABLE, CORE, COUNTRIES, SYSTEMS, Country
+from caas_core.validation import first_error_line, validated_under
 from scenarios.metric_names import CATALOGUE
 from simulators.kit.faults import Fault
 from simulators.kit.fleet import MAX_FLEET, TEST_VEHICLES
@@ -133,29 +133,57 @@ def _weights(weights: dict[str, float]) -> dict[str, float]:
     return weights
 
 
+class Crash(_Strict):
+    """The core's process dies, losing all it holds in memory, and is back `downtime` later. Without
+    `rate_per_hour` it crashes once, at the step's `at`; with it, at seeded random moments during the step
+    (Poisson), each between two effects of whatever flows are running then."""
+
+    downtime: Annotated[float, BeforeValidator(parse_duration), Field(gt=0, le=86_400)] = 30.0
+    rate_per_hour: float | None = Field(default=None, gt=0, le=60)
+
+
+class CoreFault(_Strict):
+    crash: Crash
+
+
 class FaultStep(_Strict):
-    at: Seconds
+    at: Seconds = 0.0
     duration: Seconds | None = None  # None: until the end
     system: str
-    fault: Fault
+    fault: Fault | CoreFault  # CoreFault on system core, Fault on the others
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fault_of_its_system(cls, data: Any) -> Any:
+        """Read the fault as its system's kind, so a mistake in it is named as that kind's."""
+        if isinstance(data, dict) and isinstance(data.get("fault"), dict):
+            kind = CoreFault if data.get("system") == CORE else Fault
+            return {**data, "fault": validated_under("fault", kind, data["fault"])}
+        return data
 
     @field_validator("system")
     @classmethod
     def _known_system(cls, system: str) -> str:
-        known = (*SYSTEMS, *(s for s in ADDRESSABLE if s not in SYSTEMS))
+        known = (*SYSTEMS, *(s for s in ADDRESSABLE if s not in SYSTEMS), CORE)
         if system not in known:
             raise ValueError(f"unknown system {system!r}; one of {', '.join(known)}")
         return system
 
     @model_validator(mode="after")
     def _window_in_step(self) -> FaultStep:
-        if self.fault.from_s or self.fault.until_s is not None:
+        if isinstance(self.fault, Fault) and (self.fault.from_s or self.fault.until_s is not None):
             raise ValueError("give the window with at/duration, not inside the fault")
         return self
 
+    @property
+    def until(self) -> float | None:
+        return None if self.duration is None else self.at + self.duration
+
     def windowed(self) -> Fault:
-        until = None if self.duration is None else self.at + self.duration
-        return self.fault.model_copy(update={"from_s": self.at, "until_s": until})
+        """The partner's fault, in force from `at` for `duration`."""
+        if not isinstance(self.fault, Fault):
+            raise TypeError(f"a fault on {self.system} is not a partner's fault")
+        return self.fault.model_copy(update={"from_s": self.at, "until_s": self.until})
 
 
 class Probe(_Strict):

@@ -78,12 +78,17 @@ class FaultWindow:
         return cls(data["system"], data["from_s"], until, frozen_data(parts))
 
 
+# The kinds of event a record keeps for the reports' timelines.
+TIMELINE_KINDS = ("circuit", "queue", "crash", "restart")
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
-    """A change the reports draw over time: a breaker's state (`old`, `new`) or the IoT queue's `depth`."""
+    """A change the reports draw over time: a breaker's state (`old`, `new`), the IoT queue's `depth`, or
+    the core crashing (for its `downtime`) and restarting."""
 
     t: float
-    kind: str  # "circuit" or "queue"
+    kind: str  # one of TIMELINE_KINDS
     subject: str  # the breaker's or the queue's system
     data: Mapping[str, Any]
 

@@ -16,23 +16,35 @@ from pydantic import ValidationError
 
 from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
-from caas_core.systems import members
+from caas_core.systems import CORE, members
 from caas_core.validation import first_error_line
 from runtimes.simulated import SimulatedRuntime, few_collections
+from runtimes.streams import Streams
 from scenarios import workload
+from scenarios.crashes import CRASH_STREAM, crash_points, set_crashes
 from scenarios.invariants import check_all
 from scenarios.metrics import collect
-from scenarios.model import FaultStep, Probe, Scenario
-from scenarios.record import Check, FaultWindow, RunFacts, RunRecord, TimelineEvent, frozen_data
+from scenarios.model import CoreFault, Crash, FaultStep, Probe, Scenario
+from scenarios.record import (
+    TIMELINE_KINDS,
+    Check,
+    FaultWindow,
+    RunFacts,
+    RunRecord,
+    TimelineEvent,
+    frozen_data,
+)
 from scenarios.wiring import TransportName
 from scenarios.world import build_world
 from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
+from simulators.kit.faults import Fault
 from simulators.payment import PaymentConfig
 from simulators.registry import build_simulators
 from simulators.vss import VssConfig
 
+DEFAULT_DOWNTIME_S = 30.0
 CONFIG_TYPES = {
     "factory": FactoryConfig,
     "vss": VssConfig,
@@ -49,9 +61,21 @@ def run(
     seed: int | None = None,
     transport: TransportName = "fast",
     policies_file: Path | None = None,
+    crashes_per_hour: float | None = None,
+    downtime_s: float = DEFAULT_DOWNTIME_S,
 ) -> RunRecord:
+    """`crashes_per_hour` adds crashes of the core at seeded random moments over the whole run, each down
+    for `downtime_s`, to whatever the scenario's own timeline holds."""
+    if crashes_per_hour is not None:
+        scenario = with_crashes(scenario, crashes_per_hour, downtime_s)
     with few_collections():  # the run and the reading of its results alike
         return _run(scenario, replication, seed, transport, policies_file)
+
+
+def with_crashes(scenario: Scenario, per_hour: float, downtime_s: float = DEFAULT_DOWNTIME_S) -> Scenario:
+    """The scenario with random crashes of the core added to its timeline."""
+    step = FaultStep(system=CORE, fault=CoreFault(crash=Crash(rate_per_hour=per_hour, downtime=downtime_s)))
+    return scenario.model_copy(update={"faults": (*scenario.faults, step)})
 
 
 def _run(
@@ -64,11 +88,15 @@ def _run(
     started = time.perf_counter()
     policies = scenario_policies(scenario, policies_file)
     run_seed = (scenario.seed if seed is None else seed) + replication
-    world = build_world(run_seed, transport, policies, simulator_configs(scenario))
+    crashes = crash_points(scenario.faults, scenario.duration, Streams(run_seed).get(CRASH_STREAM))
+    world = build_world(run_seed, transport, policies, simulator_configs(scenario), crashes=bool(crashes))
     for step in scenario.faults:
-        for system in members(step.system):
-            world.simulators[system].faults.add(step.windowed())
-    workload.start(world.runtime, scenario, world.simulators["vss"].model.fleet)  # type: ignore[attr-defined]
+        if step.system != CORE:
+            for system in members(step.system):
+                world.simulators[system].faults.add(step.windowed())
+    set_crashes(world, crashes)
+    fleet = world.simulators["vss"].model.fleet  # type: ignore[attr-defined]
+    workload.start(world.runtime, scenario, fleet, world.refused_requests)
     world.run(until=scenario.duration)
     metrics = collect(world, scenario.duration)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
@@ -90,7 +118,7 @@ def _run(
         events=tuple(
             TimelineEvent(e.t, e.kind, e.subject, frozen_data(dict(e.data)))
             for e in world.core.telemetry.events
-            if e.kind in ("circuit", "queue")
+            if e.kind in TIMELINE_KINDS
         ),
         run=RunFacts(
             wall_s=round(time.perf_counter() - started, 3),
@@ -107,6 +135,8 @@ def check(scenario: Scenario, *policies_files: Path | None) -> None:
         scenario_policies(scenario, policies_file)
     simulators = build_simulators(SimulatedRuntime(scenario.seed), simulator_configs(scenario))
     for index, step in enumerate(scenario.faults):
+        if not isinstance(step.fault, Fault):
+            continue  # a crash of the core: nothing it could fail to act on
         # Inert only where it can act on none of its targets ("admin" names every country's registry).
         reasons = [simulators[t].why_inert(step.fault) for t in members(step.system)]
         if all(reasons):
@@ -138,9 +168,8 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
 
 
 def _fault_window(step: FaultStep) -> FaultWindow:
-    fault = step.windowed()
-    parts = fault.model_dump(mode="json", exclude_none=True, exclude={"from_s", "until_s"})
-    return FaultWindow(step.system, fault.from_s, fault.until_s, frozen_data(parts))
+    parts = step.fault.model_dump(mode="json", exclude_none=True, exclude={"from_s", "until_s"})
+    return FaultWindow(step.system, step.at, step.until, frozen_data(parts))
 
 
 def _probe(probe: Probe, metrics: dict[str, float]) -> Check:

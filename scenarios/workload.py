@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from caas_core.effects import NOW, Draw, Flow, Send, Sleep
+from caas_core.errors import ConnectionFailed
 from httpkit.messages import HttpRequest
 from scenarios.model import RateStep, Scenario, Workload
 from simulators.admin.countries import dni_letter, nif_check_digit
@@ -22,13 +23,18 @@ CATALOGUE = (
 )
 
 
-def start(runtime: Any, scenario: Scenario, fleet: Fleet) -> None:
-    """Spawn the order and purchase arrival processes for the scenario's duration."""
+def start(runtime: Any, scenario: Scenario, fleet: Fleet, refused: list[float]) -> None:
+    """Spawn the order and purchase arrival processes for the scenario's duration. A request that finds
+    the core down (its connection refused) is not retried: its time is added to `refused`."""
     workload = scenario.workload
     if workload.orders_per_hour:
         runtime.spawn(
             arrivals(
-                workload.orders_per_hour, scenario.duration, "workload.orders", lambda: place_order(scenario)
+                workload.orders_per_hour,
+                scenario.duration,
+                "workload.orders",
+                lambda: place_order(scenario),
+                refused,
             )
         )
     if workload.purchases_per_hour:
@@ -38,12 +44,17 @@ def start(runtime: Any, scenario: Scenario, fleet: Fleet) -> None:
                 scenario.duration,
                 "workload.purchases",
                 lambda: buy_service(workload, fleet),
+                refused,
             )
         )
 
 
 def arrivals(
-    steps: tuple[RateStep, ...], until: float, stream: str, act: Callable[[], Flow[Any]]
+    steps: tuple[RateStep, ...],
+    until: float,
+    stream: str,
+    act: Callable[[], Flow[Any]],
+    refused: list[float],
 ) -> Flow[None]:
     """Poisson arrivals at a piecewise-constant rate (per hour). Each arrival runs `act` inline: it only
     sends a request to the core's API, which answers with no simulated latency, so the next gap is drawn
@@ -63,7 +74,10 @@ def arrivals(
             yield Sleep(min(boundary, until) - now)
         else:
             yield Sleep(gap)
-            yield from act()
+            try:
+                yield from act()
+            except ConnectionFailed:
+                refused.append((yield NOW))
         now = yield NOW
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -26,14 +27,14 @@ T = TypeVar("T")
 P = TypeVar("P", bound=RetryPolicy)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: `key` is cached on the instance, and every call reads it
 class Endpoint:
     """One route of a partner's API, as the core calls it: 'GET /api/v1/orders/{orderId}'."""
 
     method: str
     template: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         """How telemetry, faults and journals name the route."""
         return f"{self.method} {self.template}"

@@ -10,6 +10,7 @@ from caas_core.service import CaasCore
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.openapi import build_document
+from httpkit.problems import problem_for
 from httpkit.routing import Answer, Route, Router, call_handler, dispatch
 
 TITLE = "CaaS core API"
@@ -33,6 +34,11 @@ class CoreApi:
         return dispatch(self.router, request, self.handle_route)
 
     def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
+        if not self.core.ready and route.handler is not openapi:
+            # Taking work before the core is wired and has resumed what it owes would lose it.
+            refused = problem_for(503, "the core is starting: it takes requests once it has recovered")
+            refused.headers["Retry-After"] = "1"
+            return Exchange(0.0, refused)
         return Exchange(0.0, call_handler(route.handler, self.core, request, params))
 
     def openapi(self) -> dict[str, Any]:

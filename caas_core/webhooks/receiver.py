@@ -89,13 +89,20 @@ class Verdict:
 
 class WebhookReceiver:
     def __init__(
-        self, sources: dict[str, WebhookSource], policy: WebhookReceiptPolicy, store: Store, epoch: float
+        self,
+        sources: dict[str, WebhookSource],
+        policy: WebhookReceiptPolicy,
+        store: Store,
+        epoch: float,
+        rejected: Counter[tuple[str, str]] | None = None,
     ) -> None:
+        """`rejected` counts refusals by (source, reason): a counter of the core's telemetry, which may
+        outlive this receiver (a restarted core gets a new one)."""
         self.sources = dict(sources)
         self.policy = policy
         self.store = store
         self.epoch = epoch
-        self.rejected: Counter[tuple[str, str]] = Counter()
+        self.rejected: Counter[tuple[str, str]] = Counter() if rejected is None else rejected
         # Parsed once, so a bad secret or address in the configuration fails at start-up, not per request.
         self._signers = {name: _signer(source) for name, source in self.sources.items()}
         self._networks = {name: _networks(source) for name, source in self.sources.items()}

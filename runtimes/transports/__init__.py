@@ -9,7 +9,14 @@ Each runtime keeps a mounts-style map, one transport per system name, and asks n
 """
 
 from runtimes.transports.base import Transport
-from runtimes.transports.fast import FastTransport
+from runtimes.transports.fast import FastTransport, NothingListening
 from runtimes.transports.wire import HttpxTransport, live_transport, wire_transport
 
-__all__ = ["FastTransport", "HttpxTransport", "Transport", "live_transport", "wire_transport"]
+__all__ = [
+    "FastTransport",
+    "HttpxTransport",
+    "NothingListening",
+    "Transport",
+    "live_transport",
+    "wire_transport",
+]

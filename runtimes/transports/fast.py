@@ -15,6 +15,13 @@ class Service(Protocol):
     def handle(self, request: HttpRequest) -> Exchange: ...
 
 
+class NothingListening:
+    """The way to a system whose process is down: every connection is refused at once."""
+
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
+        return Exchange(0.0, None, "refused")
+
+
 class FastTransport:
     """`peer` is the caller's address the service sees, where it looks (the core's webhook allowlist):
     in-process callers are on this machine, as the wire transport's WSGI peer is."""

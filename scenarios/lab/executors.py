@@ -1,5 +1,8 @@
 """Run a list of jobs serially, on a local process pool, or on a Dask cluster; results in job order.
 
+A job is any picklable value and `fn` the top-level function that runs it: the policy lab's runs
+(`run_job`, the default) and the crash fuzzer's seeds (`scenarios.fuzz.run_fuzz_job`) share these.
+
 Results are stored by the job's index, never by completion order, and each job is a pure function of its
 own data: so the numbers cannot depend on the executor or on the number of workers. Dask is imported only
 when an address is given, so the optional extra is needed only by those who use it.
@@ -11,10 +14,13 @@ import os
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Any, TypeVar
 
 from caas_core.errors import ConfigError
-from scenarios.lab.jobs import Job, JobResult, run_job
+from scenarios.lab.jobs import run_job
 
+J = TypeVar("J")
+R = TypeVar("R")
 Progress = Callable[[int], None]  # told how many more jobs have finished
 
 
@@ -23,25 +29,26 @@ def default_workers() -> int:
 
 
 def run_jobs(
-    jobs: Sequence[Job],
+    jobs: Sequence[J],
     *,
+    fn: Callable[[J], R] = run_job,  # type: ignore[assignment]
     workers: int | None = None,
     dask_address: str | None = None,
     progress: Progress | None = None,
-) -> list[JobResult]:
+) -> list[R]:
     advance = progress or (lambda _n: None)
     if dask_address is not None:
-        return run_on_dask(jobs, dask_address, advance)
+        return run_on_dask(jobs, fn, dask_address, advance)
     count = workers or default_workers()
     if count <= 1 or len(jobs) <= 1:
-        return run_serially(jobs, advance)
-    return run_on_pool(jobs, count, advance)
+        return run_serially(jobs, fn, advance)
+    return run_on_pool(jobs, fn, count, advance)
 
 
-def run_serially(jobs: Sequence[Job], advance: Progress) -> list[JobResult]:
+def run_serially(jobs: Sequence[J], fn: Callable[[J], R], advance: Progress) -> list[R]:
     results = []
     for job in jobs:
-        results.append(run_job(job))
+        results.append(fn(job))
         advance(1)
     return results
 
@@ -52,11 +59,11 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def run_on_pool(jobs: Sequence[Job], workers: int, advance: Progress) -> list[JobResult]:
-    results: list[JobResult | None] = [None] * len(jobs)
+def run_on_pool(jobs: Sequence[J], fn: Callable[[J], R], workers: int, advance: Progress) -> list[R]:
+    results: list[R | None] = [None] * len(jobs)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_ignore_interrupts)
     try:
-        futures = {pool.submit(run_job, job): index for index, job in enumerate(jobs)}
+        futures = {pool.submit(fn, job): index for index, job in enumerate(jobs)}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             advance(1)
@@ -67,7 +74,7 @@ def run_on_pool(jobs: Sequence[Job], workers: int, advance: Progress) -> list[Jo
     return _complete(results)
 
 
-def run_on_dask(jobs: Sequence[Job], address: str, advance: Progress) -> list[JobResult]:
+def run_on_dask(jobs: Sequence[J], fn: Callable[[J], R], address: str, advance: Progress) -> list[R]:
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
@@ -82,9 +89,9 @@ def run_on_dask(jobs: Sequence[Job], address: str, advance: Progress) -> list[Jo
         raise ConfigError(f"--dask {address}: cannot reach the scheduler ({error})") from None
     try:
         # pure=False: two equal jobs (say, one scenario listed twice) still run and report separately.
-        futures = client.map(run_job, list(jobs), pure=False)
+        futures = client.map(fn, list(jobs), pure=False)
         index = {future.key: position for position, future in enumerate(futures)}
-        results: list[JobResult | None] = [None] * len(jobs)
+        results: list[R | None] = [None] * len(jobs)
         for future in dask_completed(futures):
             try:
                 results[index[future.key]] = future.result()
@@ -98,7 +105,7 @@ def run_on_dask(jobs: Sequence[Job], address: str, advance: Progress) -> list[Jo
         client.close()
 
 
-def _complete(results: list[JobResult | None]) -> list[JobResult]:
+def _complete(results: list[Any]) -> list[Any]:
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
         raise RuntimeError(f"jobs {missing} returned no result")

@@ -376,3 +376,41 @@ def test_an_order_the_core_cannot_carry_out_is_a_422_and_nothing_is_stored(world
     assert (answer.status, answer.header("Content-Type")) == (422, "application/problem+json")
     assert answer.json()["detail"] == detail
     assert w.core.store.all(Order) == [] and w.simulators["factory"].journal.entries == []
+
+
+@pytest.mark.parametrize(
+    ("slow_requests", "calls", "alerts"),
+    [
+        # Both answers lost: the replay a minute later learns the authorisation, and voids it at once.
+        (2, [(0.1, "authorize"), (30.1, "authorize"), (120.1, "authorize"), (120.15, "void")], []),
+        # The first replay's answers are lost too: operations are told, and told it is over once voided.
+        (
+            4,
+            [
+                (0.1, "authorize"),
+                (30.1, "authorize"),
+                (120.1, "authorize"),
+                (150.1, "authorize"),
+                (300.1, "authorize"),
+                (300.15, "void"),
+            ],
+            [(180.1, 300.2)],
+        ),
+    ],
+)
+def test_an_authorisation_whose_answer_was_lost_is_learnt_by_replay_and_voided(
+    world, slow_requests, calls, alerts
+):
+    w = world()
+    slow = {"route": "POST /api/payments/authorize", "latency": {"dist": "fixed", "s": 40}}
+    w.simulators["payment"].faults.add(Fault.model_validate({**slow, "first_n": slow_requests}))
+    call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001"))
+    w.run(until=HOUR)
+    purchase = w.core.store.get(Purchase, "pur_000001")
+    assert (purchase.status, purchase.step) == ("PAYMENT_FAILED", None)
+    journal = w.simulators["payment"].journal.entries
+    assert [(round(e.t, 2), e.route.rsplit("/", 1)[1]) for e in journal] == calls
+    gateway = w.simulators["payment"].model.authorizations
+    assert [(a.id, a.status) for a in gateway.values()] == [(purchase.authorization_id, "VOIDED")]
+    assert w.core.store.get(Payment, purchase.authorization_id).status == "VOIDED"
+    assert [(a.created_at, round(a.resolved_at, 2)) for a in w.core.store.alerts()] == alerts

@@ -57,6 +57,9 @@ BUILT_IN = {
     "payment-declines",
     "payment-lost-response",
     "payment-slow-authorise",  # no money left held after payments that got no answer
+    "crash-purchase-peak",  # the core crashes: durable flows, resumed
+    "crash-webhook-storm",
+    "crash-payment-timeouts",
     "settlement-failures",
     "factory-webhook-chaos",
     "factory-down",
@@ -95,7 +98,7 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
         ),
         (
             "title: x\nduration: 1h\nfaults: [{at: 0, system: mainframe, fault: {}}]\n",
-            "faults.0.system = 'mainframe': unknown system 'mainframe'; one of factory, vss, iot, payment, admin, admin-es, admin-fr, admin-de, admin-it, admin-pt",
+            "faults.0.system = 'mainframe': unknown system 'mainframe'; one of factory, vss, iot, payment, admin, admin-es, admin-fr, admin-de, admin-it, admin-pt, core",
         ),
         (
             "title: x\nduration: 1h\nfaults: [{at: 0, system: iot, fault: {hang: {rate: 3}}}]\n",
@@ -106,6 +109,18 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
             "steady_state.0: a probe needs min, max or both",
         ),
         ("title: x\nduration: 1h\ncolour: blue\n", "unknown key colour"),
+        (
+            "title: x\nduration: 1h\nfaults: [{system: core, fault: {crash: {downtime: 0}}}]\n",
+            "faults.0.fault.crash.downtime = 0 is out of range; allowed: > 0 and <= 86400",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{system: core, fault: {error: {status: 503}}}]\n",
+            "missing key faults.0.fault.crash",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{system: payment, fault: {crash: {}}}]\n",
+            "unknown key faults.0.fault.crash",
+        ),
         # Each of these used to run, silently measuring nothing or never breaking anything, and pass.
         (
             "title: x\nduration: 1h\nsteady_state: [{metric: calls.payment.amplifcation, max: 2}]\n",
@@ -195,3 +210,25 @@ def test_a_route_fault_on_admin_is_a_fault_on_every_countrys_registry():
     fault = scenario.faults[0].fault
     acting = [name for name, sim in sorted(simulators.items()) if sim.why_inert(fault) is None]
     assert acting == ["admin-de", "admin-es", "admin-fr", "admin-it", "admin-pt"]
+
+
+def test_a_crash_of_the_core_is_a_step_of_the_timeline(tmp_path):
+    path = tmp_path / "crashes.yaml"
+    path.write_text(
+        "title: crashes\nduration: 3h\nfaults:\n"
+        "  - {at: 90m, system: core, fault: {crash: {downtime: 45s}}}\n"
+        "  - {at: 1h, duration: 1h, system: core, fault: {crash: {rate_per_hour: 3}}}\n"
+    )
+    once, random = load_scenario(path).faults
+    assert (once.at, once.until, once.fault.crash.downtime, once.fault.crash.rate_per_hour) == (
+        5400,
+        None,
+        45,
+        None,
+    )
+    assert (random.at, random.until, random.fault.crash.downtime, random.fault.crash.rate_per_hour) == (
+        3600,
+        7200,
+        30,
+        3,
+    )

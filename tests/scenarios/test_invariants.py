@@ -89,3 +89,26 @@ def test_an_applied_forgery_breaks_invariant_7(world):
     forged = next(r for r in world.simulators["factory"].model.webhooks.log if r.fault == "bad_signature")
     world.core.store.remember_webhook(forged.message_id, "factory", END)
     assert broken(world) == {"forgeries_change_nothing"}
+
+
+def test_an_authorisation_left_held_for_a_failed_purchase_breaks_invariant_8(world):
+    failed = world.core.store.all(Purchase, status="ACTIVATION_FAILED")[0]
+    authorization = world.simulators["payment"].model.authorizations[failed.authorization_id]
+    assert authorization.status == "VOIDED"  # what the release did; undo it, as a core without it would
+    authorization.status = "AUTHORIZED"
+    assert broken(world) == {"no_money_held_for_nothing"}
+    assert [r.violations for r in check_all(world, END) if r.name == "no_money_held_for_nothing"] == [
+        [
+            f"authorisation {failed.authorization_id} of 4900 held for purchase {failed.id}, which will not be charged"
+        ]
+    ]
+    world.core.store.alert("ops", f"purchase:{failed.id}", "held, and operations know it", END)
+    assert broken(world) == set()
+
+
+def test_an_authorisation_still_being_released_within_the_grace_breaks_nothing(world):
+    failed = world.core.store.all(Purchase, status="ACTIVATION_FAILED")[0]
+    world.simulators["payment"].model.authorizations[failed.authorization_id].status = "AUTHORIZED"
+    world.core.store.update(Purchase, failed.id, step="release", updated_at=END - 60)
+    assert broken(world) == set()
+    assert {r.name for r in check_all(world, END + HOUR) if not r.holds} == {"no_money_held_for_nothing"}

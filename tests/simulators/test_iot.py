@@ -438,3 +438,28 @@ def test_openapi_documents_every_route_with_its_security() -> None:
         "iotTimestamp": "X-IoT-Timestamp",
         "iotSignature": "X-IoT-Signature",
     }
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_a_configure_repeated_with_its_idempotency_key_is_the_same_command(transport):
+    client = Client(transport)
+    path = f"/api/iot/vehicles/{HEALTHY}/configure"
+    keyed = {"Idempotency-Key": "pur_000001:activate:1"}
+    first = client.call("POST", path, ACTIVATION, headers=keyed)
+    again = client.at(5).call("POST", path, ACTIVATION, headers=keyed)
+    assert (first.status, again.status) == (202, 202)
+    assert again.json() == first.json()  # the command it already made, accepted when it was
+    assert len(client.sim.model.commands) == 1
+    other = client.call("POST", path, {"serviceActivation": {"serviceId": "x", "config": {}}}, headers=keyed)
+    assert (other.status, other.json()["detail"]) == (
+        422,
+        "this Idempotency-Key was already used with a different command",
+    )
+    fresh = client.call("POST", path, ACTIVATION, headers={"Idempotency-Key": "pur_000001:activate:2"})
+    assert fresh.json()["commandId"] != first.json()["commandId"]
+    too_long = client.call("POST", path, ACTIVATION, headers={"Idempotency-Key": "k" * 256})
+    assert (too_long.status, too_long.json()["detail"]) == (
+        400,
+        "an Idempotency-Key header has 1 to 255 characters",
+    )
+    assert len(client.sim.model.commands) == 2
