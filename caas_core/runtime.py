@@ -36,6 +36,9 @@ class Handle(Protocol):
 class Runtime(Protocol):
     seed: int
     epoch: float  # the Unix time of runtime second 0: calendar dates and webhook timestamps derive from it
+    # Names this start of the process: empty in simulated runs, so their ids are reproducible; unique per
+    # start in live ones, so ids a simulator hands out never repeat when it is started again.
+    instance: str
 
     def now(self) -> float:
         """Runtime seconds since start."""

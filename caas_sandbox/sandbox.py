@@ -1,20 +1,29 @@
-"""The live sandbox: every simulator under waitress on loopback, one live runtime, wired together.
+"""The live sandbox: the core and the simulators under waitress on loopback, wired together.
 
 Ports from `port_base` P: core P, factory P+1, vss P+2, iot P+3, payment P+4, admin P+5 (each country
 under its own prefix: /es, /fr, ...). With P = 0 every server takes a free port (tests, benchmarks).
-The core is wired to the simulators (transports, credentials, webhook secrets) and they to it.
+
+Its parts can run as processes of their own (`parts`): "simulators" serves the five partners and sends
+their webhooks to a core at `core_url`; "core" serves the core and reaches the partners served from
+`partners_url` (their port base), on their clock. So the core can be killed and restarted on the same
+database while the partners keep their orders, commands and authorisations. "all" runs both in one
+process, on one runtime.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import flask
+import httpx
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caas_core.api.app import create_app as create_core_app
 from caas_core.config import CoreConfig
+from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
@@ -31,6 +40,9 @@ from simulators.registry import build_simulators, credentials
 HOST = "127.0.0.1"
 # Enough workers that injected latency, which holds a worker while it sleeps, does not throttle throughput.
 THREADS = 200
+PORTS = (CORE, *SYSTEMS)  # in this order from the port base
+Parts = Literal["all", "core", "simulators"]
+PARTNER_WAITS, PARTNER_WAIT_S = 20, 0.5  # how long a core on its own waits for its partners to answer
 
 
 class LiveSandbox:
@@ -43,40 +55,87 @@ class LiveSandbox:
         policies: Policies | None = None,
         database: str = ":memory:",
         configs: Mapping[str, Any] | None = None,
+        parts: Parts = "all",
+        partners_url: str | None = None,
+        core_url: str | None = None,
     ) -> None:
+        """`partners_url` (parts "core"): where the partners are served, as the URL of their port base;
+        by default this sandbox's own. `core_url` (parts "simulators"): the core their webhooks go to."""
         self.seed, self.port_base, self.speed, self.threads = seed, port_base, speed, threads
         self.policies = policies or load_policies()
         self.database = database
         self.configs = configs
+        self.parts = parts
+        self.partners_url = partners_url or f"http://{HOST}:{port_base}"
+        self.core_url = core_url or f"http://{HOST}:{port_base}"
         self.runtime: LiveRuntime | None = None
         self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
         self.servers: dict[str, BackgroundServer] = {}
 
     def start(self) -> LiveSandbox:
-        runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed)
-        self.simulators = build_simulators(runtime, self.configs)
-        self.core = build_core(runtime, self.policies, CoreConfig(database=self.database))
-        admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
-        apps: dict[str, Any] = {name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN}
-        apps[ADMIN] = _admin_front(admin)
-        apps[CORE] = create_core_app(self.core)
+        runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed, clock=self._partners_clock())
+        apps: dict[str, Any] = {}
+        if self.parts != "core":
+            self.simulators = build_simulators(runtime, self.configs)
+            admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
+            apps.update({name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN})
+            apps[ADMIN] = _admin_front(admin)
+        if self.parts != "simulators":
+            # Served before it is wired: until start() below has recovered it, its API answers 503.
+            self.core = build_core(runtime, self.policies, CoreConfig(database=self.database))
+            apps[CORE] = create_core_app(self.core)
         try:
-            for offset, name in enumerate((CORE, *SYSTEMS)):  # the ports, in this order from the base
-                port = self.port_base + offset if self.port_base else 0
-                app = Delivery(apps[name], runtime)
-                self.servers[name] = BackgroundServer(app, HOST, port, self.threads).start()
+            for offset, name in enumerate(PORTS):
+                if name in apps:
+                    port = self.port_base + offset if self.port_base else 0
+                    self.servers[name] = BackgroundServer(
+                        Delivery(apps[name], runtime), HOST, port, self.threads
+                    )
+                    self.servers[name].start()
         except OSError:
             self.stop()
             raise
-        for name, server in self.servers.items():
-            if name != ADMIN:
-                runtime.mount(name, live_transport(server.url))
-        for name in admin:
-            runtime.mount(name, live_transport(self.servers[ADMIN].url + _prefix(name)))
-        with runtime.exclusive():
-            self.core.start()
+        for name, url in self._urls().items():
+            runtime.mount(name, live_transport(url))
+        if self.core is not None:
+            with runtime.exclusive():
+                self.core.start()
         return self
+
+    def _urls(self) -> dict[str, str]:
+        """Where each system this sandbox calls is served: its own servers, or the other part's."""
+        if self.parts == "core":
+            base = urlsplit(self.partners_url)
+            served = {
+                name: f"{base.scheme}://{base.hostname}:{(base.port or 80) + offset}"
+                for offset, name in enumerate(PORTS)
+                if name != CORE
+            }
+        else:
+            served = {name: server.url for name, server in self.servers.items()}
+        if self.parts == "simulators":
+            served[CORE] = self.core_url
+        urls = {name: url for name, url in served.items() if name != ADMIN}
+        urls.update({name: served[ADMIN] + _prefix(name) for name in ADMIN_SYSTEMS})
+        return urls
+
+    def _partners_clock(self) -> tuple[float, float] | None:
+        """A core on its own keeps the partners' clock (their epoch, and their runtime seconds now), so the
+        timestamps they sign and those it checks agree at any speed."""
+        if self.parts != "core":
+            return None
+        state = f"{self._urls()['factory']}/__sandbox/state"
+        for _ in range(PARTNER_WAITS):  # both parts may be starting together: give the partners a moment
+            try:
+                read = httpx.get(state, timeout=5).json()
+                return float(read["epoch"]), float(read["time_s"])
+            except (httpx.HTTPError, ValueError, KeyError, TypeError):
+                time.sleep(PARTNER_WAIT_S)
+        raise ConfigError(
+            f"no partners answer at {self.partners_url} (asked {state}): start them first with "
+            "caas-sandbox serve --simulators-only, on the same --port-base"
+        )
 
     def describe(self) -> dict[str, Any]:
         """Names, URLs and sandbox credentials: what a developer needs to call each system."""
@@ -84,9 +143,10 @@ class LiveSandbox:
         listing: dict[str, Any] = {}
         for name, server in self.servers.items():
             listing[name] = {"url": server.url, **secrets[name]}
-        listing[ADMIN]["countries"] = {
-            country_of(name): self.servers[ADMIN].url + _prefix(name) for name in ADMIN_SYSTEMS
-        }
+        if ADMIN in listing:
+            listing[ADMIN]["countries"] = {
+                country_of(name): self.servers[ADMIN].url + _prefix(name) for name in ADMIN_SYSTEMS
+            }
         return listing
 
     def stop(self) -> None:

@@ -31,20 +31,59 @@ from caas_sandbox.options import policies_option
     show_default=True,
     help="The core's SQLite file (WAL); the default keeps state in memory for this run only.",
 )
+@click.option(
+    "--core-only",
+    is_flag=True,
+    help="Serve the core alone, reaching partners served by `serve --simulators-only` (see --partners).",
+)
+@click.option(
+    "--simulators-only",
+    is_flag=True,
+    help="Serve the five partners alone, sending their webhooks to a core served by `serve --core-only`.",
+)
+@click.option(
+    "--partners",
+    "partners_url",
+    metavar="URL",
+    help="With --core-only: the port base of the partners' sandbox [default: http://127.0.0.1:PORT_BASE].",
+)
 def serve(
-    seed: int, port_base: int, speed: float, as_json: bool, policies_file: Path | None, database: str
+    seed: int,
+    port_base: int,
+    speed: float,
+    as_json: bool,
+    policies_file: Path | None,
+    database: str,
+    core_only: bool,
+    simulators_only: bool,
+    partners_url: str | None,
 ) -> None:
     """Start the CaaS core and every simulator on 127.0.0.1 under waitress, wired to each other; stop
-    cleanly on Ctrl-C or SIGTERM."""
+    cleanly on Ctrl-C or SIGTERM. The core and the simulators can also run as two processes: then the
+    core can be killed and restarted on the same --database while the partners keep their state.
+
+    \b
+    Examples:
+      caas-sandbox serve --speed 60
+      caas-sandbox serve --simulators-only --port-base 8100 &
+      caas-sandbox serve --core-only --port-base 8100 --database core.db
+    """
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
     from reports.terminal import console, render_table
 
+    if core_only and simulators_only:
+        raise click.UsageError("--core-only and --simulators-only exclude each other: give one")
+    if partners_url is not None and not core_only:
+        raise click.UsageError("--partners applies to --core-only")
+    parts = "core" if core_only else "simulators" if simulators_only else "all"
     policies = load_policies(policies_file)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    sandbox = LiveSandbox(seed, port_base, speed, policies=policies, database=database)
+    sandbox = LiveSandbox(
+        seed, port_base, speed, policies=policies, database=database, parts=parts, partners_url=partners_url
+    )
     try:
         sandbox.start()
     except OSError as error:

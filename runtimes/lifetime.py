@@ -28,6 +28,7 @@ class Lifetime:
         self.runtime = runtime
         self.seed = runtime.seed
         self.epoch = runtime.epoch
+        self.instance = runtime.instance
         self.alive = True
         self.effects = 0  # effects its flows have taken
         self._flows: dict[Flow[Any], None] = {}  # running, in the order spawned

@@ -26,10 +26,23 @@ from runtimes.transports import Transport
 MAX_CALLS_IN_FLIGHT = 512
 
 
+def _base36(n: int) -> str:
+    digits = ""
+    while n:
+        n, r = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + digits
+    return digits or "0"
+
+
 class LiveRuntime:
     def __init__(
-        self, seed: int, speed: float = 1.0, transports: Mapping[str, Transport] | None = None
+        self,
+        seed: int,
+        speed: float = 1.0,
+        transports: Mapping[str, Transport] | None = None,
+        clock: tuple[float, float] | None = None,
     ) -> None:
+        """`clock` (epoch, runtime seconds now) joins another process's clock instead of starting one."""
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.seed = seed
@@ -44,6 +57,10 @@ class LiveRuntime:
         self._calls = ThreadPoolExecutor(MAX_CALLS_IN_FLIGHT, thread_name_prefix="live-call")
         self._started = time.monotonic()
         self.epoch = time.time()
+        self.instance = _base36(int(self.epoch * 1000))  # from the start, before joining any other clock
+        if clock is not None:
+            self.epoch, now = clock
+            self._started -= now / speed
         self._handlers: dict[type, Callable[[Any], Coroutine[Any, Any, Any]]] = {
             Now: self._now,
             Sleep: self._sleep,

@@ -70,6 +70,7 @@ class SimulatedRuntime:
     def __init__(self, seed: int, transports: Mapping[str, Transport] | None = None) -> None:
         self.seed = seed
         self.epoch = SIMULATED_EPOCH
+        self.instance = ""
         self.env = simpy.Environment()
         self.transports: dict[str, Transport] = dict(transports or {})
         self._streams = Streams(seed)

@@ -5,7 +5,8 @@ Rules:
 2. Plate n of a run (n counts from 0, and restarts on reset) comes from a Faker instance of the country's
    locale seeded with f"{runtime.seed}:{system}:{n}", so the same seed gives the same plates. A plate
    already issued is skipped by drawing n + 1, so plates stay unique.
-3. Registration ids are f"REG-{country}-{k:06d}", k counting registrations from 1.
+3. Registration ids are f"REG-{country}-{instance}{k:06d}", k counting registrations from 1 (the
+   runtime's instance is empty in simulated runs, and names the start in live ones).
 4. During a scheduled outage (config) the registry answers nothing but 503s; these are behaviour, not
    injected faults, so they survive a reset of the simulator.
 """
@@ -94,7 +95,7 @@ class AdminModel:
             raise ValueError(f"VIN {vin} is already registered; check registration() first")
         plate = self._new_plate()
         registration = Registration(
-            registration_id=f"REG-{self.country.code}-{len(self._by_vin) + 1:06d}",
+            registration_id=f"REG-{self.country.code}-{self.runtime.instance}{len(self._by_vin) + 1:06d}",
             vin=vin,
             plate=plate,
             country=self.country.code,

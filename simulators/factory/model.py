@@ -14,7 +14,9 @@ Rules:
    time each time the order is delayed. The VIN is assigned when the order turns READY.
 6. A reset forgets every order; timelines already running stop at their next step. Order numbers go on
    counting: the core keeps the order ids (and VINs) it was given, and a reused id would route the new
-   order's status webhooks to the old one.
+   order's status webhooks to the old one. For the same reason an order id names the runtime's
+   instance: "ord_000001" in a simulated run, "ord_<start>000001" in a live one, so a Factory started
+   again never hands out an id it gave before.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ class FactoryModel:
         number = self._next_number()
         estimate = self.estimate(now)
         order = Order(
-            f"ord_{number:06d}", number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
+            self._order_id(number), number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
         )
         self.orders[order.order_id] = order
         if idempotency_key is not None:
@@ -130,9 +132,12 @@ class FactoryModel:
         self.runtime.spawn(self._timeline(order))
         return order, False
 
+    def _order_id(self, number: int) -> str:
+        return f"ord_{self.runtime.instance}{number:06d}"
+
     def _next_number(self) -> int:
         self._numbered += 1
-        while f"ord_{self._numbered:06d}" in self.orders:  # taken by a contract's provider state
+        while self._order_id(self._numbered) in self.orders:  # taken by a contract's provider state
             self._numbered += 1
         return self._numbered
 

@@ -85,7 +85,7 @@ class IotModel:
         self.config = config
         self.fleet = shared_fleet(runtime.seed, config.fleet_size)
         self.network = Network(runtime, config.link)
-        self._ids = runtime.stream("iot.command-ids")
+        self._ids = runtime.stream(f"iot.command-ids{runtime.instance}")
         self._transit = runtime.stream("iot.transit")
         self._processing = runtime.stream("iot.processing")
         self._outcomes = runtime.stream("iot.outcomes")

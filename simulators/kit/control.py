@@ -73,7 +73,8 @@ def read_journal(sim: Controlled, request: HttpRequest) -> HttpResponse:
 
 
 def read_state(sim: Controlled, request: HttpRequest) -> HttpResponse:
-    return json_response(200, {"simulator": sim.name, "time_s": sim.runtime.now(), **sim.model.state()})
+    clock = {"time_s": sim.runtime.now(), "epoch": sim.runtime.epoch}
+    return json_response(200, {"simulator": sim.name, **clock, **sim.model.state()})
 
 
 def reset(sim: Controlled, request: HttpRequest) -> HttpResponse:
@@ -130,7 +131,8 @@ class SimulatorState(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     simulator: str
-    time_s: float
+    time_s: float  # the sandbox's clock: runtime seconds since its start
+    epoch: float  # the Unix time of runtime second 0
 
 
 class OpenApiDocument(BaseModel):

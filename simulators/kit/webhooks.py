@@ -96,7 +96,10 @@ class WebhookSender:
         """Queue one event for delivery; returns its message id."""
         now = self.runtime.now()
         self._sent += 1
-        message_id = f"msg_{self.source}_{self._sent:08d}_{self._rng.getrandbits(32):08x}"
+        # The instance: a sender started again never reuses an id (the core would drop it as a duplicate).
+        message_id = (
+            f"msg_{self.source}_{self.runtime.instance}{self._sent:08d}_{self._rng.getrandbits(32):08x}"
+        )
         payload = {"type": event_type, "timestamp": rfc3339(self.runtime, now), "data": data}
         faults = self.faults.webhook_faults(now) or WebhookFaults()
         if self._hit(faults.drop):

@@ -116,7 +116,7 @@ class PaymentModel:
         """`faults` is the simulator's fault plan: its webhook faults apply to the settlement webhooks."""
         self.runtime = runtime
         self.config = config
-        self._ids = runtime.stream("payment.ids")
+        self._ids = runtime.stream(f"payment.ids{runtime.instance}")
         self._delay_rng = runtime.stream("payment.settlement.delay")
         self._outcome_rng = runtime.stream("payment.settlement.outcome")
         self.webhooks = WebhookSender(

@@ -13,7 +13,7 @@ from faker import generator as faker_generator
 from caas_core.systems import admin_system
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse
-from runtimes.simulated import SimulatedRuntime
+from runtimes.simulated import SIMULATED_EPOCH, SimulatedRuntime
 from scenarios.wiring import attach
 from simulators.admin import (
     COUNTRIES,
@@ -337,6 +337,7 @@ def test_state_lists_registrations_and_reset_replays_the_same_plates() -> None:
     assert state.json() == {
         "simulator": "admin-fr",
         "time_s": 0,
+        "epoch": SIMULATED_EPOCH,
         "country": "FR",
         "registration_count": 2,
         "registrations": [

@@ -9,7 +9,7 @@ import pytest
 
 from caas_core.signing import iot_headers, sign_iot_request
 from httpkit.messages import HttpRequest, HttpResponse
-from runtimes.simulated import SimulatedRuntime
+from runtimes.simulated import SIMULATED_EPOCH, SimulatedRuntime
 from scenarios.wiring import TRANSPORTS, attach
 from simulators.iot import IotConfig, LinkConfig, create_simulator
 from simulators.kit.distributions import Fixed, Lognormal, Pareto
@@ -370,6 +370,7 @@ def test_state_counts_commands_and_reset_clears_them() -> None:
     assert client.sandbox("GET", "/__sandbox/state").json() == {
         "simulator": "iot",
         "time_s": 10,
+        "epoch": SIMULATED_EPOCH,
         "fleet_size": 1_000,
         "commands": {"PENDING": 1, "IN_PROGRESS": 2, "COMPLETED": 0, "FAILED": 0},
         "commands_total": 3,
