@@ -22,6 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: lint
+	@command -v promtool >/dev/null || echo "promtool not found: the Prometheus rule tests are skipped (apt-get install -y prometheus)"
 	$(BIN)/pytest
 
 demo: $(STAMP)

@@ -6,12 +6,15 @@ core exposes `metrics` to Prometheus.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 # integration.circuit.state values: the specification's 0 = closed, 1 = open; half-open is 2.
 CIRCUIT_STATE_VALUE = {"closed": 0, "open": 1, "half_open": 2}
+# The upper bounds (seconds) of the request-duration histogram's buckets, +Inf after the last.
+DURATION_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
 @dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
@@ -37,6 +40,11 @@ class Metrics:
     request_count: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
     request_errors: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
     request_duration: dict[Labels, list[float]] = field(default_factory=lambda: defaultdict(list))
+    # Requests per duration bucket (not cumulative), the last for those above every bound: what a scrape
+    # reads without going through every sample again.
+    duration_buckets: dict[Labels, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0] * (len(DURATION_BUCKETS) + 1))
+    )
     retry_count: dict[Labels, int] = field(default_factory=lambda: defaultdict(int))
     circuit_state: dict[str, int] = field(default_factory=dict)
     queue_depth: dict[str, int] = field(default_factory=dict)
@@ -54,10 +62,18 @@ class Telemetry:
         self.events.append(event)
         self._by_kind[kind].append(event)
 
+    def register(self, system: str, route: str) -> None:
+        """A route's counters, at zero until its first request."""
+        labels = (system, route)
+        for counts in (self.metrics.request_count, self.metrics.request_errors, self.metrics.retry_count):
+            counts.setdefault(labels, 0)
+        self.metrics.duration_buckets[labels]
+
     def request(self, system: str, route: str, duration: float, error: str | None) -> None:
         labels = (system, route)
         self.metrics.request_count[labels] += 1
         self.metrics.request_duration[labels].append(duration)
+        self.metrics.duration_buckets[labels][bisect_left(DURATION_BUCKETS, duration)] += 1
         if error is not None:
             self.metrics.request_errors[labels] += 1
 

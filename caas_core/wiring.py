@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from caas_core.adapters import admin as admin_routes
+from caas_core.adapters import factory as factory_routes
+from caas_core.adapters import iot as iot_routes
+from caas_core.adapters import payment as payment_routes
+from caas_core.adapters import vss as vss_routes
 from caas_core.adapters.admin import AdminRegistrationAdapter
 from caas_core.adapters.factory import FactoryOrderAdapter
-from caas_core.adapters.integration import Integration
+from caas_core.adapters.integration import Endpoint, Integration
 from caas_core.adapters.iot import IotCredentials, IotGatewayAdapter
 from caas_core.adapters.payment import PaymentGatewayAdapter
 from caas_core.adapters.vss import VssCredentials, VssMaintenanceAdapter
@@ -49,21 +54,30 @@ def build_core(
         breaker = breakers[system] = CircuitBreaker(system, policy, telemetry.circuit)
         return breaker
 
-    def integration(system: str, policy: P, family: str | None = None) -> Integration[P]:
-        return Integration(system, policy, telemetry, gate(system, family or system))
+    def integration(
+        system: str, policy: P, endpoints: tuple[Endpoint, ...], family: str | None = None
+    ) -> Integration[P]:
+        return Integration(system, policy, telemetry, gate(system, family or system), endpoints)
 
     vss = VssMaintenanceAdapter(
-        integration("vss", policies.vss_query), VssCredentials(config.vss_client_id, config.vss_client_secret)
+        integration("vss", policies.vss_query, vss_routes.ENDPOINTS),
+        VssCredentials(config.vss_client_id, config.vss_client_secret),
     )
-    factory = FactoryOrderAdapter(integration("factory", policies.factory_order), config.factory_api_key)
+    factory = FactoryOrderAdapter(
+        integration("factory", policies.factory_order, factory_routes.ENDPOINTS), config.factory_api_key
+    )
     iot = IotGatewayAdapter(
-        integration("iot", policies.ota_activation),
+        integration("iot", policies.ota_activation, iot_routes.ENDPOINTS),
         IotCredentials(config.iot_key_id, config.iot_psk),
         epoch=runtime.epoch,
     )
-    payment = PaymentGatewayAdapter(integration("payment", policies.payment), config.payment_api_key)
+    payment = PaymentGatewayAdapter(
+        integration("payment", policies.payment, payment_routes.ENDPOINTS), config.payment_api_key
+    )
     registries = {
-        country.upper(): integration(admin_system(country), policies.admin_registration, "admin")
+        country.upper(): integration(
+            admin_system(country), policies.admin_registration, admin_routes.ENDPOINTS, "admin"
+        )
         for country in config.admin_tokens
     }
     admin = AdminRegistrationAdapter(registries, config.admin_tokens)

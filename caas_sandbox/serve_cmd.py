@@ -42,6 +42,18 @@ from caas_sandbox.options import policies_option
     help="Serve the five partners alone, sending their webhooks to a core served by `serve --core-only`.",
 )
 @click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="JSON log lines from this level up: info logs every integration call with its trace context.",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON log lines to this file instead of stderr.",
+)
+@click.option(
     "--partners",
     "partners_url",
     metavar="URL",
@@ -57,6 +69,8 @@ def serve(
     core_only: bool,
     simulators_only: bool,
     partners_url: str | None,
+    log_level: str,
+    log_file: Path | None,
 ) -> None:
     """Start the CaaS core and every simulator on 127.0.0.1 under waitress, wired to each other; stop
     cleanly on Ctrl-C or SIGTERM. The core and the simulators can also run as two processes: then the
@@ -70,6 +84,7 @@ def serve(
     """
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
+    from runtimes.logs import configure as configure_logs
     from reports.terminal import console, render_table
 
     if core_only and simulators_only:
@@ -78,6 +93,10 @@ def serve(
         raise click.UsageError("--partners applies to --core-only")
     parts = "core" if core_only else "simulators" if simulators_only else "all"
     policies = load_policies(policies_file)
+    try:
+        configure_logs(log_level, log_file)
+    except OSError as error:
+        raise click.ClickException(f"--log-file {log_file}: cannot write it ({error.strerror})") from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -78,7 +78,7 @@ def top_legend(ax: Any, handles_from: list[Any]) -> None:
     for source in handles_from:
         for handle, label in zip(*source.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, handle)
-    if len(seen) > 1 or "fault window" in seen or "core down" in seen:
+    if len(seen) > 1 or {"fault window", "core down", "alert paged"} & seen.keys():
         ax.legend(seen.values(), seen.keys(), loc="lower right", bbox_to_anchor=(1, 1), ncol=len(seen))
 
 

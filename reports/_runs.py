@@ -227,6 +227,21 @@ def _scalar(value: Any) -> str:
     return json.dumps(plain_data(value), sort_keys=True)
 
 
+def paged(runs: ScenarioRuns) -> list[dict[str, str]]:
+    """The alerts the rules raised in each run, as rows: seed, alert, system, when it fired and resolved."""
+    return [
+        {
+            "seed": str(record.seed),
+            "alert": alert.alert,
+            "system": alert.system,
+            "fired": clock(alert.fired_s),
+            "resolved": clock(alert.resolved_s) if alert.resolved_s is not None else "still firing",
+        }
+        for record in runs.records
+        for alert in record.alerts
+    ]
+
+
 def fault_hits(fault_system: str, subject: str) -> bool:
     """Whether a fault on `fault_system` acts on the breaker or queue named `subject`."""
     if fault_system == subject:

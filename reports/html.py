@@ -22,6 +22,7 @@ from reports._runs import (
     fault_until,
     group,
     number,
+    paged,
     safe_name,
     span,
 )
@@ -94,6 +95,7 @@ def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[s
         "checks": checks,
         "failed_checks": sum(1 for c in checks if not c.holds),
         "faults": _faults(runs),
+        "alerts": paged(runs),
         "plots": scenario_plots(runs),
         "key_metrics": _metric_rows(runs, KEY_METRICS, descriptions),
         "metrics": _metric_rows(runs, metrics, descriptions),

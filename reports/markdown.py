@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caas_core.systems import SYSTEMS
-from reports._runs import DASH, KEY_METRICS, ScenarioRuns, clock, fault_text, group, span
+from reports._runs import DASH, KEY_METRICS, ScenarioRuns, clock, fault_text, group, paged, span
 from scenarios.record import RunRecord
 
 
@@ -98,6 +98,18 @@ def render(records: Sequence[RunRecord]) -> str:
                     ]
                     for f in runs.faults
                 ],
+            )
+        alerts = paged(runs)
+        lines += [
+            "",
+            "Alerts that would have paged (monitoring/prometheus/alerts.yml):"
+            if alerts
+            else "No alert would have paged.",
+        ]
+        if alerts:
+            lines.append("")
+            lines += _table(
+                ["seed", "alert", "system", "fired", "resolved"], [list(a.values()) for a in alerts]
             )
         lines.append("")
         stat_rows = []

@@ -66,6 +66,14 @@ def _shade_crashes(ax: Any, runs: ScenarioRuns, scale: float) -> None:
             ax.axvspan(start / scale, end / scale, color=CRASH_COLOUR, lw=0, zorder=0, label="core down")
 
 
+def _mark_alerts(ax: Any, runs: ScenarioRuns, system: str, scale: float) -> None:
+    """A dotted line where an alert rule paged about `system`."""
+    for record in runs.records[:MAX_LINES]:
+        for alert in record.alerts:
+            if alert.system == system:
+                ax.axvline(alert.fired_s / scale, color="#6a1b9a", ls=":", lw=1.2, label="alert paged")
+
+
 def _series(record: RunRecord, kind: str, subject: str, value: Callable[[TimelineEvent], float]) -> tuple:
     """Step-plot points from a record's events: the start value at 0, then each change, held to the end."""
     events = sorted(
@@ -117,6 +125,7 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
         for ax, subject in zip(axes[:, 0], subjects, strict=True):
             _shade_faults(ax, runs, subject, scale)
             _shade_crashes(ax, runs, scale)
+            _mark_alerts(ax, runs, subject, scale)
             shown = runs.records[:MAX_LINES]
             for k, record in enumerate(shown):
                 xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e.data["new"], 0))
@@ -152,6 +161,7 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
         ax = axes[0, 0]
         _shade_faults(ax, runs, "iot", scale)
         _shade_crashes(ax, runs, scale)
+        _mark_alerts(ax, runs, "iot", scale)
         for k, record in enumerate(runs.records[:MAX_LINES]):
             xs, ys = _series(record, "queue", "iot", lambda e: float(e.data["depth"]))
             label = _line_label(runs, record)

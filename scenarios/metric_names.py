@@ -7,6 +7,7 @@ metrics without loading the simulators.
 from __future__ import annotations
 
 from caas_core.systems import SYSTEMS
+from monitoring.rules import RULES
 
 
 # Admin has one breaker per country: its circuit metrics add theirs up.
@@ -57,6 +58,12 @@ CATALOGUE: dict[str, str] = {
     "core.down_s": "seconds the core was down, crashed and not yet restarted",
     "requests.refused": "customers' requests refused because the core was down",
     "flows.failed": "flows that met an error no rule expects (must be 0: each is a bug, and an alert)",
+    "alerts.fired": "alerts the Prometheus rules (monitoring/prometheus/alerts.yml) fired, all together",
+    **{f"alerts.fired.{rule.name}": f"times {rule.name} fired: {rule.summary}" for rule in RULES},
+    **{
+        f"alerts.first_s.{rule.name}": f"seconds until {rule.name} first fired (the run's end: never)"
+        for rule in RULES
+    },
     **{f"circuit.{s}.opened_count": _opened_text(s) for s in SYSTEMS},
     **{f"circuit.{s}.open_s": _open_s_text(s) for s in SYSTEMS},
     **{

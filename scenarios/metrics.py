@@ -12,12 +12,15 @@ open breaker refused counts too, with no request);
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Payment, Purchase
 from caas_core.resilience.breaker import CLOSED, OPEN
 from caas_core.systems import SYSTEMS, family
+from monitoring.alerts import FiredAlert
+from monitoring.rules import RULES
 from scenarios.invariants import captured_without_activation, captures_by_purchase, held_for_nothing
 from scenarios.metric_names import CATALOGUE
 
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from scenarios.world import World
 
 
-def collect(world: World, end: float) -> dict[str, float]:
+def collect(world: World, end: float, alerts: Sequence[FiredAlert] = ()) -> dict[str, float]:
     store, telemetry = world.core.store, world.core.telemetry
     by_order = store.count_by(Order, "status")
     by_purchase = store.count_by(Purchase, "status")
@@ -57,9 +60,9 @@ def collect(world: World, end: float) -> dict[str, float]:
     depths = [dict(e.data).get("depth", 0) for e in telemetry.of_kind("queue", "iot")]
     metrics["queue.iot.max_depth"] = max(depths, default=0)
     metrics["queue.iot.final_depth"] = depths[-1] if depths else 0
-    alerts = Counter(a.kind for a in store.alerts())
-    metrics["alerts.ops"] = alerts["ops"]
-    metrics["tickets.tech_support"] = alerts["tech_support"]
+    raised = Counter(a.kind for a in store.alerts())
+    metrics["alerts.ops"] = raised["ops"]
+    metrics["tickets.tech_support"] = raised["tech_support"]
     metrics["notifications.sent"] = store.notification_count()
     metrics["notifications.duplicates"] = sum(n - 1 for *_, n in store.repeated_notifications())
     crashes = telemetry.of_kind("crash")
@@ -69,7 +72,18 @@ def collect(world: World, end: float) -> dict[str, float]:
     metrics["flows.failed"] = len(telemetry.of_kind("flow_failed"))
     rejected = world.core.receiver.rejected
     metrics["webhooks.rejected"] = sum(n for (_, reason), n in rejected.items() if reason != "duplicate")
+    metrics.update(alert_metrics(alerts, end))
     return {name: float(metrics[name]) for name in CATALOGUE}
+
+
+def alert_metrics(alerts: Sequence[FiredAlert], end: float) -> dict[str, float]:
+    """How often each alert rule fired, and when it first did (the run's end when it never did)."""
+    metrics: dict[str, float] = {"alerts.fired": float(len(alerts))}
+    for rule in RULES:
+        fired = [a.fired_s for a in alerts if a.alert == rule.name]
+        metrics[f"alerts.fired.{rule.name}"] = float(len(fired))
+        metrics[f"alerts.first_s.{rule.name}"] = min(fired, default=end)
+    return metrics
 
 
 def _payments(world: World, payments: list[Payment], end: float) -> dict[str, float]:

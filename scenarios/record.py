@@ -102,6 +102,28 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class PagedAlert:
+    """An alert the run's Prometheus rules raised: on which system, when, and when it resolved."""
+
+    alert: str
+    system: str
+    fired_s: float
+    resolved_s: float | None  # None: still firing at the end
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alert": self.alert,
+            "system": self.system,
+            "fired_s": self.fired_s,
+            "resolved_s": self.resolved_s,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PagedAlert:
+        return cls(data["alert"], data["system"], data["fired_s"], data["resolved_s"])
+
+
+@dataclass(frozen=True, slots=True)
 class RunFacts:
     """What the wall clock saw: two runs of the same scenario and seed differ here and only here."""
 
@@ -131,6 +153,7 @@ class RunRecord:
     metrics: Mapping[str, float]
     checks: tuple[Check, ...]
     events: tuple[TimelineEvent, ...]
+    alerts: tuple[PagedAlert, ...]  # what the alert rules (monitoring/) would have paged
     run: RunFacts
 
     @property
@@ -151,6 +174,7 @@ class RunRecord:
             "metrics": dict(self.metrics),
             "checks": [c.as_dict() for c in self.checks],
             "events": [e.as_dict() for e in self.events],
+            "alerts": [a.as_dict() for a in self.alerts],
         }
         if wall_clock:
             data["run"] = self.run.as_dict()
@@ -171,5 +195,6 @@ class RunRecord:
             metrics=MappingProxyType(dict(data["metrics"])),
             checks=tuple(Check.from_dict(c) for c in data["checks"]),
             events=tuple(TimelineEvent.from_dict(e) for e in data["events"]),
+            alerts=tuple(PagedAlert.from_dict(a) for a in data["alerts"]),
             run=RunFacts.from_dict(data["run"]),
         )

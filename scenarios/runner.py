@@ -18,6 +18,7 @@ from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies
 from caas_core.systems import CORE, members
 from caas_core.validation import first_error_line
+from monitoring.scrape import Scraper
 from runtimes.simulated import SimulatedRuntime, few_collections
 from runtimes.streams import Streams
 from scenarios import workload
@@ -29,6 +30,7 @@ from scenarios.record import (
     TIMELINE_KINDS,
     Check,
     FaultWindow,
+    PagedAlert,
     RunFacts,
     RunRecord,
     TimelineEvent,
@@ -97,8 +99,11 @@ def _run(
     set_crashes(world, crashes)
     fleet = world.simulators["vss"].model.fleet  # type: ignore[attr-defined]
     workload.start(world.runtime, scenario, fleet, world.refused_requests)
+    scraper = Scraper(lambda: world.core.telemetry)
+    world.runtime.spawn(scraper.scraping(until=scenario.duration))
     world.run(until=scenario.duration)
-    metrics = collect(world, scenario.duration)
+    alerts = scraper.alerts()
+    metrics = collect(world, scenario.duration, alerts)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
     checks += [
         Check("invariant", r.name, r.holds, "; ".join(r.violations[:5]) or r.statement)
@@ -120,6 +125,7 @@ def _run(
             for e in world.core.telemetry.events
             if e.kind in TIMELINE_KINDS
         ),
+        alerts=tuple(PagedAlert(a.alert, a.system, a.fired_s, a.resolved_s) for a in alerts),
         run=RunFacts(
             wall_s=round(time.perf_counter() - started, 3),
             events_processed=len(world.core.telemetry.events),

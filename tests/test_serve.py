@@ -42,7 +42,19 @@ def free_port_base() -> int:
 def served():
     base = free_port_base()
     process = subprocess.Popen(
-        [sys.executable, "-m", "caas_sandbox", "serve", "--json", "--port-base", str(base), "--seed", "7"],
+        [
+            sys.executable,
+            "-m",
+            "caas_sandbox",
+            "serve",
+            "--json",
+            "--port-base",
+            str(base),
+            "--seed",
+            "7",
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -30,6 +30,7 @@ from caas_core.resilience.deadline import Deadline
 from httpkit.messages import HttpRequest, HttpResponse
 
 REGISTER = Endpoint("POST", "/api/registration/vehicles")
+ENDPOINTS = (REGISTER,)  # its route table
 
 
 class Owner(BaseModel):

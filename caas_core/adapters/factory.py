@@ -25,6 +25,7 @@ from httpkit.messages import HttpRequest
 
 PLACE = Endpoint("POST", "/api/v1/orders")
 STATUS = Endpoint("GET", "/api/v1/orders/{orderId}")
+ENDPOINTS = (PLACE, STATUS)  # its route table
 API_KEY_HEADER = "X-API-Key"
 
 M = TypeVar("M", bound=BaseModel)

@@ -6,6 +6,7 @@ trace headers on every request."""
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,6 +24,7 @@ from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse
 
 M = TypeVar("M", bound=BaseModel)
+calls_log = logging.getLogger("caas_core.calls")
 T = TypeVar("T")
 P = TypeVar("P", bound=RetryPolicy)
 
@@ -59,11 +61,22 @@ def new_trace() -> Flow[Trace]:
 
 
 class Integration(Generic[P]):
-    def __init__(self, system: str, policy: P, telemetry: Telemetry, gate: Gate = NO_BREAKER) -> None:
+    def __init__(
+        self,
+        system: str,
+        policy: P,
+        telemetry: Telemetry,
+        gate: Gate = NO_BREAKER,
+        endpoints: tuple[Endpoint, ...] = (),
+    ) -> None:
+        """`endpoints`: the routes it calls (its adapter's route table). Their counters exist from the
+        first scrape on, at zero: an alert comparing a rate with its baseline needs a baseline series."""
         self.system = system
         self.policy = policy
         self.telemetry = telemetry
         self.gate = gate
+        for endpoint in endpoints:
+            telemetry.register(system, endpoint.key)
 
     def call(
         self, endpoint: Endpoint, attempt: Callable[[Deadline], Flow[T]], trace: Trace, *, gated: bool = True
@@ -99,10 +112,14 @@ class Integration(Generic[P]):
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
         except (CallTimeout, ConnectionFailed) as error:
-            telemetry.request(system, key, (yield NOW) - start, type(error).__name__)
+            latency = (yield NOW) - start
+            telemetry.request(system, key, latency, type(error).__name__)
+            _logged(system, key, traced, latency, deadline.attempt, error=type(error).__name__)
             raise
         failed = response.status >= 400
-        telemetry.request(system, key, (yield NOW) - start, str(response.status) if failed else None)
+        latency = (yield NOW) - start
+        telemetry.request(system, key, latency, str(response.status) if failed else None)
+        _logged(system, key, traced, latency, deadline.attempt, status=response.status)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:
@@ -110,6 +127,31 @@ class Integration(Generic[P]):
         if failed:
             raise ClientError(response.status, _detail(response))
         return response
+
+
+def _logged(
+    system: str,
+    route: str,
+    headers: dict[str, str],
+    latency: float,
+    attempt: int,
+    status: int | None = None,
+    error: str | None = None,
+) -> None:
+    """One line per call, with its trace context, when the log wants calls (the live sandbox's does)."""
+    # NOTE: the level test first: a simulated run makes millions of calls and logs none of them.
+    if calls_log.isEnabledFor(logging.INFO):
+        fields = {
+            "trace_id": headers["X-Trace-Id"],
+            "span_id": headers["X-Span-Id"],
+            "system": system,
+            "route": route,
+            "status": status,
+            "error": error,
+            "latency_s": round(latency, 6),
+            "attempt": attempt,
+        }
+        calls_log.info("integration call", extra={"fields": fields})
 
 
 def read(response: HttpResponse, model: type[M], what: str) -> M:

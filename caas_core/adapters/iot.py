@@ -50,6 +50,7 @@ from httpkit.messages import HttpRequest, HttpResponse, canonical_json
 
 CONFIGURE = Endpoint("POST", "/api/iot/vehicles/{vin}/configure")
 COMMAND = Endpoint("GET", "/api/iot/vehicles/{vin}/commands/{commandId}")
+ENDPOINTS = (CONFIGURE, COMMAND)  # its route table
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 QUEUE_TICK_S = 1.0
 

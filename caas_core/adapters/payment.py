@@ -29,6 +29,7 @@ from httpkit.messages import HttpRequest
 AUTHORIZE = Endpoint("POST", "/api/payments/authorize")
 CAPTURE = Endpoint("POST", "/api/payments/capture")
 VOID = Endpoint("POST", "/api/payments/void")
+ENDPOINTS = (AUTHORIZE, CAPTURE, VOID)  # its route table
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 B = TypeVar("B", bound=BaseModel)

@@ -26,6 +26,7 @@ from httpkit.messages import HttpRequest, HttpResponse
 
 MAINTENANCE = Endpoint("GET", "/api/v2/vehicles/{vin}/maintenance")
 TOKEN = Endpoint("POST", "/oauth/token")
+ENDPOINTS = (MAINTENANCE, TOKEN)  # its route table
 
 Verdict = Literal["allowed", "blocked_maintenance", "blocked_vss_unavailable", "unknown_vehicle"]
 Source = Literal["vss", "cache", "none"]

@@ -12,12 +12,11 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
 from caas_core.domain.records import Order, Purchase
-from caas_core.telemetry import Labels
+from caas_core.telemetry import DURATION_BUCKETS, Labels, Metrics, Telemetry
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
 
-BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LABELS = ["system", "route"]
 
@@ -36,11 +35,12 @@ class _CoreCollector:
         duration = HistogramMetricFamily(
             "integration_request_duration_seconds", "Request latency", labels=LABELS, unit=""
         )
-        for key, samples in sorted(metrics.request_duration.items()):
-            buckets = [(str(b), sum(1 for s in samples if s <= b)) for b in BUCKETS] + [
-                ("+Inf", len(samples))
-            ]
-            duration.add_metric(list(key), buckets, sum(samples))
+        for key, counts in sorted(metrics.duration_buckets.items()):
+            cumulative = _cumulative(counts)
+            buckets = [(str(b), n) for b, n in zip(DURATION_BUCKETS, cumulative, strict=False)]
+            duration.add_metric(
+                list(key), [*buckets, ("+Inf", cumulative[-1])], sum(metrics.request_duration[key])
+            )
         yield duration
         yield _gauge(
             "integration_circuit_state", "0 closed, 1 open, 2 half-open", "system", metrics.circuit_state
@@ -65,6 +65,40 @@ def _gauge(name: str, documentation: str, label: str, values: Mapping[str, int])
     for value, count in sorted(values.items()):
         family.add_metric([value], count)
     return family
+
+
+def _cumulative(counts: list[int]) -> list[int]:
+    total, result = 0, []
+    for n in counts:
+        total += n
+        result.append(total)
+    return result
+
+
+def integration_samples(telemetry: Telemetry) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
+    """The integration metrics a scrape of /metrics reads, by metric name and sorted label pairs: what a
+    simulated run's scrapes keep, so its alert rules read exactly what a Prometheus would."""
+    metrics: Metrics = telemetry.metrics
+    counters = {
+        "integration_request_count_total": metrics.request_count,
+        "integration_request_errors_total": metrics.request_errors,
+        "integration_retry_count_total": metrics.retry_count,
+    }
+    scrape = {
+        name: {(("route", route), ("system", system)): float(n) for (system, route), n in values.items()}
+        for name, values in counters.items()
+    }
+    buckets: dict[tuple[tuple[str, str], ...], float] = {}
+    for (system, route), counts in metrics.duration_buckets.items():
+        bounds = [*(str(b) for b in DURATION_BUCKETS), "+Inf"]
+        for le, n in zip(bounds, _cumulative(counts), strict=True):
+            buckets[(("le", le), ("route", route), ("system", system))] = float(n)
+    scrape["integration_request_duration_seconds_bucket"] = buckets
+    scrape["integration_circuit_state"] = {
+        (("system", s),): float(v) for s, v in metrics.circuit_state.items()
+    }
+    scrape["integration_queue_depth"] = {(("system", s),): float(v) for s, v in metrics.queue_depth.items()}
+    return scrape
 
 
 def exposition(core: CaasCore) -> bytes:

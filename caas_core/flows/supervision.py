@@ -19,7 +19,13 @@ def supervised(deps: Dependencies, entity: str, flow: Flow[Any]) -> Flow[None]:
         yield from flow
     except Exception as error:  # every error a rule expects is caught inside the flow
         failure = f"{type(error).__name__}: {error}"
-        log.error("the flow of %s failed: %s", entity, failure, exc_info=error)
+        log.error(
+            "the flow of %s failed: %s",
+            entity,
+            failure,
+            exc_info=error,
+            extra={"fields": {"entity": entity, "error": failure}},
+        )
         now = yield NOW
         deps.telemetry.record(now, "flow_failed", entity, error=failure)
         try:

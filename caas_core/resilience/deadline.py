@@ -15,6 +15,7 @@ from caas_core.errors import AttemptTimeout
 @dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Deadline:
     at: float | None  # None: unbounded
+    attempt: int = 1  # which attempt of its call it bounds: the logs name it
 
     def remaining(self, now: float) -> float | None:
         if self.at is None:

@@ -48,11 +48,13 @@ def call_with_retry(
             if gate is NO_BREAKER:
                 # NOTE: nothing to pass, so no generator between every effect of the attempt and the
                 # runtime (an OTA attempt's polls run under this loop).
-                result = yield from attempt(Deadline(started + policy.timeout_s))
+                result = yield from attempt(Deadline(started + policy.timeout_s, retry + 1))
             else:
                 result = yield from guarded(
                     gate,
-                    lambda cap, started=started: attempt(Deadline(started + min(policy.timeout_s, cap))),
+                    lambda cap, started=started, n=retry + 1: attempt(
+                        Deadline(started + min(policy.timeout_s, cap), n)
+                    ),
                 )
         except IntegrationError as error:
             now = yield NOW

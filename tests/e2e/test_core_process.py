@@ -25,7 +25,19 @@ BODY = {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": 
 
 def serve(*args: str) -> subprocess.Popen[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "caas_sandbox", "serve", "--json", "--speed", SPEED, *args],
+        # Warnings only: the info lines, one per call, would fill the unread stderr pipe and stall it.
+        [
+            sys.executable,
+            "-m",
+            "caas_sandbox",
+            "serve",
+            "--json",
+            "--speed",
+            SPEED,
+            "--log-level",
+            "warning",
+            *args,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

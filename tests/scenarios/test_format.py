@@ -43,6 +43,7 @@ def test_the_readme_documents_every_metric_in_the_catalogue():
     for name in CATALOGUE:
         family = re.sub(r"^(circuit|calls|latency)\.\w+\.", r"\1.<system>.", name)
         family = re.sub(r"\.p(95|99)$", ".p50", family) if family.startswith("latency") else family
+        family = re.sub(r"^alerts\.(fired|first_s)\.\w+$", r"alerts.\1.<alert>", family)
         assert f"`{name}`" in text or f"`{family}`" in text, name
 
 

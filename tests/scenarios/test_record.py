@@ -20,6 +20,12 @@ def record() -> RunRecord:
     assert [len(f.parts) for f in record.faults] == [1, 3, 1]
     assert [f.until_s for f in record.faults] == [1500.0, 2100.0, None]
     assert {e.kind for e in record.events} == {"circuit", "queue"}
+    assert [(a.alert, a.system) for a in record.alerts] == [
+        ("IntegrationErrorRateHigh", "payment"),
+        ("IntegrationCircuitOpen", "iot"),
+        ("IntegrationErrorRateHigh", "iot"),
+        ("IntegrationRetrySpike", "iot"),
+    ]
     assert not record.passed
     return record
 
@@ -48,7 +54,7 @@ def test_equality_sees_a_change_in_any_part(record):
         assert through_json(changed) != record
 
 
-def test_the_json_form_has_the_keys_it_always_had(record):
+def test_the_json_form_has_its_keys_in_order(record):
     data = record.as_dict()
     assert list(data) == [
         "scenario",
@@ -62,6 +68,7 @@ def test_the_json_form_has_the_keys_it_always_had(record):
         "metrics",
         "checks",
         "events",
+        "alerts",
         "run",
     ]
     assert list(data["run"]) == ["wall_s", "events_processed"]
