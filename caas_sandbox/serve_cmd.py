@@ -84,8 +84,8 @@ def serve(
     """
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
-    from runtimes.logs import configure as configure_logs
     from reports.terminal import console, render_table
+    from runtimes.logs import configure as configure_logs
 
     if core_only and simulators_only:
         raise click.UsageError("--core-only and --simulators-only exclude each other: give one")
