@@ -112,3 +112,12 @@ def test_an_authorisation_still_being_released_within_the_grace_breaks_nothing(w
     world.core.store.update(Purchase, failed.id, step="release", updated_at=END - 60)
     assert broken(world) == set()
     assert {r.name for r in check_all(world, END + HOUR) if not r.holds} == {"no_money_held_for_nothing"}
+
+
+def test_an_order_just_placed_at_the_end_breaks_nothing():
+    """PLACED is the answer to the customer's own request, not a change to notify: a run that ends (or a
+    core that crashes) before Factory answers leaves the order so, and invariant 6 watches it after that."""
+    w = build_world(21, configs=CONFIGS)
+    call(w, "POST", "/api/orders", order_body("ES"))
+    assert w.core.store.get(Order, "ord_000001").status == "PLACED"
+    assert {r.name for r in check_all(w, 0.0) if not r.holds} == set()
