@@ -4,8 +4,9 @@ the first evaluation that finds it false)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from monitoring.promql import Labels, Samples
 from monitoring.rules import RULES, Rule
@@ -15,11 +16,26 @@ SCRAPE_INTERVAL_S = 60.0  # a simulated run scrapes, and evaluates the rules, on
 
 @dataclass(frozen=True, slots=True)
 class FiredAlert:
+    """An alert a rule raised: on which system, when, and when it resolved. A run's record keeps these."""
+
     alert: str
     system: str
     fired_s: float
     resolved_s: float | None  # None: still firing at the end
     value: float  # the measure when it fired
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "alert": self.alert,
+            "system": self.system,
+            "fired_s": self.fired_s,
+            "resolved_s": self.resolved_s,
+            "value": self.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FiredAlert:
+        return cls(data["alert"], data["system"], data["fired_s"], data["resolved_s"], data["value"])
 
 
 def evaluate(samples: Samples, times: Iterable[float], rules: Sequence[Rule] = RULES) -> list[FiredAlert]:

@@ -8,7 +8,8 @@ Rules:
    rebuilt from `report.json` is the report of the run. Values are taken as they are, not converted:
    JSON keeps an int an int and a float a float, and a conversion could only make the two differ.
 3. Only `run` holds wall-clock facts; the rest is a function of the scenario, its seed and the transport.
-4. Light: the standard library only, so the reports load no pydantic, Flask or SimPy to read a record.
+4. Light: the standard library only (and the alert rules, which need no more), so the reports load no
+   pydantic, Flask or SimPy to read a record.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+from monitoring.alerts import FiredAlert
 
 
 def frozen_data(value: Any) -> Any:
@@ -102,28 +105,6 @@ class TimelineEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class PagedAlert:
-    """An alert the run's Prometheus rules raised: on which system, when, and when it resolved."""
-
-    alert: str
-    system: str
-    fired_s: float
-    resolved_s: float | None  # None: still firing at the end
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "alert": self.alert,
-            "system": self.system,
-            "fired_s": self.fired_s,
-            "resolved_s": self.resolved_s,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PagedAlert:
-        return cls(data["alert"], data["system"], data["fired_s"], data["resolved_s"])
-
-
-@dataclass(frozen=True, slots=True)
 class RunFacts:
     """What the wall clock saw: two runs of the same scenario and seed differ here and only here."""
 
@@ -153,7 +134,7 @@ class RunRecord:
     metrics: Mapping[str, float]
     checks: tuple[Check, ...]
     events: tuple[TimelineEvent, ...]
-    alerts: tuple[PagedAlert, ...]  # what the alert rules (monitoring/) would have paged
+    alerts: tuple[FiredAlert, ...]  # what the alert rules (monitoring/) would have paged
     run: RunFacts
 
     @property
@@ -195,6 +176,6 @@ class RunRecord:
             metrics=MappingProxyType(dict(data["metrics"])),
             checks=tuple(Check.from_dict(c) for c in data["checks"]),
             events=tuple(TimelineEvent.from_dict(e) for e in data["events"]),
-            alerts=tuple(PagedAlert.from_dict(a) for a in data["alerts"]),
+            alerts=tuple(FiredAlert.from_dict(a) for a in data["alerts"]),
             run=RunFacts.from_dict(data["run"]),
         )

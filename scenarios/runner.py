@@ -30,7 +30,6 @@ from scenarios.record import (
     TIMELINE_KINDS,
     Check,
     FaultWindow,
-    PagedAlert,
     RunFacts,
     RunRecord,
     TimelineEvent,
@@ -125,7 +124,7 @@ def _run(
             for e in world.core.telemetry.events
             if e.kind in TIMELINE_KINDS
         ),
-        alerts=tuple(PagedAlert(a.alert, a.system, a.fired_s, a.resolved_s) for a in alerts),
+        alerts=tuple(alerts),
         run=RunFacts(
             wall_s=round(time.perf_counter() - started, 3),
             events_processed=len(world.core.telemetry.events),

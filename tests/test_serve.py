@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import json
 import signal
 import socket
-import subprocess
-import sys
 import time
 
 import httpx
@@ -15,51 +12,16 @@ import pytest
 
 from caas_core.signing import iot_headers
 from tests.helpers.cli import run_cli
+from tests.helpers.serving import free_port_base, start_serve
 from tests.helpers.world import OWNERS, SPEC
 
 pytestmark = pytest.mark.live
 
 
-def free_port_base() -> int:
-    """A base with six free consecutive ports."""
-    for base in range(20_000, 60_000, 97):
-        sockets = []
-        try:
-            for port in range(base, base + 6):
-                s = socket.socket()
-                s.bind(("127.0.0.1", port))
-                sockets.append(s)
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in sockets:
-                s.close()
-    raise RuntimeError("no free ports")
-
-
 @pytest.fixture(scope="module")
 def served():
     base = free_port_base()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "caas_sandbox",
-            "serve",
-            "--json",
-            "--port-base",
-            str(base),
-            "--seed",
-            "7",
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    listing = json.loads(process.stdout.readline())
+    process, listing = start_serve("--port-base", str(base), "--seed", "7")
     yield process, base, listing
     if process.poll() is None:
         process.kill()

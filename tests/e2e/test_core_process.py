@@ -3,18 +3,16 @@ database, it resumes every flow while the partners, another process, kept their 
 
 from __future__ import annotations
 
-import json
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_serve import free_port_base
+from tests.helpers.serving import free_port_base, start_serve
 
 pytestmark = pytest.mark.live
 
@@ -24,26 +22,7 @@ BODY = {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": 
 
 
 def serve(*args: str) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        # Warnings only: the info lines, one per call, would fill the unread stderr pipe and stall it.
-        [
-            sys.executable,
-            "-m",
-            "caas_sandbox",
-            "serve",
-            "--json",
-            "--speed",
-            SPEED,
-            "--log-level",
-            "warning",
-            *args,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    json.loads(process.stdout.readline())  # the listing: its servers are up
-    return process
+    return start_serve("--speed", SPEED, *args)[0]
 
 
 def statuses(database: Path) -> dict[tuple[str, str | None], int]:

@@ -3,18 +3,16 @@ API is broken on purpose: the rules work where operators run them, not only in s
 
 from __future__ import annotations
 
-import json
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_serve import free_port_base
+from tests.helpers.serving import free_port_base, start_serve
 
 PROMETHEUS = Path(__file__).resolve().parents[2] / "monitoring" / "prometheus"
 pytestmark = [
@@ -33,24 +31,7 @@ def firing(prometheus: str) -> list[tuple[str, str]]:
 
 def test_prometheus_fires_the_circuit_alert_when_the_iot_api_breaks(tmp_path):
     base = free_port_base()
-    serve = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "caas_sandbox",
-            "serve",
-            "--json",
-            "--speed",
-            "20",
-            "--port-base",
-            str(base),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    serve, listing = start_serve("--speed", "20", "--port-base", str(base))
     config = tmp_path / "prometheus.yml"
     config.write_text(
         (PROMETHEUS / "prometheus.yml")
@@ -59,8 +40,7 @@ def test_prometheus_fires_the_circuit_alert_when_the_iot_api_breaks(tmp_path):
         .replace("alerts.yml", str(PROMETHEUS / "alerts.yml"))
         .replace("127.0.0.1:8100", f"127.0.0.1:{base}")
     )
-    listing = json.loads(serve.stdout.readline())  # the sandbox is up: its ports are taken
-    port = free_port_base()
+    port = free_port_base()  # the sandbox is up: its ports are taken
     prometheus = subprocess.Popen(
         [
             "prometheus",
