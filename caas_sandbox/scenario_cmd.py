@@ -190,12 +190,13 @@ def run_suite(
 
 
 def render_suite(suite: Suite, out_console: Console) -> None:
-    """The verdict of each run, and where the reports are."""
+    """The verdict of each run; under the table, each failed check as what it saw against what it
+    wanted; and where the reports are."""
     from reports.terminal import render_table
 
     render_table(
         f"Scenario verdicts ({suite.transport} transport)",
-        ["scenario", "seed", "verdict", "active ratio", "ops alerts", "failed checks"],
+        ["scenario", "seed", "verdict", "active ratio", "ops alerts", "checks holding"],
         [
             [
                 r.scenario,
@@ -203,15 +204,26 @@ def render_suite(suite: Suite, out_console: Console) -> None:
                 "PASS" if r.passed else "FAIL",
                 round(r.metrics["purchases.active_ratio"], 3),
                 int(r.metrics["alerts.ops"]),
-                ", ".join(c.name for c in r.checks if not c.holds) or "-",
+                f"{sum(c.holds for c in r.checks)}/{len(r.checks)}",
             ]
             for r in suite.records
         ],
         out_console,
     )
+    for record in suite.records:
+        if record.passed:
+            continue
+        out_console.print(f"FAIL {record.scenario} (seed {record.seed}):", markup=False, highlight=False)
+        for check in record.checks:
+            if not check.holds:
+                out_console.print(f"  {check.line}", markup=False, highlight=False, soft_wrap=True)
     paths = suite.paths
-    out_console.print(f"HTML report: {paths['html'].resolve()}")
-    out_console.print(f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}")
+    out_console.print(f"HTML report: {paths['html'].resolve()}", highlight=False, soft_wrap=True)
+    out_console.print(
+        f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 scenario.add_command(fuzz)

@@ -26,6 +26,7 @@ from scenarios.invariants import check_all
 from scenarios.metrics import collect
 from scenarios.model import CoreFault, Crash, FaultStep, Probe, Scenario
 from scenarios.record import (
+    PROBE,
     TIMELINE_KINDS,
     Check,
     FaultWindow,
@@ -100,10 +101,8 @@ def _run(
     world.run(until=scenario.duration)
     metrics = collect(world, scenario.duration)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
-    checks += [
-        Check("invariant", r.name, r.holds, "; ".join(r.violations[:5]) or r.statement)
-        for r in check_all(world, scenario.duration)
-    ]
+    results = check_all(world, scenario.duration)
+    checks += [Check.invariant(r.name, r.statement, r.violations) for r in results]
     return RunRecord(
         scenario=scenario.name,
         title=scenario.title,
@@ -174,7 +173,7 @@ def _fault_window(step: FaultStep) -> FaultWindow:
 
 def _probe(probe: Probe, metrics: dict[str, float]) -> Check:
     if probe.metric not in metrics:
-        return Check("probe", probe.label, False, f"no metric {probe.metric!r} in the catalogue")
+        detail = f"no metric {probe.metric!r} in the catalogue"
+        return Check(PROBE, probe.label, False, detail, probe.metric, None, probe.min, probe.max)
     value = metrics[probe.metric]
-    holds = (probe.min is None or value >= probe.min) and (probe.max is None or value <= probe.max)
-    return Check("probe", probe.label, holds, f"{probe.metric} = {value:g}")
+    return Check.probe(probe.label, probe.metric, value, probe.min, probe.max, title=probe.name)

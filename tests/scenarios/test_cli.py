@@ -54,19 +54,27 @@ def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
         tmp_path,
         "strict",
         "title: strict\nduration: 1h\nworkload: {purchases_per_hour: 30}\n"
-        "steady_state: [{metric: purchases.requested, max: 0}]\n",
+        "steady_state: [{metric: purchases.requested, max: 0, name: no purchase at all}]\n",
     )
     assert result.returncode == 1
-    assert "FAIL" in result.stdout and "purchases.requested <= 0" in result.stdout
+    # Under the verdicts, each failed check as what it saw against what it wanted.
+    assert (
+        "FAIL strict (seed 0):\n  purchases.requested = 34, wanted <= 0 (no purchase at all)\n"
+        in result.stdout
+    )
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["passed"] is False
     [record] = report["records"]
     assert [c for c in record["checks"] if c["kind"] == "probe"] == [
         {
-            "detail": "purchases.requested = 34",
+            "detail": "purchases.requested = 34, wanted <= 0 (no purchase at all)",
             "holds": False,
             "kind": "probe",
-            "name": "purchases.requested <= 0",
+            "name": "no purchase at all",
+            "metric": "purchases.requested",
+            "observed": 34,
+            "min": None,
+            "max": 0,
         }
     ]
     assert [c["holds"] for c in record["checks"] if c["kind"] == "invariant"] == [True] * len(INVARIANTS)
