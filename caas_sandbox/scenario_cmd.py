@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from scenarios.model import Scenario
     from scenarios.record import RunRecord
 
-DEFAULT_OUT = Path("out/scenarios")
+DEFAULT_OUT = Path("out/scenarios")  # each run in a fresh folder under it; `latest` is the newest
 
 
 @click.group()
@@ -91,7 +91,11 @@ def list_metrics(as_json: bool) -> None:
 @crashes_per_hour_option
 @downtime_option
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Write the reports into this folder, emptied first if an earlier run wrote it [default: a fresh "
+    f"folder under {DEFAULT_OUT}, linked as {DEFAULT_OUT}/latest].",
 )
 def run_scenarios(
     names: tuple[str, ...],
@@ -102,7 +106,7 @@ def run_scenarios(
     policies_file: Path | None,
     crashes_per_hour: float | None,
     downtime_s: float,
-    out: Path,
+    out: Path | None,
 ) -> None:
     """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
     from reports.terminal import console
@@ -135,6 +139,7 @@ class Suite:
     transport: str
     records: tuple[RunRecord, ...]
     paths: dict[str, Path]
+    latest: Path | None = None  # the `latest` link pointed at this run's folder, when there is one
 
     @property
     def failed(self) -> int:
@@ -148,11 +153,13 @@ def run_suite(
     replications: int | None,
     transport: str,
     policies_file: Path | None,
-    out: Path,
+    out: Path | None,
     crashes_per_hour: float | None = None,
     downtime_s: float = 30.0,
 ) -> Suite:
-    """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports."""
+    """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports into
+    `out`, or a fresh folder under DEFAULT_OUT that `latest` then points at."""
+    from caas_sandbox.out_folder import fresh_folder, point_latest
     from reports import write_all
     from reports.terminal import progress_bar
     from scenarios.runner import check, run
@@ -167,7 +174,7 @@ def run_suite(
             f"two scenarios are named {twice}: their reports would overwrite each other; "
             "name each once, or rename one of the files"
         )
-    prepare_out(out)
+    folder = prepare_out(out) if out is not None else fresh_folder(DEFAULT_OUT)
     jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
     records = []
     progress, task = progress_bar(len(jobs), "scenarios")
@@ -186,7 +193,8 @@ def run_suite(
                 )
             )
             progress.advance(task)
-    return Suite(transport, tuple(records), write_out(write_all, records, out))
+    paths = write_out(write_all, records, folder)
+    return Suite(transport, tuple(records), paths, None if out is not None else point_latest(folder))
 
 
 def render_suite(suite: Suite, out_console: Console) -> None:
@@ -224,6 +232,9 @@ def render_suite(suite: Suite, out_console: Console) -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if suite.latest is not None:
+        target = suite.paths["html"].parent.name
+        out_console.print(f"Newest run: {suite.latest} -> {target}", highlight=False, soft_wrap=True)
 
 
 scenario.add_command(fuzz)

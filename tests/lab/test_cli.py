@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import yaml
 
+from caas_sandbox.out_folder import MARKER
 from scenarios.catalog import builtin
 from tests.helpers.cli import run_cli
 from tests.lab.conftest import FLAKY
@@ -34,7 +35,7 @@ def test_compare_prints_the_table_and_writes_the_reports(scenario_file, policy_f
     assert "five-retries against no-retries: ota_activation.max_retries: 0 → 5" in result.stdout
     success = next(line for line in result.stdout.splitlines() if "purchase success ratio" in line)
     assert "yes, better" in success
-    assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html"}
+    assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html", MARKER}
     data = json.loads((tmp_path / "compare.json").read_text())
     assert data["scenarios"][0]["scenario"] == "lab-flaky" and data["replications"] == 3
 
@@ -47,6 +48,7 @@ def test_sweep_writes_its_tables(scenario_file, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sweep.csv").read_text().count("\n") == 3
     assert {p.name for p in tmp_path.iterdir()} == {
+        MARKER,
         "sweep.csv",
         "sweep-runs.csv",
         "sweep.json",

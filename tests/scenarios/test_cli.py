@@ -152,3 +152,36 @@ def test_metrics_json_prints_the_whole_catalogue():
     result = cli("metrics", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == CATALOGUE
+
+
+def test_each_run_writes_a_folder_of_its_own_and_latest_is_the_newest(tmp_path):
+    (tmp_path / "quiet.yaml").write_text("title: quiet\nduration: 10m\n")
+    (tmp_path / "other.yaml").write_text("title: other\nduration: 10m\n")
+    first = cli("run", "quiet.yaml", cwd=tmp_path)
+    second = cli("run", "other.yaml", cwd=tmp_path)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    parent = tmp_path / "out" / "scenarios"
+    folders = sorted(p for p in parent.iterdir() if p.name != "latest")
+    assert len(folders) == 2
+    # No report mixes runs: each folder holds its own run's record only.
+    assert [sorted(p.name for p in f.glob("*-r0.json")) for f in folders] == [
+        ["quiet-r0.json"],
+        ["other-r0.json"],
+    ]
+    assert (parent / "latest").resolve() == folders[1].resolve()
+    assert f"HTML report: {folders[1] / 'index.html'}\n" in second.stdout
+    assert f"Newest run: out/scenarios/latest -> {folders[1].name}\n" in second.stdout
+
+
+def test_a_named_out_folder_is_emptied_by_the_next_run_into_it(tmp_path):
+    out = tmp_path / "ci"
+    assert cli("run", "vss-outage-short", "--out", str(out)).returncode == 0
+    assert cli("run", "--out", str(out), str(_tiny(tmp_path))).returncode == 0
+    assert sorted(p.name for p in out.glob("*.json")) == ["report.json", "tiny-r0.json"]
+    assert not (tmp_path / "out").exists()  # a named folder gets no `latest` link elsewhere
+
+
+def _tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text("title: tiny\nduration: 10m\n")
+    return path
