@@ -32,9 +32,19 @@ def test_compare_prints_the_table_and_writes_the_reports(scenario_file, policy_f
         "--replications", "3", "--workers", "1", "--out", str(tmp_path),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "five-retries against no-retries: ota_activation.max_retries: 0 → 5" in result.stdout
-    success = next(line for line in result.stdout.splitlines() if "purchase success ratio" in line)
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    # It opens with the summary across scenarios and ends with the conclusion, then the files.
+    assert lines[:2] == [
+        "five-retries against no-retries: ota_activation.max_retries: 0 → 5",
+        "Summary over 1 scenario, 3 replications each",
+    ]
+    assert lines[4].split()[:6] == ["purchase", "success", "ratio", "1", "0", "0"]
+    success = next(line for line in lines[5:] if "purchase success ratio" in line)
     assert "yes, better" in success
+    end = lines.index("Conclusion: five-retries against no-retries, over 1 scenario:")
+    assert lines[end + 1].startswith("  better on purchase success ratio (1 of 1); ")
+    assert lines[-3] == "  runs passing every check: 3 of 3 under no-retries, 3 of 3 under five-retries"
+    assert lines[-2].startswith("HTML report: ")
     assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html", MARKER}
     data = json.loads((tmp_path / "compare.json").read_text())
     assert data["scenarios"][0]["scenario"] == "lab-flaky" and data["replications"] == 3
