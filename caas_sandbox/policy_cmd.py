@@ -237,8 +237,9 @@ def render_policy_comparison(written: LabRun[Comparison], out: Console) -> None:
     from scenarios.lab.terminal import render_comparison
 
     render_comparison(written.result, out)
-    out.print(f"HTML report: {written.paths['html'].resolve()}")
-    out.print(f"JSON: {written.paths['json']}  CSV: {written.paths['csv']}")
+    # soft_wrap: a path is never broken across lines, whatever the console's width.
+    out.print(f"HTML report: {written.paths['html'].resolve()}", soft_wrap=True, highlight=False)
+    out.print(f"JSON: {written.paths['json']}  CSV: {written.paths['csv']}", soft_wrap=True, highlight=False)
 
 
 @policy.command("sweep", short_help="Sweep policy keys over a grid on one scenario.")
@@ -330,8 +331,12 @@ def render_policy_sweep(written: LabRun[Sweep], out: Console) -> None:
 
     paths = written.paths
     render_sweep(written.result, out)
-    out.print(f"HTML report: {paths['html'].resolve()}")
-    out.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
+    out.print(f"HTML report: {paths['html'].resolve()}", soft_wrap=True, highlight=False)
+    out.print(
+        f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def _labels(base: Path, candidate: Path) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from caas_core.errors import ConfigError
-from caas_core.policies import Policies, load_policies
+from caas_core.policies import Policies, load_policies, merge
 from caas_core.systems import CORE, members
 from caas_core.validation import first_error_line
 from runtimes.simulated import SimulatedRuntime, few_collections
@@ -141,14 +141,19 @@ def check(scenario: Scenario, *policies_files: Path | None) -> None:
         if all(reasons):
             field, reason = reasons[0]  # type: ignore[misc]
             where = f"faults.{index}.fault" + ("" if field == "body" else f".{field}")
-            raise ConfigError(f"scenario {scenario.name}: {where}: {reason}")
+            raise ConfigError(f"{scenario.source}: {where}: {reason}")
 
 
 def scenario_policies(scenario: Scenario, policies_file: Path | None) -> Policies:
+    """The policy file (the defaults without one) under the scenario's own `policies:`; a mistake names
+    the file it is in: the policy file's own, or the scenario's under its `policies` key."""
+    base = load_policies(policies_file)
+    if not scenario.policies:
+        return base
     try:
-        return load_policies(policies_file, scenario.policies)
-    except ConfigError as error:
-        raise ConfigError(f"scenario {scenario.name}: {error}") from None
+        return Policies.model_validate(merge(base.model_dump(mode="json"), scenario.policies))
+    except ValidationError as exc:
+        raise ConfigError(first_error_line(exc, scenario.source, Policies, under="policies")) from None
 
 
 def simulator_configs(scenario: Scenario) -> dict[str, Any]:
@@ -161,7 +166,7 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
             configs[system] = config_type.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(
-                first_error_line(exc, f"scenario {scenario.name}: simulators.{system}", config_type)
+                first_error_line(exc, scenario.source, config_type, under=f"simulators.{system}")
             ) from None
     return configs
 

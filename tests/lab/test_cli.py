@@ -72,7 +72,8 @@ def test_sweep_writes_its_tables(scenario_file, tmp_path):
     [
         (
             ["--param", "ota_activation.max_retriez=0..2"],
-            "--param ota_activation.max_retriez=0: unknown key ota_activation.max_retriez",
+            "--param ota_activation.max_retriez=0: unknown key ota_activation.max_retriez; "
+            "did you mean 'max_retries'?",
         ),
         (
             ["--param", "ota_activation.jitter=none,wild"],
@@ -138,7 +139,7 @@ def test_a_scenario_mistake_fails_compare_and_sweep_before_any_run(policy_files,
     swept = run(
         "sweep", "--scenario", str(path), "--param", "ota_activation.max_retries=0,1", "--out", str(out)
     )
-    line = "scenario wrong-route: faults.0.fault.route: iot has no route 'GET /nope'; it serves: "
+    line = f"{path}: faults.0.fault.route: iot has no route 'GET /nope'; it serves: "
     for result in (compared, swept):
         assert result.returncode == 1
         assert result.stderr.startswith("Error: " + line) and result.stderr.count("\n") == 1

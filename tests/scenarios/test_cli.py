@@ -98,7 +98,7 @@ def test_nothing_to_run_is_a_usage_error():
 
 
 def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_path):
-    _, result = run_file(
+    scenario, result = run_file(
         tmp_path,
         "route",
         "title: x\nduration: 1h\n"
@@ -106,17 +106,29 @@ def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_pa
     )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: scenario route: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
+        f"Error: {scenario}: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
         "it serves: POST /oauth/token; GET /api/v2/vehicles/{vin}/maintenance\n"
     )
     assert not (tmp_path / "out").exists()
 
 
 def test_a_bad_simulator_setting_fails_before_running(tmp_path):
-    _, result = run_file(tmp_path, "sim", "title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n")
+    scenario, result = run_file(
+        tmp_path, "sim", "title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n"
+    )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: scenario sim: simulators.iot: failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
+        f"Error: {scenario}: simulators.iot.failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
+    )
+
+
+def test_a_mistake_in_a_scenarios_own_policies_names_the_scenario_file(tmp_path):
+    scenario, result = run_file(
+        tmp_path, "pol", "title: x\nduration: 1h\npolicies: {ota_activation: {max_retriez: 1}}\n"
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {scenario}: unknown key policies.ota_activation.max_retriez; did you mean 'max_retries'?\n"
     )
 
 
