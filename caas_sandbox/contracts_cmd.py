@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from caas_core.errors import ConfigError
+from caas_sandbox.help import SandboxGroup
 
 pact_dir_option = click.option(
     "--pact-dir",
@@ -21,7 +22,7 @@ pact_dir_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=SandboxGroup)
 def contracts() -> None:
     """Pact contracts: list them, and verify a provider's API against them."""
 
@@ -30,7 +31,13 @@ def contracts() -> None:
 @pact_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def list_contracts(pact_dir: Path | None, as_json: bool) -> None:
-    """List providers, their interactions, and the provider states with their parameters."""
+    """List providers, their interactions, and the provider states with their parameters.
+
+    \b
+    Examples:
+      caas-sandbox contracts list
+      caas-sandbox contracts list --json
+    """
     from contracts.listing import listing_document, read_listing, render_listing
 
     listing = read_listing(pact_dir)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from caas_sandbox.fuzz_cmd import fuzz
+from caas_sandbox.help import SandboxGroup, complete_scenario
 from caas_sandbox.options import (
     crashes_per_hour_option,
     downtime_option,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 DEFAULT_OUT = Path("out/scenarios")  # each run in a fresh folder under it; `latest` is the newest
 
 
-@click.group()
+@click.group(cls=SandboxGroup)
 def scenario() -> None:
     """Failure scenarios in simulated time: a day in seconds, a verdict per scenario, reports."""
 
@@ -37,7 +38,13 @@ def scenario() -> None:
 @scenario.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_scenarios(as_json: bool) -> None:
-    """The built-in scenarios."""
+    """The built-in scenarios: name, title, simulated time and probes.
+
+    \b
+    Examples:
+      caas-sandbox scenario list
+      caas-sandbox scenario list --json
+    """
     from scenarios.catalog import builtin
 
     rows = [
@@ -68,7 +75,13 @@ def list_scenarios(as_json: bool) -> None:
 @scenario.command("metrics")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object of name to meaning.")
 def list_metrics(as_json: bool) -> None:
-    """The metric catalogue: every metric a run measures, which probes can name."""
+    """The metric catalogue: every metric a run measures, which probes can name.
+
+    \b
+    Examples:
+      caas-sandbox scenario metrics
+      caas-sandbox scenario metrics --json
+    """
     from scenarios.metric_names import CATALOGUE
 
     if as_json:
@@ -79,14 +92,35 @@ def list_metrics(as_json: bool) -> None:
     render_table("Metric catalogue", ["metric", "meaning"], CATALOGUE.items(), console())
 
 
+@scenario.command("show")
+@click.argument("name", shell_complete=complete_scenario)
+def show_scenario(name: str) -> None:
+    """Print a built-in scenario's YAML, to copy and edit into a scenario of your own.
+
+    \b
+    Example:
+      caas-sandbox scenario show iot-blackout > my-scenario.yaml
+    """
+    from scenarios.catalog import builtin_text
+
+    click.echo(builtin_text(name), nl=False)
+
+
 @scenario.command("run")
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[NAME|PATH]...", shell_complete=complete_scenario)
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
 @seed_override_option
 @click.option(
     "--replications", type=click.IntRange(1, 1000), default=None, help="Override each scenario's count."
 )
-@click.option("--transport", type=click.Choice(["fast", "wire"]), default="fast", show_default=True)
+@click.option(
+    "--transport",
+    type=click.Choice(["fast", "wire"]),
+    default="fast",
+    show_default=True,
+    help="How calls reach the simulators: fast calls their handlers, wire goes through each Flask app; "
+    "the outcomes are the same.",
+)
 @policies_option
 @crashes_per_hour_option
 @downtime_option
@@ -108,7 +142,15 @@ def run_scenarios(
     downtime_s: float,
     out: Path | None,
 ) -> None:
-    """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
+    """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds.
+
+    Each run writes JSON, HTML, JUnit and Markdown reports into a folder of its own.
+
+    \b
+    Examples:
+      caas-sandbox scenario run iot-blackout my-scenario.yaml
+      caas-sandbox scenario run --all --replications 5 --out out/nightly
+    """
     from reports.terminal import console
     from scenarios.catalog import builtin, resolve
 

@@ -132,6 +132,18 @@ def test_a_mistake_in_a_scenarios_own_policies_names_the_scenario_file(tmp_path)
     )
 
 
+def test_show_prints_a_built_in_as_shipped_and_suggests_a_misspelt_name():
+    shown = cli("show", "iot-blackout")
+    assert shown.returncode == 0
+    assert shown.stdout == catalog.builtin_paths()["iot-blackout"].read_text(encoding="utf-8")
+    wrong = cli("show", "iot-blackot")
+    assert (wrong.returncode, wrong.stdout) == (1, "")
+    assert wrong.stderr == (
+        "Error: no built-in scenario 'iot-blackot': did you mean 'iot-blackout'? "
+        "`caas-sandbox scenario list` names them\n"
+    )
+
+
 def test_one_scenario_named_twice_fails_before_running(tmp_path):
     result = cli("run", "iot-blackout", "iot-blackout", "--out", str(tmp_path / "out"))
     assert (result.returncode, result.stdout) == (1, "")
