@@ -166,8 +166,9 @@ def _mismatches(mismatch: dict[str, Any]) -> list[Mismatch]:
         if kind == "StatusMismatch":
             message, expected, actual = f"expected {expected}, got {actual}", None, None
         found.append(Mismatch(kind, where, message, expected, actual))
-    # The status first: a wrong one explains the header and body mismatches that follow from it.
-    return sorted(found, key=lambda m: _ORDER.get(m.kind, len(_ORDER)))
+    # The status first: a wrong one explains the header and body mismatches that follow from it. Then by
+    # place, since the verifier reports the mismatches of one body in no fixed order.
+    return sorted(found, key=lambda m: (_ORDER.get(m.kind, len(_ORDER)), m.where))
 
 
 def _refused_states(log: str) -> dict[str, str]:
