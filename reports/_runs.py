@@ -190,7 +190,7 @@ def number(value: float) -> str:
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:.1f}"
-    return f"{value:.4g}"
+    return f"{value:.3g}"  # three figures, as a check states its value
 
 
 def clock(seconds: float) -> str:
