@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any, TypeVar, get_args
 
 import annotated_types as at
@@ -37,15 +38,20 @@ def validated_under(key: str, model: type[M], data: Any) -> M:
         raise ValidationError.from_exception_data(exc.title, errors) from None  # type: ignore[arg-type]
 
 
-def first_error_line(exc: ValidationError, source: str, model: type[BaseModel]) -> str:
-    """One line for the first error: '<source>: <key> = <value> ...'."""
+def first_error_line(exc: ValidationError, source: str, model: type[BaseModel], under: str = "") -> str:
+    """One line for the first error: '<source>: <key> = <value> ...'. `under` is where the validated data
+    sits in its file ('policies' for a scenario's own policies), and leads each key named."""
     err = exc.errors(include_url=False)[0]
     loc = list(err["loc"])
-    key = ".".join(str(part) for part in loc) or "(top level)"
+    key = ".".join(str(part) for part in ([under] if under else []) + loc) or "(top level)"
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        return f"{source}: unknown key {key}"
+        known = _field_names(model, loc[:-1]) if loc else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        # A key another model of a union allows (a core's crash on a partner) is no misspelling.
+        hint = f"; did you mean {close[0]!r}?" if close and close[0] != loc[-1] else ""
+        return f"{source}: unknown key {key}{hint}"
     if kind == "missing":
         return f"{source}: missing key {key}"
     if kind == "literal_error":
@@ -75,6 +81,26 @@ def _model_in(annotation: Any, key: str) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def _field_names(model: type[BaseModel], loc: list[Any]) -> list[str]:
+    """The keys allowed at `loc`: the fields of the model (or models, in a union) found there."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # an index into a list or tuple: the items' model is already `current`
+        current = _model_in(current, str(part))
+        if current is None:
+            return []
+        current = current.model_fields[str(part)].annotation
+    return [name for found in _models(current) for name in found.model_fields]
+
+
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds: itself, or those inside list[...], X | Y, Annotated[...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for argument in get_args(annotation) for m in _models(argument)]
 
 
 def _strip(message: str) -> str:

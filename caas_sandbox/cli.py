@@ -11,6 +11,7 @@ from caas_core.errors import SandboxError
 from caas_sandbox import __version__
 from caas_sandbox.contracts_cmd import contracts
 from caas_sandbox.demo_cmd import demo
+from caas_sandbox.help import SandboxGroup
 from caas_sandbox.policy_cmd import policy
 from caas_sandbox.scenario_cmd import scenario
 from caas_sandbox.serve_cmd import serve
@@ -24,7 +25,7 @@ class _UsageLine(click.UsageError):
         click.echo(f"Error: {self.format_message()}{where}", file=file, err=True)
 
 
-class _Cli(click.Group):
+class _Cli(SandboxGroup):
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:
             return super().make_context(*args, **kwargs)
@@ -46,7 +47,17 @@ class _Cli(click.Group):
 @click.version_option(__version__, prog_name="caas-sandbox")
 def cli() -> None:
     """Integration sandbox of a Car-as-a-Service platform: mock servers, a resilient core, chaos in
-    simulated time, and contracts."""
+    simulated time, and contracts.
+
+    \b
+    Shell completion in bash (zsh and fish: see the README):
+      eval "$(_CAAS_SANDBOX_COMPLETE=bash_source caas-sandbox)"
+
+    \b
+    Examples:
+      caas-sandbox scenario run --all
+      caas-sandbox contracts verify --provider factory-api --base-url http://127.0.0.1:8080
+    """
 
 
 cli.add_command(policy)

@@ -15,7 +15,15 @@ from caas_sandbox.options import policies_option
 @click.option("--seed", default=42, show_default=True, help="Seed of every random draw.")
 @policies_option
 def demo(seed: int, policies_file: Path | None) -> None:
-    """Maintenance checks against VSS while it answers, fails for two minutes and recovers."""
+    """Maintenance checks against VSS while it answers, fails for two minutes and recovers.
+
+    The same plan runs on the fast and the wire transport: the outcomes must be the same, and two runs
+    with the same seed must give the same bytes.
+
+    \b
+    Example:
+      caas-sandbox demo --seed 7
+    """
     from caas_core.policies import load_policies
     from reports.terminal import console, render_table
     from scenarios import vss_demo

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from caas_sandbox.help import complete_scenario
 from caas_sandbox.options import dask_option, downtime_option, workers_option
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ DETAIL_CHARS = 160  # of a breach's detail in the terminal; the JSON keeps it wh
 
 
 @click.command("fuzz")
-@click.argument("target", metavar="NAME|PATH")
+@click.argument("target", metavar="NAME|PATH", shell_complete=complete_scenario)
 @click.option(
     "--seeds", type=click.IntRange(1, 1_000_000), default=100, show_default=True, help="Seeds to run."
 )
@@ -55,8 +56,9 @@ def fuzz(
     Exit 0 only if every invariant held on every seed.
 
     \b
-    Example:
+    Examples:
       caas-sandbox scenario fuzz crash-purchase-peak --seeds 1000 --crashes-per-hour 2
+      caas-sandbox scenario fuzz my-scenario.yaml --seeds 200 --workers 2 --json fuzz.json
     """
     from reports.terminal import console
 

@@ -67,12 +67,12 @@ downtime_option = click.option(
 )
 
 
-def prepare_out(out: Path) -> None:
-    """Create the report folder before any run: a bad --out fails at once, not after an hour of runs."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise ConfigError(f"--out {out}: cannot create the folder ({error.strerror})") from None
+def prepare_out(out: Path) -> Path:
+    """Make or empty the report folder before any run (caas_sandbox.out_folder): a bad --out fails at
+    once, not after an hour of runs, and no report mixes two runs."""
+    from caas_sandbox.out_folder import own_folder
+
+    return own_folder(out)
 
 
 def write_out(write: Callable[[Any, Path], T], result: Any, out: Path) -> T:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 
+from caas_sandbox.help import SandboxGroup, complete_scenario
 from caas_sandbox.options import (
     dask_option,
     policies_option,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 Result = TypeVar("Result")
 
 
-@click.group()
+@click.group(cls=SandboxGroup)
 def policy() -> None:
     """Inspect the resilience policies; compare two policy files; sweep policy keys over a grid."""
 
@@ -38,7 +39,13 @@ def policy() -> None:
 @policies_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object keyed by integration.")
 def show(policies_file: Path | None, as_json: bool) -> None:
-    """Print the retry matrix with the worst-case give-up time and the maximum load amplification."""
+    """Print the retry matrix with the worst-case give-up time and the maximum load amplification.
+
+    \b
+    Examples:
+      caas-sandbox policy show
+      caas-sandbox policy show --policies mine.toml --json
+    """
     from caas_core.policies import breaker_rows, load_policies, matrix_rows
     from reports.terminal import console
 
@@ -115,6 +122,7 @@ _scenario_option = click.option(
     "scenario_names",
     multiple=True,
     metavar="NAME",
+    shell_complete=complete_scenario,
     help="A built-in scenario name or a scenario file; repeat for several.",
 )
 _replications_option = click.option(
@@ -152,7 +160,7 @@ class LabRun(Generic[Result]):
     paths: dict[str, Path]
 
 
-@policy.command("compare", short_help="Compare two policy files on replicated scenario runs.")
+@policy.command("compare")
 @click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("candidate", type=click.Path(dir_okay=False, path_type=Path))
 @_scenario_option
@@ -171,10 +179,18 @@ def compare(
     workers: int | None,
     dask_address: str | None,
 ) -> None:
-    """Run the same scenarios with the same seeds under BASE and CANDIDATE policy files; show each
-    outcome's mean and 95 % CI per file, and the paired difference with its significance.
+    """Compare two policy files on replicated scenario runs: the same scenarios with the same seeds
+    under BASE and CANDIDATE.
 
-    Default scenarios: normal-day, flaky-iot, iot-blackout, vss-slow, payment-lost-response.
+    The output opens with a summary across scenarios (in how many the candidate was significantly
+    better, worse or not distinguishable, outcome by outcome), shows each outcome's mean and 95 % CI
+    per file with the paired difference, and ends with a conclusion. Default scenarios: normal-day,
+    flaky-iot, iot-blackout, vss-slow, payment-lost-response.
+
+    \b
+    Examples:
+      caas-sandbox policy compare caas_core/policies/defaults.toml ota-3-jittered.toml
+      caas-sandbox policy compare base.toml candidate.toml --scenario flaky-iot --replications 20
     """
     from reports.terminal import console
 
@@ -237,12 +253,20 @@ def render_policy_comparison(written: LabRun[Comparison], out: Console) -> None:
     from scenarios.lab.terminal import render_comparison
 
     render_comparison(written.result, out)
-    out.print(f"HTML report: {written.paths['html'].resolve()}")
-    out.print(f"JSON: {written.paths['json']}  CSV: {written.paths['csv']}")
+    # soft_wrap: a path is never broken across lines, whatever the console's width.
+    out.print(f"HTML report: {written.paths['html'].resolve()}", soft_wrap=True, highlight=False)
+    out.print(f"JSON: {written.paths['json']}  CSV: {written.paths['csv']}", soft_wrap=True, highlight=False)
 
 
-@policy.command("sweep", short_help="Sweep policy keys over a grid on one scenario.")
-@click.option("--scenario", "scenario_name", required=True, metavar="NAME", help="A built-in name or a file.")
+@policy.command("sweep")
+@click.option(
+    "--scenario",
+    "scenario_name",
+    required=True,
+    metavar="NAME",
+    shell_complete=complete_scenario,
+    help="A built-in name or a file.",
+)
 @click.option(
     "--param",
     "raw_params",
@@ -267,8 +291,17 @@ def sweep(
     workers: int | None,
     dask_address: str | None,
 ) -> None:
-    """Run one scenario over every combination of the --param values; write CSV and JSON tables, plots
-    of each outcome against each parameter, and the success / time-to-activate trade-off with its front."""
+    """Sweep policy keys over a grid on one scenario: every combination of the --param values.
+
+    Prints a table of means that fits 80 columns; writes CSV and JSON tables, plots of each outcome
+    against each parameter, and the success / time-to-activate trade-off with its Pareto front.
+
+    \b
+    Examples:
+      caas-sandbox policy sweep --scenario flaky-iot --param ota_activation.max_retries=0..8
+      caas-sandbox policy sweep --scenario flaky-iot --param ota_activation.max_retries=0..4 \\
+          --param ota_activation.jitter=none,full --replications 5
+    """
     from reports.terminal import console
 
     written = run_policy_sweep(
@@ -330,8 +363,12 @@ def render_policy_sweep(written: LabRun[Sweep], out: Console) -> None:
 
     paths = written.paths
     render_sweep(written.result, out)
-    out.print(f"HTML report: {paths['html'].resolve()}")
-    out.print(f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}")
+    out.print(f"HTML report: {paths['html'].resolve()}", soft_wrap=True, highlight=False)
+    out.print(
+        f"CSV: {paths['csv']} (per run: {paths['runs_csv']})  JSON: {paths['json']}",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def _labels(base: Path, candidate: Path) -> tuple[str, str]:

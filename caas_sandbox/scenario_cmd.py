@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from caas_sandbox.fuzz_cmd import fuzz
+from caas_sandbox.help import SandboxGroup, complete_scenario
 from caas_sandbox.options import (
     crashes_per_hour_option,
     downtime_option,
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
     from scenarios.model import Scenario
     from scenarios.record import RunRecord
 
-DEFAULT_OUT = Path("out/scenarios")
+DEFAULT_OUT = Path("out/scenarios")  # each run in a fresh folder under it; `latest` is the newest
 
 
-@click.group()
+@click.group(cls=SandboxGroup)
 def scenario() -> None:
     """Failure scenarios in simulated time: a day in seconds, a verdict per scenario, reports."""
 
@@ -37,7 +38,13 @@ def scenario() -> None:
 @scenario.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 def list_scenarios(as_json: bool) -> None:
-    """The built-in scenarios."""
+    """The built-in scenarios: name, title, simulated time and probes.
+
+    \b
+    Examples:
+      caas-sandbox scenario list
+      caas-sandbox scenario list --json
+    """
     from scenarios.catalog import builtin
 
     rows = [
@@ -68,7 +75,13 @@ def list_scenarios(as_json: bool) -> None:
 @scenario.command("metrics")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object of name to meaning.")
 def list_metrics(as_json: bool) -> None:
-    """The metric catalogue: every metric a run measures, which probes can name."""
+    """The metric catalogue: every metric a run measures, which probes can name.
+
+    \b
+    Examples:
+      caas-sandbox scenario metrics
+      caas-sandbox scenario metrics --json
+    """
     from scenarios.metric_names import CATALOGUE
 
     if as_json:
@@ -79,19 +92,44 @@ def list_metrics(as_json: bool) -> None:
     render_table("Metric catalogue", ["metric", "meaning"], CATALOGUE.items(), console())
 
 
+@scenario.command("show")
+@click.argument("name", shell_complete=complete_scenario)
+def show_scenario(name: str) -> None:
+    """Print a built-in scenario's YAML, to copy and edit into a scenario of your own.
+
+    \b
+    Example:
+      caas-sandbox scenario show iot-blackout > my-scenario.yaml
+    """
+    from scenarios.catalog import builtin_text
+
+    click.echo(builtin_text(name), nl=False)
+
+
 @scenario.command("run")
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar="[NAME|PATH]...", shell_complete=complete_scenario)
 @click.option("--all", "run_all", is_flag=True, help="Run every built-in scenario.")
 @seed_override_option
 @click.option(
     "--replications", type=click.IntRange(1, 1000), default=None, help="Override each scenario's count."
 )
-@click.option("--transport", type=click.Choice(["fast", "wire"]), default="fast", show_default=True)
+@click.option(
+    "--transport",
+    type=click.Choice(["fast", "wire"]),
+    default="fast",
+    show_default=True,
+    help="How calls reach the simulators: fast calls their handlers, wire goes through each Flask app; "
+    "the outcomes are the same.",
+)
 @policies_option
 @crashes_per_hour_option
 @downtime_option
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Write the reports into this folder, emptied first if an earlier run wrote it [default: a fresh "
+    f"folder under {DEFAULT_OUT}, linked as {DEFAULT_OUT}/latest].",
 )
 def run_scenarios(
     names: tuple[str, ...],
@@ -102,9 +140,17 @@ def run_scenarios(
     policies_file: Path | None,
     crashes_per_hour: float | None,
     downtime_s: float,
-    out: Path,
+    out: Path | None,
 ) -> None:
-    """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds."""
+    """Run scenarios by built-in NAME or by PATH; exit 0 only if every probe and invariant holds.
+
+    Each run writes JSON, HTML, JUnit and Markdown reports into a folder of its own.
+
+    \b
+    Examples:
+      caas-sandbox scenario run iot-blackout my-scenario.yaml
+      caas-sandbox scenario run --all --replications 5 --out out/nightly
+    """
     from reports.terminal import console
     from scenarios.catalog import builtin, resolve
 
@@ -135,6 +181,7 @@ class Suite:
     transport: str
     records: tuple[RunRecord, ...]
     paths: dict[str, Path]
+    latest: Path | None = None  # the `latest` link pointed at this run's folder, when there is one
 
     @property
     def failed(self) -> int:
@@ -148,11 +195,13 @@ def run_suite(
     replications: int | None,
     transport: str,
     policies_file: Path | None,
-    out: Path,
+    out: Path | None,
     crashes_per_hour: float | None = None,
     downtime_s: float = 30.0,
 ) -> Suite:
-    """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports."""
+    """Run every replication of the `chosen` scenarios, a bar on stderr, and write all the reports into
+    `out`, or a fresh folder under DEFAULT_OUT that `latest` then points at."""
+    from caas_sandbox.out_folder import fresh_folder, point_latest
     from reports import write_all
     from reports.terminal import progress_bar
     from scenarios.runner import check, run
@@ -167,7 +216,7 @@ def run_suite(
             f"two scenarios are named {twice}: their reports would overwrite each other; "
             "name each once, or rename one of the files"
         )
-    prepare_out(out)
+    folder = prepare_out(out) if out is not None else fresh_folder(DEFAULT_OUT)
     jobs = [(item, k) for item in chosen for k in range(replications or item.replications)]
     records = []
     progress, task = progress_bar(len(jobs), "scenarios")
@@ -186,16 +235,18 @@ def run_suite(
                 )
             )
             progress.advance(task)
-    return Suite(transport, tuple(records), write_out(write_all, records, out))
+    paths = write_out(write_all, records, folder)
+    return Suite(transport, tuple(records), paths, None if out is not None else point_latest(folder))
 
 
 def render_suite(suite: Suite, out_console: Console) -> None:
-    """The verdict of each run, and where the reports are."""
+    """The verdict of each run; under the table, each failed check as what it saw against what it
+    wanted; and where the reports are."""
     from reports.terminal import render_table
 
     render_table(
         f"Scenario verdicts ({suite.transport} transport)",
-        ["scenario", "seed", "verdict", "active ratio", "ops alerts", "failed checks"],
+        ["scenario", "seed", "verdict", "active ratio", "ops alerts", "checks holding"],
         [
             [
                 r.scenario,
@@ -203,15 +254,29 @@ def render_suite(suite: Suite, out_console: Console) -> None:
                 "PASS" if r.passed else "FAIL",
                 round(r.metrics["purchases.active_ratio"], 3),
                 int(r.metrics["alerts.ops"]),
-                ", ".join(c.name for c in r.checks if not c.holds) or "-",
+                f"{sum(c.holds for c in r.checks)}/{len(r.checks)}",
             ]
             for r in suite.records
         ],
         out_console,
     )
+    for record in suite.records:
+        if record.passed:
+            continue
+        out_console.print(f"FAIL {record.scenario} (seed {record.seed}):", markup=False, highlight=False)
+        for check in record.checks:
+            if not check.holds:
+                out_console.print(f"  {check.line}", markup=False, highlight=False, soft_wrap=True)
     paths = suite.paths
-    out_console.print(f"HTML report: {paths['html'].resolve()}")
-    out_console.print(f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}")
+    out_console.print(f"HTML report: {paths['html'].resolve()}", highlight=False, soft_wrap=True)
+    out_console.print(
+        f"JUnit: {paths['junit']}  Markdown: {paths['markdown']}  JSON: {paths['json']}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if suite.latest is not None:
+        target = suite.paths["html"].parent.name
+        out_console.print(f"Newest run: {suite.latest} -> {target}", highlight=False, soft_wrap=True)
 
 
 scenario.add_command(fuzz)

@@ -15,7 +15,13 @@ from caas_sandbox.options import policies_option
 
 @click.command()
 @click.option("--seed", default=0, show_default=True, help="Seed of every random draw.")
-@click.option("--port-base", default=8100, show_default=True, type=click.IntRange(1024, 65_000))
+@click.option(
+    "--port-base",
+    default=8100,
+    show_default=True,
+    type=click.IntRange(1024, 65_000),
+    help="The core's port; the partners take the next five (factory, vss, iot, payment, admin).",
+)
 @click.option(
     "--speed",
     default=1.0,

@@ -53,6 +53,8 @@ class Report:
     notes: tuple[str, ...] = ()
     log: str = ""  # the verifier's own console output, for debugging
     interactions: tuple[Interaction, ...] = ()  # the contracts' interactions verified (none from a broker)
+    states_skipped: int = 0  # interactions whose provider states were not set up: no state-change URL
+    unpublished: str | None = None  # why results asked to be published were not
 
     @property
     def ok(self) -> bool:
@@ -60,6 +62,11 @@ class Report:
 
     def failed(self) -> list[InteractionResult]:
         return [r for r in self.results if not r.passed]
+
+    def interaction(self, result: InteractionResult) -> Interaction | None:
+        """The contract's interaction behind `result`; None for pacts from a broker."""
+        key = (result.consumer, result.description)
+        return next((i for i in self.interactions if (i.consumer, i.description) == key), None)
 
 
 def read_results(results: dict[str, Any], log: str = "") -> list[InteractionResult]:
@@ -89,28 +96,40 @@ def read_results(results: dict[str, Any], log: str = "") -> list[InteractionResu
 
 def render(report: Report) -> str:
     """The report as text: one line per interaction, then what was expected and what came back."""
-    known = {(i.consumer, i.description): i for i in report.interactions}
     lines = [f"Verifying {report.provider} at {report.target}", *(f"  pacts: {s}" for s in report.sources)]
     lines += [f"  note: {note}" for note in report.notes]
     lines.append("")
     for result in report.results:
-        verdict = "PASS" if result.passed else ("FAIL (pending)" if result.pending else "FAIL")
-        lines.append(f"{verdict:<5} {result.description}  [{result.consumer}]")
-        if result.passed:
-            continue
-        interaction = known.get((result.consumer, result.description))
-        if interaction is not None:
-            lines.append(f"      {interaction.summary}")
-            lines += [f"      given {_given(s.name, s.params)}" for s in interaction.states]
-        elif result.states:
-            lines += [f"      given {state}" for state in result.states]
-        for mismatch in result.mismatches:
-            lines.append(f"      {mismatch.where}: {mismatch.message}")
-            if mismatch.expected is not None or mismatch.actual is not None:
-                lines.append(f"        expected {_short(mismatch.expected)}")
-                lines.append(f"        got      {_short(mismatch.actual)}")
+        lines.append(f"{verdict(result):<5} {result.description}  [{result.consumer}]")
+        lines += [f"      {line}" for line in failure_lines(report, result)]
     lines += ["", summary(report)]
     return "\n".join(lines)
+
+
+def verdict(result: InteractionResult) -> str:
+    return "PASS" if result.passed else ("FAIL (pending)" if result.pending else "FAIL")
+
+
+def failure_lines(report: Report, result: InteractionResult) -> list[str]:
+    """Why an interaction failed: its request, its provider states (and whether they were set up), then
+    each mismatch with what was expected and what came back. Nothing for one that passed."""
+    if result.passed:
+        return []
+    lines = []
+    interaction = report.interaction(result)
+    if interaction is not None:
+        lines.append(interaction.summary)
+        lines += [f"given {_given(s.name, s.params)}" for s in interaction.states]
+    else:
+        lines += [f"given {state}" for state in result.states]
+    if result.states and report.states_skipped:
+        lines.append("provider state not set up: no --state-url")
+    for mismatch in result.mismatches:
+        lines.append(f"{mismatch.where}: {mismatch.message}")
+        if mismatch.expected is not None or mismatch.actual is not None:
+            lines.append(f"  expected {_short(mismatch.expected)}")
+            lines.append(f"  got      {_short(mismatch.actual)}")
+    return lines
 
 
 def summary(report: Report) -> str:
@@ -147,8 +166,9 @@ def _mismatches(mismatch: dict[str, Any]) -> list[Mismatch]:
         if kind == "StatusMismatch":
             message, expected, actual = f"expected {expected}, got {actual}", None, None
         found.append(Mismatch(kind, where, message, expected, actual))
-    # The status first: a wrong one explains the header and body mismatches that follow from it.
-    return sorted(found, key=lambda m: _ORDER.get(m.kind, len(_ORDER)))
+    # The status first: a wrong one explains the header and body mismatches that follow from it. Then by
+    # place, since the verifier reports the mismatches of one body in no fixed order.
+    return sorted(found, key=lambda m: (_ORDER.get(m.kind, len(_ORDER)), m.where))
 
 
 def _refused_states(log: str) -> dict[str, str]:

@@ -4,7 +4,9 @@ Rules:
 1. An HTTP provider is verified against the HTTP pact files that name it, from a folder (the committed
    pacts by default) or from a Pact Broker. Message pacts need a producer: see `verify_messages`.
 2. Provider states are set through the provider's state-change URL (Pact's JSON body form, with
-   tear-down after each interaction), when one is given.
+   tear-down after each interaction), when one is given. The URL is tried once before any interaction,
+   with the set-up call Pact makes without a state: a wrong URL is one line, not a failure of every
+   interaction. Without one, the report counts the interactions whose states were skipped.
 3. Headers given replace the header of that name on every request, the way a partner sends their own
    credential. The interactions that deliberately send a wrong credential (`states.CREDENTIAL_REJECTED`)
    would then send the right one, so they are replayed once more without those headers, and that replay
@@ -12,6 +14,12 @@ Rules:
 4. The verifier's own console output is kept in `Report.log`, never printed; the outcome is read from
    its JSON results. A user's mistake (no such provider, nothing listening) is one ConfigError line.
 5. The Pact FFI loads on first use, never at import, and Pact's usage tracking is switched off.
+6. Pacts from a Pact Broker, and the results published back to it, go through contracts.broker, which
+   reads the credentials from the environment and keeps them out of everything shown.
+7. Results are published from one pass of the verifier holding every interaction's true result. With
+   --header, a first pass learns whether any interaction needs the replay of rule 3; if none does, the
+   pass is run again, published; if one does, no pass holds every true result, and nothing is published
+   (`Report.unpublished` says why).
 """
 
 from __future__ import annotations
@@ -23,11 +31,13 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from caas_core.errors import ConfigError
+from contracts.broker import Broker, shown
 from contracts.catalogue import Contract, Interaction, for_provider, load_contracts
 from contracts.results import InteractionResult, Report, read_results
 from contracts.states import CREDENTIAL_REJECTED, WEBHOOK_CONSUMER
@@ -37,7 +47,8 @@ if TYPE_CHECKING:
 
 REQUEST_TIMEOUT_MS = 30_000
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110 token)
-_CREDENTIALS = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")  # "https://user:password@"
+# The set-up call Pact makes without a state: every state-change endpoint answers it (contracts/README.md).
+EMPTY_STATE = {"state": "", "params": {}, "action": "setup"}
 MessageProducer = Callable[..., Mapping[str, Any]]  # (name, metadata) -> {contents, metadata, content_type}
 StateHandlers = Mapping[str, Callable[..., None]]  # state name -> (action, parameters) -> None
 
@@ -50,46 +61,31 @@ def verify_provider(
     headers: Mapping[str, str] | None = None,
     pact_dir: Path | None = None,
     broker_url: str | None = None,
+    provider_version: str | None = None,
+    provider_branch: str | None = None,
 ) -> Report:
-    """Replay every HTTP interaction the contracts hold for `provider` against `base_url`."""
+    """Replay every HTTP interaction the contracts hold for `provider` against `base_url`. With
+    `broker_url` the pacts come from that Pact Broker; with a `provider_version` (and optionally a
+    `provider_branch`) the results are published back to it (rule 7)."""
     host = _host(base_url, "--base-url")
     if state_url is not None:
         _host(state_url, "--state-url")
     headers = dict(headers or {})
     _check_headers(headers)
-    notes: list[str] = []
-    if broker_url is not None:
-        _host(broker_url, "--broker-url")
-        files: list[Path] = []
-        interactions: tuple[Interaction, ...] = ()  # unknown until the verifier fetches them
-        sources = (f"broker {_shown(broker_url)}",)
-        rejecting = True  # the broker's pacts are unknown until fetched: replay any such interaction
-    else:
-        contracts = for_provider(load_contracts(pact_dir), provider)
-        http = [c for c in contracts if any(i.kind == "http" for i in c.interactions)]
-        for contract in contracts:
-            if contract not in http:
-                notes.append(
-                    f"{contract.path.name} holds messages: verify them with a producer "
-                    "(Webhook contracts in contracts/README.md)"
-                )
-        if not http:
-            raise ConfigError(f"no HTTP contract names provider {provider!r}; its contracts are messages")
-        files = [c.path for c in http]
-        interactions = tuple(i for c in http for i in c.interactions)
-        sources = tuple(str(path) for path in files)
-        rejecting = any(_rejects_credentials(c) for c in http)
+    source = _source(provider, pact_dir, broker_url, provider_version, provider_branch)
     _reachable(base_url)
     if state_url is not None:
-        _reachable(state_url, "the state-change URL ", headers)
+        _state_url_answers(state_url, headers)
 
-    def run(custom: Mapping[str, str], state_filter: str | None) -> tuple[list[InteractionResult], str]:
+    def run(
+        custom: Mapping[str, str], state_filter: str | None = None, publish: bool = False
+    ) -> tuple[list[InteractionResult], str]:
         verifier = _verifier(provider, host)
         verifier.add_transport(url=base_url.rstrip("/"))
-        for path in files:
+        for path in source.files:
             verifier.add_source(path)
-        if broker_url is not None:
-            verifier.broker_source(broker_url)
+        if source.broker is not None:
+            (source.broker if publish else source.broker.fetching_only()).add_to(verifier)
         if state_url is not None:
             verifier.state_handler(state_url, teardown=True, body=True)
         if custom:
@@ -98,10 +94,15 @@ def verify_provider(
             verifier.filter(state=state_filter)
         return _execute(verifier)
 
-    results, log = run(headers, None)
-    if headers and rejecting:
+    broker = source.broker
+    publish = broker is not None and broker.publishes
+    notes = list(source.notes)
+    results, log = run(headers, publish=publish and not headers)
+    replayed: list[InteractionResult] = []
+    if headers and source.rejecting:
         pattern = "^(" + "|".join(re.escape(name) for name in CREDENTIAL_REJECTED) + ")$"
         replayed, replay_log = run({}, pattern)
+        log = _joined(log, replay_log)
         if replayed:
             by_key = {(r.consumer, r.description): r for r in replayed}
             results = [by_key.get((r.consumer, r.description), r) for r in results]
@@ -109,10 +110,95 @@ def verify_provider(
                 f"{len(replayed)} interaction(s) sending a deliberately wrong credential were replayed "
                 "without --header, which would have replaced that credential"
             )
-        log = _joined(log, replay_log)
+    unpublished = None
+    if publish and headers:
+        if replayed:
+            unpublished = (
+                f"results not published: {len(replayed)} interaction(s) send a deliberately wrong credential "
+                "that --header replaced, so no one pass of the verifier holds every true result; publish "
+                "from a run without --header, your test deployment accepting the contracts' example "
+                "credentials"
+            )
+        else:  # nothing needed a replay: the same pass again, published this time
+            results, publish_log = run(headers, publish=True)
+            log = _joined(log, publish_log)
+    if broker is not None:
+        log = broker.redact(log)
     if not results:
         raise ConfigError(f"nothing was verified for {provider}: {_reason(log)}")
-    return Report(provider, base_url, sources, tuple(results), tuple(notes), log, interactions)
+    skipped = 0 if state_url is not None else sum(1 for r in results if r.states)
+    if skipped:
+        notes.append(
+            f"no --state-url: the provider states of {skipped} of {len(results)} interactions were not "
+            "set up, so a failure of theirs may only mean a missing state (Provider states in "
+            "contracts/README.md)"
+        )
+    if publish and unpublished is None:
+        failure = broker.publish_failure(log)  # type: ignore[union-attr]
+        if failure:
+            unpublished = f"results not published: {failure}"
+        else:
+            notes.append(broker.publication())  # type: ignore[union-attr]
+    return Report(
+        provider,
+        base_url,
+        source.labels,
+        tuple(results),
+        tuple(notes),
+        log,
+        source.interactions,
+        states_skipped=skipped,
+        unpublished=unpublished,
+    )
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Where the pacts come from: committed files, or a broker (whose interactions are unknown until the
+    verifier fetches them)."""
+
+    files: tuple[Path, ...]
+    broker: Broker | None
+    labels: tuple[str, ...]
+    interactions: tuple[Interaction, ...]
+    rejecting: bool  # some interaction sends a deliberately wrong credential (rule 3)
+    notes: tuple[str, ...]
+
+
+def _source(
+    provider: str,
+    pact_dir: Path | None,
+    broker_url: str | None,
+    provider_version: str | None,
+    provider_branch: str | None,
+) -> _Source:
+    if broker_url is not None:
+        _host(broker_url, "--broker-url")
+        broker = Broker.from_environment(
+            broker_url, provider_version=provider_version, branch=provider_branch
+        )
+        # The broker's pacts are unknown until fetched: replay any interaction that rejects a credential.
+        return _Source((), broker, (f"broker {shown(broker_url)}",), (), True, ())
+    if provider_version is not None or provider_branch is not None:
+        raise ConfigError("results are published only for pacts fetched from a broker: give --broker-url")
+    contracts = for_provider(load_contracts(pact_dir), provider)
+    http = [c for c in contracts if any(i.kind == "http" for i in c.interactions)]
+    notes = tuple(
+        f"{c.path.name} holds messages: verify them with a producer "
+        "(Webhook contracts in contracts/README.md)"
+        for c in contracts
+        if c not in http
+    )
+    if not http:
+        raise ConfigError(f"no HTTP contract names provider {provider!r}; its contracts are messages")
+    return _Source(
+        files=tuple(c.path for c in http),
+        broker=None,
+        labels=tuple(str(c.path) for c in http),
+        interactions=tuple(i for c in http for i in c.interactions),
+        rejecting=any(_rejects_credentials(c) for c in http),
+        notes=notes,
+    )
 
 
 def verify_messages(
@@ -210,7 +296,7 @@ def _host(url: str, option: str) -> str:
         if parts.scheme in ("http", "https") and parts.hostname:
             return parts.hostname
         why = ""
-    raise ConfigError(f"{option} must be an http(s) URL with a host, got {_shown(url)!r}{why}")
+    raise ConfigError(f"{option} must be an http(s) URL with a host, got {shown(url)!r}{why}")
 
 
 def _check_headers(headers: Mapping[str, str]) -> None:
@@ -230,12 +316,25 @@ def _reachable(url: str, what: str = "", headers: Mapping[str, str] | None = Non
     try:
         httpx.get(url, headers=dict(headers or {}), timeout=10)
     except httpx.HTTPError as error:
-        raise ConfigError(f"cannot reach {what}{_shown(url)}: {error or type(error).__name__}") from None
+        raise ConfigError(f"cannot reach {what}{shown(url)}: {error or type(error).__name__}") from None
 
 
-def _shown(url: str) -> str:
-    """`url` without the user and password it may carry: the output may end up in a CI log."""
-    return _CREDENTIALS.sub(r"\1***@", url)
+def _state_url_answers(url: str, headers: Mapping[str, str]) -> None:
+    """The state-change URL accepts Pact's set-up call without a state (rule 2), before any interaction."""
+    import httpx
+
+    try:
+        answer = httpx.post(url, json=EMPTY_STATE, headers=dict(headers), timeout=10)
+    except httpx.HTTPError as error:
+        raise ConfigError(
+            f"cannot reach the state-change URL {shown(url)}: {error or type(error).__name__}"
+        ) from None
+    if not answer.is_success:
+        raise ConfigError(
+            f"the state-change URL {shown(url)} answered {answer.status_code} to a set-up call without a "
+            f'state ({{"state": "", "action": "setup"}}), so no provider state could be set up: check '
+            "--state-url (Provider states in contracts/README.md)"
+        )
 
 
 def _rejects_credentials(contract: Contract) -> bool:

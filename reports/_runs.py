@@ -89,6 +89,14 @@ class CheckRow:
     def holds(self) -> bool:
         return self.held == self.total
 
+    failed: tuple[tuple[int, Check], ...] = ()  # (replication, check) of each run it failed in
+
+    def failure_lines(self) -> list[str]:
+        """Each failure in one line (Check.line), led by its replication when there were several."""
+        if self.total == 1:
+            return [check.line for _, check in self.failed]
+        return [f"r{k}: {check.line}" for k, check in self.failed]
+
 
 @dataclass(frozen=True)
 class ScenarioRuns:
@@ -131,6 +139,9 @@ class ScenarioRuns:
         stat = self.stat(metric)
         return stat.mean if stat else 0.0
 
+    def failed_checks(self) -> list[CheckRow]:
+        return [c for c in self.checks() if not c.holds]
+
     def checks(self) -> list[CheckRow]:
         """Each probe and invariant once, with how many replications it held in."""
         seen: dict[tuple[str, str], list[tuple[int, Check]]] = {}
@@ -145,7 +156,8 @@ class ScenarioRuns:
             else:
                 detail = "; ".join(f"r{k}: {c.detail}" for k, c in results)
             held = sum(1 for _, c in results if c.holds)
-            rows.append(CheckRow(kind, name, held, len(results), detail))
+            failed = tuple((k, c) for k, c in results if not c.holds)
+            rows.append(CheckRow(kind, name, held, len(results), detail, failed))
         return rows
 
     def seeds(self) -> str:
@@ -178,7 +190,7 @@ def number(value: float) -> str:
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:.1f}"
-    return f"{value:.4g}"
+    return f"{value:.3g}"  # three figures, as a check states its value
 
 
 def clock(seconds: float) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reports._runs import (
-    KEY_METRICS,
+    DASH,
     ScenarioRuns,
     clock,
     fault_text,
@@ -26,10 +26,12 @@ from reports._runs import (
     safe_name,
     span,
 )
+from reports.causes import CORE_SET, FAILED_CHECK, MOVED, KeyMetric, key_metrics
 from scenarios.metric_names import CATALOGUE
-from scenarios.record import RunRecord, plain_data
+from scenarios.record import FaultWindow, RunRecord, plain_data
 
 TEMPLATE = "report.html.j2"
+MAX_CAUSES = 6  # metrics named beside a failed scenario on the first screen; its section lists them all
 
 
 def render_template(package: str, name: str, **context: Any) -> str:
@@ -43,18 +45,20 @@ def render_template(package: str, name: str, **context: Any) -> str:
 
 
 def _metric_rows(
-    runs: ScenarioRuns, names: Iterable[str], descriptions: dict[str, str]
+    runs: ScenarioRuns, keys: Iterable[KeyMetric], descriptions: dict[str, str]
 ) -> list[dict[str, str]]:
-    """One row per metric the records hold: its mean, its min-max range, and what it measures."""
-    stats = ((name, runs.stat(name)) for name in names)
+    """One row per metric the records hold: its mean, its min-max range, what it measures, and why it is
+    shown first (empty outside the key metrics)."""
+    stats = ((key, runs.stat(key.name)) for key in keys)
     return [
         {
-            "name": name,
+            "name": key.name,
             "mean": number(stat.mean),
             "range": stat.spread(),
-            "description": descriptions.get(name, ""),
+            "description": descriptions.get(key.name, ""),
+            "reason": key.reason,
         }
-        for name, stat in stats
+        for key, stat in stats
         if stat is not None
     ]
 
@@ -97,10 +101,33 @@ def scenario_context(runs: ScenarioRuns, descriptions: dict[str, str]) -> dict[s
         "faults": _faults(runs),
         "alerts": paged(runs),
         "plots": scenario_plots(runs),
-        "key_metrics": _metric_rows(runs, KEY_METRICS, descriptions),
-        "metrics": _metric_rows(runs, metrics, descriptions),
+        "key_metrics": _metric_rows(runs, key_metrics(runs), descriptions),
+        "metrics": _metric_rows(runs, (KeyMetric(m, "") for m in metrics), descriptions),
         "policies": json.dumps(plain_data(runs.first.policies), indent=2, sort_keys=True),
     }
+
+
+def _failure(runs: ScenarioRuns) -> dict[str, Any]:
+    """What the first screen says of a failed scenario, so the reader sees why before any table: each
+    failed check's line, the faults, and the leading metrics that are not the checks' own: the outcomes
+    that moved first, then how the faulty systems' calls fared, where that is not zero."""
+    keys = key_metrics(runs)
+    ordered = [k for k in keys if k.reason == MOVED] + [k for k in keys if k.reason not in (CORE_SET, MOVED)]
+    causes = [
+        f"{key.name} = {number(stat.mean)}"
+        for key in ordered
+        if key.reason != FAILED_CHECK and (stat := runs.stat(key.name)) is not None and stat.mean
+    ]
+    return {
+        **_heading(runs),
+        "checks": [line for c in runs.failed_checks() for line in c.failure_lines()],
+        "faults": [f"{f.system} {_window(f, runs.duration_s)}: {fault_text(f)}" for f in runs.faults],
+        "causes": causes[:MAX_CAUSES],
+    }
+
+
+def _window(fault: FaultWindow, duration_s: float) -> str:
+    return f"{clock(fault.from_s)}{DASH}{clock(fault_until(fault, duration_s))}"
 
 
 def _summary_row(runs: ScenarioRuns) -> dict[str, Any]:
@@ -132,6 +159,7 @@ def render(records: Sequence[RunRecord]) -> str:
         failed=sum(1 for s in scenarios if not s.passed),
         runs=len(records),
         wall_s=f"{sum(s.wall_s() for s in scenarios):.1f}",
+        failures=[_failure(s) for s in scenarios if not s.passed],
         summary=[_summary_row(s) for s in scenarios],
         scenarios=[scenario_context(s, CATALOGUE) for s in scenarios],
     )

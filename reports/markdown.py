@@ -1,7 +1,9 @@
 """A Markdown summary (`summary.md`): what a reviewer pastes into a pull request or reads on a CI page.
 
-One table of all scenarios, then per scenario a table of its checks and one of its key metrics. With
-several replications a number is the mean, with the min-max range in brackets.
+The checks that failed first, each as what it saw against what it wanted; then one table of all
+scenarios; then per scenario a table of its checks and one of its key metrics, led by those that explain
+the verdict (reports.causes). With several replications a number is the mean, with the min-max range in
+brackets.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from caas_core.systems import SYSTEMS
-from reports._runs import DASH, KEY_METRICS, ScenarioRuns, clock, fault_text, group, paged, span
+from reports._runs import DASH, ScenarioRuns, clock, fault_text, group, paged, span
+from reports.causes import key_metrics
 from scenarios.record import RunRecord
 
 
@@ -33,10 +35,15 @@ def _verdict(ok: bool) -> str:
     return "✅ PASS" if ok else "❌ FAIL"
 
 
-def key_metrics(runs: ScenarioRuns) -> list[str]:
-    """The key metrics, plus each breaker that opened: the reason a scenario exists is often a breaker."""
-    opened = [f"circuit.{s}.opened_count" for s in SYSTEMS if runs.mean(f"circuit.{s}.opened_count") > 0]
-    return [m for m in (*KEY_METRICS, *opened) if runs.stat(m) is not None]
+def what_failed(scenarios: list[ScenarioRuns]) -> list[str]:
+    """A bullet per failed scenario, and under it one per check that failed: what it saw, what it wanted."""
+    lines = []
+    for runs in scenarios:
+        if runs.passed:
+            continue
+        lines.append(f"- **{_cell(runs.title)}** (`{runs.name}`):")
+        lines += [f"  - {_cell(line)}" for c in runs.failed_checks() for line in c.failure_lines()]
+    return lines
 
 
 def render(records: Sequence[RunRecord]) -> str:
@@ -48,6 +55,8 @@ def render(records: Sequence[RunRecord]) -> str:
         + ("every probe and invariant holds." if not failed else f"{failed} failed.")
     )
     lines.append("")
+    if failed:
+        lines += ["## What failed", "", *what_failed(scenarios), ""]
     summary_rows = []
     for runs in scenarios:
         checks = runs.checks()
@@ -113,11 +122,12 @@ def render(records: Sequence[RunRecord]) -> str:
             )
         lines.append("")
         stat_rows = []
-        for metric in key_metrics(runs):
-            stat = runs.stat(metric)
+        for key in key_metrics(runs):
+            stat = runs.stat(key.name)
             assert stat is not None  # key_metrics kept only metrics the records have
-            stat_rows.append([metric, stat.text()])
-        lines += _table(["metric", f"mean (min{DASH}max)" if len(runs.records) > 1 else "value"], stat_rows)
+            stat_rows.append([key.name, stat.text(), key.reason])
+        value = f"mean (min{DASH}max)" if len(runs.records) > 1 else "value"
+        lines += _table(["metric", value, "why it is here"], stat_rows)
     return "\n".join(lines) + "\n"
 
 

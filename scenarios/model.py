@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -123,8 +124,14 @@ class Workload(_Strict):
 def _known(weights: dict[str, float], names: Collection[str], what: str, listed: str) -> dict[str, float]:
     unknown = sorted(set(weights) - set(names))
     if unknown:
-        raise ValueError(f"unknown {what} {unknown[0]}; {listed}: {', '.join(names)}")
+        hint = _did_you_mean(unknown[0], names)
+        raise ValueError(f"unknown {what} {unknown[0]}{hint}; {listed}: {', '.join(names)}")
     return weights
+
+
+def _did_you_mean(name: str, names: Collection[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _weights(weights: dict[str, float]) -> dict[str, float]:
@@ -166,7 +173,8 @@ class FaultStep(_Strict):
     def _known_system(cls, system: str) -> str:
         known = (*SYSTEMS, *(s for s in ADDRESSABLE if s not in SYSTEMS), CORE)
         if system not in known:
-            raise ValueError(f"unknown system {system!r}; one of {', '.join(known)}")
+            hint = _did_you_mean(system, known)
+            raise ValueError(f"unknown system {system!r}{hint}; one of {', '.join(known)}")
         return system
 
     @model_validator(mode="after")
@@ -232,6 +240,12 @@ class Scenario(_Strict):
     steady_state: tuple[Probe, ...] = ()
     replications: int = Field(default=1, ge=1, le=1_000)
     name: str = ""  # filled from the file name
+    _file: str | None = PrivateAttr(default=None)  # the file it was read from: errors start with it
+
+    @property
+    def source(self) -> str:
+        """What an error about this scenario starts with: its file, or its name when it has none."""
+        return self._file or f"scenario {self.name}"
 
     @field_validator("faults")
     @classmethod
@@ -252,7 +266,8 @@ class Scenario(_Strict):
     def _known_simulators(cls, configs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         unknown = sorted(set(configs) - set(SYSTEMS))
         if unknown:
-            raise ValueError(f"unknown simulator {unknown[0]!r}; one of {', '.join(SYSTEMS)}")
+            hint = _did_you_mean(unknown[0], SYSTEMS)
+            raise ValueError(f"unknown simulator {unknown[0]!r}{hint}; one of {', '.join(SYSTEMS)}")
         return configs
 
 
@@ -270,6 +285,8 @@ def load_scenario(path: Path) -> Scenario:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a scenario is a mapping of keys such as title, duration, workload")
     try:
-        return Scenario.model_validate({**data, "name": data.get("name") or path.stem})
+        scenario = Scenario.model_validate({**data, "name": data.get("name") or path.stem})
     except ValidationError as exc:
         raise ConfigError(first_error_line(exc, str(path), Scenario)) from None
+    scenario._file = str(path)
+    return scenario

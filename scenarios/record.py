@@ -14,7 +14,8 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -40,21 +41,117 @@ def plain_data(value: Any) -> Any:
     return value
 
 
+PROBE, INVARIANT = "probe", "invariant"
+# An invariant's detail names this many of the entities that broke it; the count says how many in all.
+ENTITIES_SHOWN = 5
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One probe or invariant, as a report shows it."""
+    """One probe or invariant: what it saw (`observed`) against what it wanted (`min`, `max`), and the same
+    in words (`detail`), which every report prints as it is, so a check reads alike everywhere.
 
-    kind: str  # "probe" or "invariant"
+    A probe observes its `metric`; an invariant observes how many violations it found, wanted at most 0.
+    The numbers are None in a record written before they were kept.
+    """
+
+    kind: str  # PROBE or INVARIANT
     name: str
     holds: bool
-    detail: str
+    detail: str  # e.g. "purchases.active_ratio = 0.602, wanted >= 0.95 (nearly every purchase activates)"
+    metric: str | None = None
+    observed: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @classmethod
+    def probe(
+        cls,
+        label: str,
+        metric: str,
+        observed: float,
+        min: float | None,
+        max: float | None,
+        title: str | None = None,
+    ) -> Check:
+        """A probe of `metric`; `title` is the name the scenario gave it, which the detail repeats."""
+        holds = (min is None or observed >= min) and (max is None or observed <= max)
+        shown = figure(observed, lambda v: (min is None or v >= min) and (max is None or v <= max))
+        detail = f"{metric} = {shown}, wanted {bounds_text(min, max)}"
+        if title:
+            detail += f" ({title})"
+        return cls(PROBE, label, holds, detail, metric, observed, min, max)
+
+    @classmethod
+    def invariant(cls, name: str, statement: str, violations: Sequence[str]) -> Check:
+        """An invariant: its statement while it holds; else how many violations, and the first few."""
+        count = len(violations)
+        if count == 0:
+            return cls(INVARIANT, name, True, statement, None, 0, None, 0)
+        shown = "; ".join(violations[:ENTITIES_SHOWN])
+        more = f"; and {count - ENTITIES_SHOWN} more" if count > ENTITIES_SHOWN else ""
+        detail = f"{count} violation{'' if count == 1 else 's'}: {shown}{more}"
+        return cls(INVARIANT, name, False, detail, None, count, None, 0)
+
+    @property
+    def line(self) -> str:
+        """The check in one line, where no column names it: a probe's detail names it already."""
+        return self.detail if self.kind == PROBE else f"{self.name}: {self.detail}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.name, "holds": self.holds, "detail": self.detail}
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "holds": self.holds,
+            "detail": self.detail,
+            "metric": self.metric,
+            "observed": self.observed,
+            "min": self.min,
+            "max": self.max,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Check:
-        return cls(data["kind"], data["name"], data["holds"], data["detail"])
+        # .get: a record written before the numbers were kept has the words only.
+        return cls(
+            data["kind"],
+            data["name"],
+            data["holds"],
+            data["detail"],
+            data.get("metric"),
+            data.get("observed"),
+            data.get("min"),
+            data.get("max"),
+        )
+
+
+def bounds_text(min: float | None, max: float | None) -> str:
+    """'>= 0.95', '<= 0', or '>= 0.5 and <= 0.9': the bounds as the probe's file gave them."""
+    parts = [f">= {min:g}" if min is not None else "", f"<= {max:g}" if max is not None else ""]
+    return " and ".join(p for p in parts if p) or "anything"
+
+
+def figure(value: float, verdict: Callable[[float], bool] | None = None, digits: int = 3) -> str:
+    """`value` to `digits` significant figures, never in exponent form (0.602, 156, 1235, 0.00012).
+
+    With `verdict`, as many more figures as it takes for the shown value to get the verdict the value
+    does: 0.94996 against a minimum of 0.95 reads 0.94996, not a misleading 0.95."""
+    text = _fixed(value, digits)
+    while verdict is not None and digits < 15 and verdict(float(text)) != verdict(value):
+        digits += 1
+        text = _fixed(value, digits)
+    return text
+
+
+def _fixed(value: float, digits: int) -> str:
+    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite: say so as Python does
+        return str(value)
+    if value == int(value):
+        return str(int(value))
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = min(15, max(0, digits - 1 - magnitude))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from caas_core.errors import ConfigError
-from caas_core.policies import Policies, load_policies
+from caas_core.policies import Policies, load_policies, merge
 from caas_core.systems import CORE, members
 from caas_core.validation import first_error_line
 from monitoring.scrape import Scraper
@@ -27,6 +27,7 @@ from scenarios.invariants import check_all
 from scenarios.metrics import collect
 from scenarios.model import CoreFault, Crash, FaultStep, Probe, Scenario
 from scenarios.record import (
+    PROBE,
     TIMELINE_KINDS,
     Check,
     FaultWindow,
@@ -104,10 +105,8 @@ def _run(
     alerts = scraper.alerts()
     metrics = collect(world, scenario.duration, alerts)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
-    checks += [
-        Check("invariant", r.name, r.holds, "; ".join(r.violations[:5]) or r.statement)
-        for r in check_all(world, scenario.duration)
-    ]
+    results = check_all(world, scenario.duration)
+    checks += [Check.invariant(r.name, r.statement, r.violations) for r in results]
     return RunRecord(
         scenario=scenario.name,
         title=scenario.title,
@@ -147,14 +146,19 @@ def check(scenario: Scenario, *policies_files: Path | None) -> None:
         if all(reasons):
             field, reason = reasons[0]  # type: ignore[misc]
             where = f"faults.{index}.fault" + ("" if field == "body" else f".{field}")
-            raise ConfigError(f"scenario {scenario.name}: {where}: {reason}")
+            raise ConfigError(f"{scenario.source}: {where}: {reason}")
 
 
 def scenario_policies(scenario: Scenario, policies_file: Path | None) -> Policies:
+    """The policy file (the defaults without one) under the scenario's own `policies:`; a mistake names
+    the file it is in: the policy file's own, or the scenario's under its `policies` key."""
+    base = load_policies(policies_file)
+    if not scenario.policies:
+        return base
     try:
-        return load_policies(policies_file, scenario.policies)
-    except ConfigError as error:
-        raise ConfigError(f"scenario {scenario.name}: {error}") from None
+        return Policies.model_validate(merge(base.model_dump(mode="json"), scenario.policies))
+    except ValidationError as exc:
+        raise ConfigError(first_error_line(exc, scenario.source, Policies, under="policies")) from None
 
 
 def simulator_configs(scenario: Scenario) -> dict[str, Any]:
@@ -167,7 +171,7 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
             configs[system] = config_type.model_validate(data)
         except ValidationError as exc:
             raise ConfigError(
-                first_error_line(exc, f"scenario {scenario.name}: simulators.{system}", config_type)
+                first_error_line(exc, scenario.source, config_type, under=f"simulators.{system}")
             ) from None
     return configs
 
@@ -179,7 +183,7 @@ def _fault_window(step: FaultStep) -> FaultWindow:
 
 def _probe(probe: Probe, metrics: dict[str, float]) -> Check:
     if probe.metric not in metrics:
-        return Check("probe", probe.label, False, f"no metric {probe.metric!r} in the catalogue")
+        detail = f"no metric {probe.metric!r} in the catalogue"
+        return Check(PROBE, probe.label, False, detail, probe.metric, None, probe.min, probe.max)
     value = metrics[probe.metric]
-    holds = (probe.min is None or value >= probe.min) and (probe.max is None or value <= probe.max)
-    return Check("probe", probe.label, holds, f"{probe.metric} = {value:g}")
+    return Check.probe(probe.label, probe.metric, value, probe.min, probe.max, title=probe.name)

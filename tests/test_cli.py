@@ -57,7 +57,7 @@ def test_policy_show_json_is_one_object_keyed_by_integration(tmp_path):
             "[payment]\nmax_retries = -1\n",
             "payment.max_retries = -1 is out of range; allowed: >= 0 and <= 50",
         ),
-        ("[vss_query]\ncache_ttl = 10\n", "unknown key vss_query.cache_ttl"),
+        ("[vss_query]\ncache_ttl = 10\n", "unknown key vss_query.cache_ttl; did you mean 'cache_ttl_s'?"),
     ],
 )
 def test_a_bad_policy_file_is_one_line_without_a_traceback(tmp_path, content, line):

@@ -9,6 +9,7 @@ from typing import Any
 
 from scenarios.lab.compare import Comparison
 from scenarios.lab.compare import as_json as comparison_json
+from scenarios.lab.conclusion import conclude
 from scenarios.lab.outcomes import OUTCOMES, SUCCESS, TIME_TO_ACTIVATE
 from scenarios.lab.stats import LEVEL
 from scenarios.lab.sweep import Sweep
@@ -19,7 +20,7 @@ def write_comparison(comparison: Comparison, out: Path) -> dict[str, Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "compare.json", "csv": out / "compare.csv"}
-    _write_json(paths["json"], comparison_json(comparison))
+    _write_json(paths["json"], {**comparison_json(comparison), "conclusion": conclude(comparison).as_dict()})
     rows = []
     for s in comparison.scenarios:
         for o in s.outcomes:

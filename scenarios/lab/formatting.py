@@ -29,6 +29,11 @@ def _decimals(value: float) -> int:
     return 0 if size >= 1000 else 1 if size >= 100 else 2 if size >= 1 else 3
 
 
+def signed(value: float) -> str:
+    """A difference with its sign always written: '+0.412', '-12.5', '0'."""
+    return ("+" if value > 0 else "") + number(value)
+
+
 def interval(e: Estimate) -> str:
     """'0.577 ± 0.036': the half-width to the mean's decimals, so the column reads evenly."""
     if e.half_width is None:
@@ -45,6 +50,11 @@ def difference(d: Difference) -> str:
         return number(e.mean)
     places = _decimals(max(abs(e.mean), e.half_width))
     return f"{e.mean:+,.{places}f} [{e.low:,.{places}f}, {e.high:,.{places}f}]"
+
+
+def count(n: int, noun: str) -> str:
+    """'1 scenario', '3 scenarios'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def value(v: object) -> str:

@@ -72,7 +72,7 @@ def check(job: Job, where: str | None = None) -> Policies:
     try:
         return load_policies(None, job.effective_overrides())
     except ConfigError as error:
-        where = where or f"scenario {job.scenario.name}, policies {job.policies.label}"
+        where = where or f"{job.scenario.source}, policies {job.policies.label}"
         raise ConfigError(f"{where}: {str(error).removeprefix('policies: ')}") from None
 
 

@@ -12,6 +12,7 @@ from reports._figures import data_uri
 from reports.html import render_template
 from scenarios.lab import formatting as fmt
 from scenarios.lab.compare import Comparison
+from scenarios.lab.conclusion import conclude
 from scenarios.lab.outcomes import BY_METRIC, SUCCESS, TIME_TO_ACTIVATE
 from scenarios.lab.sweep import Sweep
 from scenarios.lab.terminal import sweep_columns
@@ -24,6 +25,7 @@ def _render(**context: Any) -> str:
 def comparison_html(comparison: Comparison) -> str:
     from scenarios.lab.plots import comparison_figure
 
+    conclusion = conclude(comparison)
     sections = []
     for s in comparison.scenarios:
         rows = [
@@ -58,8 +60,28 @@ def comparison_html(comparison: Comparison) -> str:
         candidate=comparison.candidate,
         replications=comparison.replications,
         changes=[(k, fmt.value(b), fmt.value(c)) for k, b, c in comparison.changes],
+        conclusion=conclusion.lines(),
+        summary=[
+            {
+                "label": t.outcome.titled,
+                "metric": t.outcome.metric,
+                "better": t.better,
+                "worse": t.worse,
+                "same": t.same,
+                "largest": t.largest.text() if t.largest else "-",
+                "relative": _percent(t.largest.relative) if t.largest else "",
+            }
+            for t in conclusion.tallies
+        ],
+        scenario_count=conclusion.scenarios,
+        constant=conclusion.constant,
         sections=sections,
     )
+
+
+def _percent(share: float | None) -> str:
+    """A relative effect, '+35 %', when the base's mean is not zero."""
+    return "" if share is None else f"{share * 100:+.0f} %"
 
 
 def sweep_html(sweep: Sweep, images: dict[str, bytes]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 import pytest
@@ -142,3 +143,81 @@ def test_a_missing_option_is_a_usage_error_with_exit_status_2(args, missing):
     assert (
         result.stderr == f"Error: Missing option '{missing}'. (see 'caas-sandbox contracts verify --help')\n"
     )
+
+
+def test_without_a_state_url_the_run_says_the_states_were_skipped(urls):
+    url = urls[states.FACTORY]
+    result = run("verify", "--provider", "factory-api", "--base-url", url)
+    assert result.returncode == 1
+    assert (
+        "  note: no --state-url: the provider states of 5 of 5 interactions were not set up, so a failure "
+        "of theirs may only mean a missing state (Provider states in contracts/README.md)\n"
+    ) in result.stdout
+    assert (
+        "FAIL  a request for the status of a ready order  [caas-core]\n"
+        "      GET /api/v1/orders/ord_000001 -> 200\n"
+        "      given order ord_000001 exists in status READY\n"
+        "      provider state not set up: no --state-url\n"
+        "      status: expected 200, got 404\n"
+    ) in result.stdout
+
+
+def test_a_state_url_that_refuses_the_set_up_call_is_one_line_and_an_error_for_ci(urls, tmp_path):
+    url = urls[states.FACTORY]
+    junit, report = tmp_path / "ci" / "pact.xml", tmp_path / "ci" / "pact.json"
+    result = run(
+        "verify", "--provider", "factory-api", "--base-url", url, "--state-url", url + "/wrong",
+        "--junit", str(junit), "--json", str(report),
+    )  # fmt: skip
+    line = (
+        f"the state-change URL {url}/wrong answered 404 to a set-up call without a state "
+        '({"state": "", "action": "setup"}), so no provider state could be set up: check --state-url '
+        "(Provider states in contracts/README.md)"
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"Error: {line}\n")
+    # The CI files say the verification could not run, rather than being missing or left from a last run.
+    [error] = ET.parse(junit).getroot().findall("testsuite/testcase/error")
+    assert error.get("message") == line
+    assert json.loads(report.read_text()) == {
+        "provider": "factory-api",
+        "target": url,
+        "passed": False,
+        "error": line,
+        "interactions": [],
+    }
+
+
+def test_junit_and_json_give_ci_one_result_per_interaction(urls, tmp_path):
+    url = urls["broken"]
+    junit, report = tmp_path / "pact.xml", tmp_path / "pact.json"
+    result = run(
+        "verify", "--provider", "factory-api", "--base-url", url, "--state-url", url + STATE_PATH,
+        "--junit", str(junit), "--json", str(report),
+    )  # fmt: skip
+    assert result.returncode == 1
+    root = ET.parse(junit).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("5", "1", "0")
+    cases = root.findall("testsuite/testcase")
+    assert {c.get("classname") for c in cases} == {"factory-api.caas-core"}
+    assert [c.get("name") for c in cases] == [
+        "a request for an order's status with a wrong API key",
+        "a request for the status of a ready order",
+        "a request for the status of an unknown order",
+        "a request to place an order",
+        "a request to place an order the Factory does not build",
+    ]
+    [failure] = root.findall("testsuite/testcase/failure")
+    assert failure.get("message") == "body $: Actual map is missing the following keys: vin"
+    assert (
+        "body $.sequence: Expected '3' (String) to be an integer\n  expected 3\n  got      \"3\""
+        in failure.text
+    )
+    data = json.loads(report.read_text())
+    assert (data["passed"], data["counts"], data["statesSkipped"]) == (
+        False,
+        {"interactions": 5, "passed": 4, "failed": 1, "pendingFailed": 0},
+        0,
+    )
+    [failed] = [i for i in data["interactions"] if not i["passed"]]
+    assert failed["request"] == "GET /api/v1/orders/ord_000001 -> 200"
+    assert [m["where"] for m in failed["mismatches"]] == ["body $", "body $.sequence"]

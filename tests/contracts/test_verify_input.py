@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from caas_core.errors import ConfigError
+from contracts.broker import shown
 from contracts.results import read_results
-from contracts.verify import _shown, verify_provider
+from contracts.verify import verify_provider
 
 
 @pytest.mark.parametrize(
@@ -63,8 +64,8 @@ def test_a_header_the_verifier_cannot_send_is_refused_once_up_front(headers, mes
 
 
 def test_a_broker_url_is_shown_without_its_credentials():
-    assert _shown("https://ci:s3cret@broker.example.com/x") == "https://***@broker.example.com/x"
-    assert _shown("https://broker.example.com/a@b") == "https://broker.example.com/a@b"
+    assert shown("https://ci:s3cret@broker.example.com/x") == "https://***@broker.example.com/x"
+    assert shown("https://broker.example.com/a@b") == "https://broker.example.com/a@b"
     with pytest.raises(ConfigError) as refused:
         verify_provider("factory-api", "http://127.0.0.1:9", broker_url="ftp://ci:s3cret@broker")
     assert str(refused.value) == "--broker-url must be an http(s) URL with a host, got 'ftp://***@broker'"

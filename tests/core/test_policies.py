@@ -92,7 +92,10 @@ def test_overrides_apply_after_the_file(tmp_path):
             "[ota_activation]\nbackoff = 'linear'\n",
             "mine.toml: ota_activation.backoff = 'linear' is not allowed; allowed: 'fixed', 'exponential' or 'list'",
         ),
-        ("[ota_activation]\nmax_retry = 3\n", "mine.toml: unknown key ota_activation.max_retry"),
+        (
+            "[ota_activation]\nmax_retry = 3\n",
+            "mine.toml: unknown key ota_activation.max_retry; did you mean 'max_retries'?",
+        ),
         ("[breakers]\niot = 3\n", "mine.toml: breakers.iot = 3: should be a mapping of keys to values"),
         ("[vss_query]\ndelays_s = 5\n", "mine.toml: vss_query.delays_s = 5: should be a list"),
         (

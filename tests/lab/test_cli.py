@@ -8,6 +8,7 @@ import subprocess
 import pytest
 import yaml
 
+from caas_sandbox.out_folder import MARKER
 from scenarios.catalog import builtin
 from tests.helpers.cli import run_cli
 from tests.lab.conftest import FLAKY
@@ -31,10 +32,20 @@ def test_compare_prints_the_table_and_writes_the_reports(scenario_file, policy_f
         "--replications", "3", "--workers", "1", "--out", str(tmp_path),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "five-retries against no-retries: ota_activation.max_retries: 0 → 5" in result.stdout
-    success = next(line for line in result.stdout.splitlines() if "purchase success ratio" in line)
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    # It opens with the summary across scenarios and ends with the conclusion, then the files.
+    assert lines[:2] == [
+        "five-retries against no-retries: ota_activation.max_retries: 0 → 5",
+        "Summary over 1 scenario, 3 replications each",
+    ]
+    assert lines[4].split()[:6] == ["purchase", "success", "ratio", "1", "0", "0"]
+    success = next(line for line in lines[5:] if "purchase success ratio" in line)
     assert "yes, better" in success
-    assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html"}
+    end = lines.index("Conclusion: five-retries against no-retries, over 1 scenario:")
+    assert lines[end + 1].startswith("  better on purchase success ratio (1 of 1); ")
+    assert lines[-3] == "  runs passing every check: 3 of 3 under no-retries, 3 of 3 under five-retries"
+    assert lines[-2].startswith("HTML report: ")
+    assert {p.name for p in tmp_path.iterdir()} == {"compare.json", "compare.csv", "index.html", MARKER}
     data = json.loads((tmp_path / "compare.json").read_text())
     assert data["scenarios"][0]["scenario"] == "lab-flaky" and data["replications"] == 3
 
@@ -47,6 +58,7 @@ def test_sweep_writes_its_tables(scenario_file, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "sweep.csv").read_text().count("\n") == 3
     assert {p.name for p in tmp_path.iterdir()} == {
+        MARKER,
         "sweep.csv",
         "sweep-runs.csv",
         "sweep.json",
@@ -60,7 +72,8 @@ def test_sweep_writes_its_tables(scenario_file, tmp_path):
     [
         (
             ["--param", "ota_activation.max_retriez=0..2"],
-            "--param ota_activation.max_retriez=0: unknown key ota_activation.max_retriez",
+            "--param ota_activation.max_retriez=0: unknown key ota_activation.max_retriez; "
+            "did you mean 'max_retries'?",
         ),
         (
             ["--param", "ota_activation.jitter=none,wild"],
@@ -126,7 +139,7 @@ def test_a_scenario_mistake_fails_compare_and_sweep_before_any_run(policy_files,
     swept = run(
         "sweep", "--scenario", str(path), "--param", "ota_activation.max_retries=0,1", "--out", str(out)
     )
-    line = "scenario wrong-route: faults.0.fault.route: iot has no route 'GET /nope'; it serves: "
+    line = f"{path}: faults.0.fault.route: iot has no route 'GET /nope'; it serves: "
     for result in (compared, swept):
         assert result.returncode == 1
         assert result.stderr.startswith("Error: " + line) and result.stderr.count("\n") == 1

@@ -123,6 +123,18 @@ def test_the_report_files(serial, tmp_path):
     assert data["changes"] == [{"key": "ota_activation.max_retries", "base": 0, "candidate": 5}]
     header = paths["csv"].read_text().splitlines()[0]
     assert header.startswith("scenario,metric,base_mean,base_ci_low,base_ci_high,candidate_mean")
+    conclusion = data["conclusion"]
+    [success_tally] = [t for t in conclusion["outcomes"] if t["metric"] == "purchases.active_ratio"]
+    assert (success_tally["better"], success_tally["worse"], success_tally["not_distinguishable"]) == (
+        1,
+        0,
+        0,
+    )
+    assert success_tally["largest_effect"]["scenario"] == "lab-flaky"
+    assert conclusion["lines"][0].startswith("better on purchase success ratio (1 of 1)")
     html = paths["html"].read_text()
     assert "data:image/png;base64," in html and "five-retries against no-retries" in html
+    # The page opens with the conclusion, before the first scenario's table.
+    assert html.index('id="conclusion"') < html.index("<h2>lab-flaky: ")
+    assert f"<li>{conclusion['lines'][0]}</li>" in html
     assert "<script" not in html

@@ -59,7 +59,9 @@ def test_a_bad_key_or_value_is_the_policy_loaders_line(flaky, policy_sets):
         run_sweep(
             flaky, [parse_param("ota_activation.max_retriez=1,2")], policies=policy_sets[0], replications=2
         )
-    assert str(caught.value) == "--param ota_activation.max_retriez=1: unknown key ota_activation.max_retriez"
+    assert str(caught.value) == (
+        "--param ota_activation.max_retriez=1: unknown key ota_activation.max_retriez; did you mean 'max_retries'?"
+    )
     with pytest.raises(ConfigError, match=r"max_retries = 99 is out of range; allowed: >= 0 and <= 50"):
         run_sweep(
             flaky, [parse_param("ota_activation.max_retries=1,99")], policies=policy_sets[0], replications=2

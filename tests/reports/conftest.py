@@ -2,8 +2,8 @@
 
 Two scenarios, a few simulated hours in all, so the whole folder runs in seconds:
 - `calm`: a short quiet hour, one replication, every probe holds;
-- `blackout`: an IoT outage with two replications; its breaker opens, commands queue, and one probe is
-  made to fail (purchases were requested, so `purchases.requested <= 0` cannot hold).
+- `blackout`: an IoT outage with two replications; its breaker opens, commands queue, and one named probe
+  is made to fail (purchases were requested, so `purchases.requested <= 0` cannot hold).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from scenarios.model import Scenario
 from scenarios.record import RunRecord
 from scenarios.runner import run
 
-FAILING_PROBE = "purchases.requested <= 0"
+FAILING_PROBE = "the outage stops every purchase"
 
 CALM: dict[str, Any] = {
     "name": "calm",
@@ -37,7 +37,7 @@ BLACKOUT: dict[str, Any] = {
     "faults": [{"at": "15m", "duration": "20m", "system": "iot", "fault": {"error": {"status": 503}}}],
     "steady_state": [
         {"metric": "circuit.iot.opened_count", "min": 1},
-        {"metric": "purchases.requested", "max": 0},
+        {"metric": "purchases.requested", "max": 0, "name": FAILING_PROBE},
     ],
     "replications": 2,
 }

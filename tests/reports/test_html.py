@@ -42,6 +42,25 @@ def test_titles_and_every_check(page, records):
     assert "(0/2)" in page
 
 
+def test_the_first_screen_says_what_failed_and_why_before_any_table(page):
+    before_tables = page.split("<table", 1)[0]
+    block = before_tables.split('<section class="failures" id="what-failed">', 1)[1].split("</section>", 1)[0]
+    assert '<a href="#s-blackout">IoT goes dark</a>' in block and "calm" not in block
+    failures = re.findall(r"<li>(.*?)</li>", block)
+    # The observed value, the bound and the probe's name, for each run it failed in.
+    assert failures == [
+        "r0: purchases.requested = 111, wanted &lt;= 0 (the outage stops every purchase)",
+        "r1: purchases.requested = 97, wanted &lt;= 0 (the outage stops every purchase)",
+    ]
+    assert "Faults: iot 0:15:00\u20130:35:00: error(rate=1, status=503)" in block
+    leading = re.search(r"Leading metrics: ([^<]*)</div>", block).group(1)
+    assert leading.startswith("purchases.activation_failed = 25.5, ")  # an outcome that moved comes first
+
+
+def test_a_passing_report_has_no_failure_block(tmp_path, calm):
+    assert 'class="failures"' not in write_html(calm, tmp_path).read_text()
+
+
 def test_summary_table_links_every_scenario(page):
     summary = page.split('<table class="summary">', 1)[1].split("</table>", 1)[0]
     assert '<a href="#s-calm">A calm hour</a>' in summary

@@ -44,7 +44,11 @@ def test_failures_are_counted_and_carry_the_detail(tmp_path, records):
     assert expected == [0, 1, 1]  # the blackout's one failing probe, in each replication
     assert root.get("failures") == str(sum(expected))
     assert root.get("tests") == str(sum(len(r.checks) for r in records))
-    details = ["purchases.requested = 111", "purchases.requested = 97"]
+    # What it saw, what it wanted, and the probe's name, in the message CI shows.
+    details = [
+        "purchases.requested = 111, wanted <= 0 (the outage stops every purchase)",
+        "purchases.requested = 97, wanted <= 0 (the outage stops every purchase)",
+    ]
     for suite, record, detail in zip(suites[1:], records[1:], details, strict=True):
         case = next(c for c in suite.findall("testcase") if c.get("name") == FAILING_PROBE)
         assert [c.detail for c in record.checks if c.name == FAILING_PROBE] == [detail]

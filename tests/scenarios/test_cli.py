@@ -54,19 +54,27 @@ def test_a_failing_probe_fails_the_run_with_exit_code_1(tmp_path):
         tmp_path,
         "strict",
         "title: strict\nduration: 1h\nworkload: {purchases_per_hour: 30}\n"
-        "steady_state: [{metric: purchases.requested, max: 0}]\n",
+        "steady_state: [{metric: purchases.requested, max: 0, name: no purchase at all}]\n",
     )
     assert result.returncode == 1
-    assert "FAIL" in result.stdout and "purchases.requested <= 0" in result.stdout
+    # Under the verdicts, each failed check as what it saw against what it wanted.
+    assert (
+        "FAIL strict (seed 0):\n  purchases.requested = 34, wanted <= 0 (no purchase at all)\n"
+        in result.stdout
+    )
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report["passed"] is False
     [record] = report["records"]
     assert [c for c in record["checks"] if c["kind"] == "probe"] == [
         {
-            "detail": "purchases.requested = 34",
+            "detail": "purchases.requested = 34, wanted <= 0 (no purchase at all)",
             "holds": False,
             "kind": "probe",
-            "name": "purchases.requested <= 0",
+            "name": "no purchase at all",
+            "metric": "purchases.requested",
+            "observed": 34,
+            "min": None,
+            "max": 0,
         }
     ]
     assert [c["holds"] for c in record["checks"] if c["kind"] == "invariant"] == [True] * len(INVARIANTS)
@@ -90,7 +98,7 @@ def test_nothing_to_run_is_a_usage_error():
 
 
 def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_path):
-    _, result = run_file(
+    scenario, result = run_file(
         tmp_path,
         "route",
         "title: x\nduration: 1h\n"
@@ -98,17 +106,41 @@ def test_a_fault_on_a_route_the_system_does_not_have_fails_before_running(tmp_pa
     )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: scenario route: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
+        f"Error: {scenario}: faults.0.fault.route: vss has no route 'GET /api/v2/vehicle'; "
         "it serves: POST /oauth/token; GET /api/v2/vehicles/{vin}/maintenance\n"
     )
     assert not (tmp_path / "out").exists()
 
 
 def test_a_bad_simulator_setting_fails_before_running(tmp_path):
-    _, result = run_file(tmp_path, "sim", "title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n")
+    scenario, result = run_file(
+        tmp_path, "sim", "title: x\nduration: 1h\nsimulators: {iot: {failure_rate: 3}}\n"
+    )
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (
-        "Error: scenario sim: simulators.iot: failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
+        f"Error: {scenario}: simulators.iot.failure_rate = 3 is out of range; allowed: >= 0 and <= 1\n"
+    )
+
+
+def test_a_mistake_in_a_scenarios_own_policies_names_the_scenario_file(tmp_path):
+    scenario, result = run_file(
+        tmp_path, "pol", "title: x\nduration: 1h\npolicies: {ota_activation: {max_retriez: 1}}\n"
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: {scenario}: unknown key policies.ota_activation.max_retriez; did you mean 'max_retries'?\n"
+    )
+
+
+def test_show_prints_a_built_in_as_shipped_and_suggests_a_misspelt_name():
+    shown = cli("show", "iot-blackout")
+    assert shown.returncode == 0
+    assert shown.stdout == catalog.builtin_paths()["iot-blackout"].read_text(encoding="utf-8")
+    wrong = cli("show", "iot-blackot")
+    assert (wrong.returncode, wrong.stdout) == (1, "")
+    assert wrong.stderr == (
+        "Error: no built-in scenario 'iot-blackot': did you mean 'iot-blackout'? "
+        "`caas-sandbox scenario list` names them\n"
     )
 
 
@@ -144,3 +176,36 @@ def test_metrics_json_prints_the_whole_catalogue():
     result = cli("metrics", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == CATALOGUE
+
+
+def test_each_run_writes_a_folder_of_its_own_and_latest_is_the_newest(tmp_path):
+    (tmp_path / "quiet.yaml").write_text("title: quiet\nduration: 10m\n")
+    (tmp_path / "other.yaml").write_text("title: other\nduration: 10m\n")
+    first = cli("run", "quiet.yaml", cwd=tmp_path)
+    second = cli("run", "other.yaml", cwd=tmp_path)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    parent = tmp_path / "out" / "scenarios"
+    folders = sorted(p for p in parent.iterdir() if p.name != "latest")
+    assert len(folders) == 2
+    # No report mixes runs: each folder holds its own run's record only.
+    assert [sorted(p.name for p in f.glob("*-r0.json")) for f in folders] == [
+        ["quiet-r0.json"],
+        ["other-r0.json"],
+    ]
+    assert (parent / "latest").resolve() == folders[1].resolve()
+    assert f"HTML report: {folders[1] / 'index.html'}\n" in second.stdout
+    assert f"Newest run: out/scenarios/latest -> {folders[1].name}\n" in second.stdout
+
+
+def test_a_named_out_folder_is_emptied_by_the_next_run_into_it(tmp_path):
+    out = tmp_path / "ci"
+    assert cli("run", "vss-outage-short", "--out", str(out)).returncode == 0
+    assert cli("run", "--out", str(out), str(_tiny(tmp_path))).returncode == 0
+    assert sorted(p.name for p in out.glob("*.json")) == ["report.json", "tiny-r0.json"]
+    assert not (tmp_path / "out").exists()  # a named folder gets no `latest` link elsewhere
+
+
+def _tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text("title: tiny\nduration: 10m\n")
+    return path

@@ -110,6 +110,25 @@ def test_the_built_in_scenarios_are_the_promised_catalogue_each_with_probes():
             "steady_state.0: a probe needs min, max or both",
         ),
         ("title: x\nduration: 1h\ncolour: blue\n", "unknown key colour"),
+        # A misspelt key, system or service gets the closest that exists.
+        (
+            "title: x\nduration: 1h\nstedy_state: []\n",
+            "unknown key stedy_state; did you mean 'steady_state'?",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: iot, fault: {eror: {status: 503}}}]\n",
+            "unknown key faults.0.fault.eror; did you mean 'error'?",
+        ),
+        (
+            "title: x\nduration: 1h\nfaults: [{at: 0, system: iott, fault: {}}]\n",
+            "faults.0.system = 'iott': unknown system 'iott' (did you mean 'iot'?); one of factory, vss, iot, "
+            "payment, admin, admin-es, admin-fr, admin-de, admin-it, admin-pt, core",
+        ),
+        (
+            "title: x\nduration: 1h\nworkload: {services: {remote-climat: 1}}\n",
+            "workload.services: unknown service remote-climat (did you mean 'remote-climate'?); on sale: "
+            "enhanced-power, remote-climate, track-mode",
+        ),
         (
             "title: x\nduration: 1h\nfaults: [{system: core, fault: {crash: {downtime: 0}}}]\n",
             "faults.0.fault.crash.downtime = 0 is out of range; allowed: > 0 and <= 86400",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from scenarios.record import RunRecord
+from scenarios.record import Check, RunRecord, figure
 from scenarios.runner import run
 from tests.helpers.eventful import EVENTFUL
 from tests.helpers.light_import import loaded_after
@@ -72,7 +72,7 @@ def test_the_json_form_has_its_keys_in_order(record):
         "run",
     ]
     assert list(data["run"]) == ["wall_s", "events_processed"]
-    assert list(data["checks"][0]) == ["kind", "name", "holds", "detail"]
+    assert list(data["checks"][0]) == ["kind", "name", "holds", "detail", "metric", "observed", "min", "max"]
     webhook = {"drop": 0.1, "duplicate": 0.3, "reorder": 0.0, "delay_s": 0.0, "bad_signature": 0.0}
     assert data["faults"][2] == {"system": "factory", "webhook": webhook, "from_s": 0.0}  # no until_s
     assert list(record.as_dict(wall_clock=False)) == list(data)[:-1]
@@ -95,3 +95,52 @@ def test_nothing_in_a_record_can_be_changed(record):
 def test_reading_a_record_loads_no_model_library():
     heavy = ["pydantic", "flask", "simpy", "caas_core", "scenarios.runner"]
     assert loaded_after("import scenarios.record", heavy) == []
+
+
+def test_a_record_written_before_checks_kept_their_numbers_still_reads():
+    old = {
+        "kind": "probe",
+        "name": "purchases.requested >= 1",
+        "holds": True,
+        "detail": "purchases.requested = 3",
+    }
+    check = Check.from_dict(old)
+    assert check == Check("probe", "purchases.requested >= 1", True, "purchases.requested = 3")
+    assert (check.metric, check.observed, check.min, check.max) == (None, None, None, None)
+
+
+def test_a_probe_says_what_it_saw_against_what_it_wanted():
+    named = Check.probe("most", "purchases.active_ratio", 0.601732, 0.95, None, title="most")
+    assert (named.holds, named.detail) == (False, "purchases.active_ratio = 0.602, wanted >= 0.95 (most)")
+    assert named.line == named.detail  # a probe's detail names it already
+    both = Check.probe("p", "latency.iot.p95", 1234.56, 0.5, 1000)
+    assert (both.holds, both.detail) == (False, "latency.iot.p95 = 1235, wanted >= 0.5 and <= 1000")
+    held = Check.probe("q", "alerts.ops", 0, None, 0)
+    assert (held.holds, held.detail) == (True, "alerts.ops = 0, wanted <= 0")
+
+
+def test_a_value_next_to_its_bound_is_shown_with_the_figures_that_tell_them_apart():
+    assert Check.probe("p", "m", 0.94996, 0.95, None).detail == "m = 0.94996, wanted >= 0.95"
+    assert Check.probe("p", "m", 0.95001, 0.95, None).detail == "m = 0.95, wanted >= 0.95"  # holds, reads so
+    assert Check.probe("p", "m", 0.9512, 0.95, None).detail == "m = 0.951, wanted >= 0.95"
+    assert [figure(v) for v in (0.0001234, 2.5, 156.0, 1e-9, 12.345)] == [
+        "0.000123",
+        "2.5",
+        "156",
+        "0.000000001",
+        "12.3",
+    ]
+
+
+def test_an_invariant_names_its_first_entities_and_counts_them_all():
+    broken = Check.invariant("nothing_lost", "Nothing is lost.", [f"order o{i} stuck" for i in range(7)])
+    assert broken.detail == (
+        "7 violations: order o0 stuck; order o1 stuck; order o2 stuck; order o3 stuck; order o4 stuck; "
+        "and 2 more"
+    )
+    assert (broken.holds, broken.observed, broken.max) == (False, 7, 0)
+    assert broken.line == "nothing_lost: " + broken.detail
+    one = Check.invariant("no_double_payment", "Never twice.", ["p1 captured 2 times"])
+    assert one.detail == "1 violation: p1 captured 2 times"
+    held = Check.invariant("no_double_payment", "Never twice.", [])
+    assert (held.holds, held.detail, held.observed) == (True, "Never twice.", 0)

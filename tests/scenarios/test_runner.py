@@ -68,9 +68,15 @@ def test_the_run_exercises_what_it_claims(fast):
 
 def test_probes_and_invariants_give_the_verdict(fast):
     assert [(c.name, c.holds, c.detail) for c in fast.checks if c.kind == "probe"] == [
-        ("purchases.requested >= 100", True, "purchases.requested = 313"),
-        ("impossible", False, "alerts.ops = 36"),  # one per payment without an answer
+        ("purchases.requested >= 100", True, "purchases.requested = 313, wanted >= 100"),
+        ("impossible", False, "alerts.ops = 36, wanted <= -1 (impossible)"),  # an alert per lost payment
     ]
+    # What each saw against what it wanted, as numbers too: a JSON reader need not parse the words.
+    assert [(c.metric, c.observed, c.min, c.max) for c in fast.checks if c.kind == "probe"] == [
+        ("purchases.requested", 313, 100, None),
+        ("alerts.ops", 36, None, -1),
+    ]
+    assert {(c.observed, c.min, c.max) for c in fast.checks if c.kind == "invariant"} == {(0, None, 0)}
     assert [(c.name, c.holds) for c in fast.checks if c.kind == "invariant"] == [
         ("no_charge_without_activation", True),
         ("no_double_payment", True),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from caas_core.errors import ConfigError
 from contracts import states
 from contracts.results import render
 from contracts.verify import verify_provider
@@ -40,10 +41,21 @@ def test_a_broken_response_fails_verification_naming_each_breach(urls):
 
 def test_a_state_the_provider_cannot_set_up_is_reported_as_such(urls):
     url = urls[states.FACTORY]
-    report = verify_provider(states.FACTORY, url, state_url=url + "/__sandbox/no-such-endpoint")
+    # The registry's state endpoint answers Pact's set-up call without a state, but knows no Factory state.
+    elsewhere = urls[states.admin("ES")] + STATE_PATH
+    report = verify_provider(states.FACTORY, url, state_url=elsewhere)
     # Every factory-api HTTP interaction needs a state: all five fail, none is verified without one.
     assert [r.passed for r in report.results if r.states] == [False] * 5
     assert "refused 'order {orderId} exists in status {status}': Invalid status code: 404" in render(report)
+
+
+def test_a_state_url_that_refuses_every_set_up_fails_once_before_any_interaction(urls):
+    url = urls[states.FACTORY]
+    with pytest.raises(ConfigError) as refused:
+        verify_provider(states.FACTORY, url, state_url=url + "/__sandbox/no-such-endpoint")
+    assert str(refused.value).startswith(
+        f"the state-change URL {url}/__sandbox/no-such-endpoint answered 404 to a set-up call without a state"
+    )
 
 
 def test_a_failing_pending_interaction_is_shown_but_does_not_fail_the_run(urls):
