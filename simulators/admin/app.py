@@ -35,6 +35,7 @@ def create_simulator(runtime: Runtime, country_code: str, config: AdminConfig | 
         ),
         security_schemes=security_schemes(registry),
         provider_states=STATES,
+        capacity=config.capacity,
     )
 
 

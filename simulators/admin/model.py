@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.distributions import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
 
@@ -48,6 +49,7 @@ class AdminConfig(BaseModel):
     token: str | None = Field(default=None, min_length=1)  # None: the country's sandbox token
     # Registration is a synchronous back-office transaction: slow, with a long tail (timeout is 60 s).
     latency: Latency = Lognormal(p50_ms=800, p99_ms=6_000)
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     outages: tuple[Outage, ...] = ()
 
 
