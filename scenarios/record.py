@@ -9,6 +9,7 @@ Rules:
    JSON keeps an int an int and a float a float, and a conversion could only make the two differ.
 3. Only `run` holds wall-clock facts; the rest is a function of the scenario, its seed and the transport.
 4. Light: the standard library only, so the reports load no pydantic, Flask or SimPy to read a record.
+5. `series` is the run over time (scenarios.timeseries); a record written before runs kept one has none.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+from scenarios.timeseries import TimeSeries
 
 
 def frozen_data(value: Any) -> Any:
@@ -132,6 +135,7 @@ class RunRecord:
     checks: tuple[Check, ...]
     events: tuple[TimelineEvent, ...]
     run: RunFacts
+    series: TimeSeries | None = None
 
     @property
     def passed(self) -> bool:
@@ -152,6 +156,8 @@ class RunRecord:
             "checks": [c.as_dict() for c in self.checks],
             "events": [e.as_dict() for e in self.events],
         }
+        if self.series is not None:
+            data["series"] = self.series.as_dict()
         if wall_clock:
             data["run"] = self.run.as_dict()
         return data
@@ -172,4 +178,5 @@ class RunRecord:
             checks=tuple(Check.from_dict(c) for c in data["checks"]),
             events=tuple(TimelineEvent.from_dict(e) for e in data["events"]),
             run=RunFacts.from_dict(data["run"]),
+            series=TimeSeries.from_dict(data["series"]) if "series" in data else None,
         )

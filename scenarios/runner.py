@@ -34,6 +34,7 @@ from scenarios.record import (
     TimelineEvent,
     frozen_data,
 )
+from scenarios.series import collect_series
 from scenarios.wiring import TransportName
 from scenarios.world import build_world
 from simulators.admin import AdminConfig
@@ -98,7 +99,9 @@ def _run(
     fleet = world.simulators["vss"].model.fleet  # type: ignore[attr-defined]
     workload.start(world.runtime, scenario, fleet, world.refused_requests)
     world.run(until=scenario.duration)
-    metrics = collect(world, scenario.duration)
+    faults = tuple(_fault_window(step) for step in scenario.faults)
+    series = collect_series(world, scenario.duration)
+    metrics = collect(world, scenario.duration, series, faults)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
     checks += [
         Check("invariant", r.name, r.holds, "; ".join(r.violations[:5]) or r.statement)
@@ -112,7 +115,7 @@ def _run(
         transport=transport,
         duration_s=scenario.duration,
         policies=frozen_data(policies.model_dump(mode="json")),
-        faults=tuple(_fault_window(step) for step in scenario.faults),
+        faults=faults,
         metrics=MappingProxyType(metrics),
         checks=tuple(checks),
         events=tuple(
@@ -124,6 +127,7 @@ def _run(
             wall_s=round(time.perf_counter() - started, 3),
             events_processed=len(world.core.telemetry.events),
         ),
+        series=series,
     )
 
 

@@ -99,10 +99,12 @@ class Integration(Generic[P]):
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
         except (CallTimeout, ConnectionFailed) as error:
-            telemetry.request(system, key, (yield NOW) - start, type(error).__name__)
+            end = yield NOW
+            telemetry.request(end, system, key, end - start, type(error).__name__)
             raise
         failed = response.status >= 400
-        telemetry.request(system, key, (yield NOW) - start, str(response.status) if failed else None)
+        end = yield NOW
+        telemetry.request(end, system, key, end - start, str(response.status) if failed else None)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:

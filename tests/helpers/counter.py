@@ -8,6 +8,7 @@ from pydantic import TypeAdapter
 
 from caas_core.effects import NOW, Flow, Send
 from caas_core.errors import IntegrationError
+from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.routing import Route
 from runtimes.simulated import SimulatedRuntime
@@ -59,11 +60,21 @@ def counter_world(
     return runtime, simulator
 
 
-def call(name: str, timeout: float | None = None, route: Route = COUNT) -> Flow[tuple[float, Any]]:
-    """One request; (when its answer or failure came, the status or the failure's type name)."""
+def call(
+    name: str, timeout: float | None = None, route: Route = COUNT, telemetry: Telemetry | None = None
+) -> Flow[tuple[float, Any]]:
+    """One request; (when its answer or failure came, the status or the failure's type name). With
+    `telemetry`, it is measured there as the core's integrations measure theirs."""
     request = HttpRequest(route.method, route.template, json={"name": name})
+    start = yield NOW
     try:
         response = yield Send(SYSTEM, request, timeout)
     except IntegrationError as error:
-        return (yield NOW), type(error).__name__
-    return (yield NOW), response.status
+        outcome: Any = type(error).__name__
+    else:
+        outcome = response.status
+    end = yield NOW
+    if telemetry is not None:
+        error = None if outcome in (200,) else str(outcome)
+        telemetry.request(end, SYSTEM, route.key, end - start, error)
+    return end, outcome

@@ -41,7 +41,9 @@ def test_the_readme_example_is_a_valid_scenario_using_every_top_level_key(tmp_pa
 def test_the_readme_documents_every_metric_in_the_catalogue():
     text = README.read_text()
     for name in CATALOGUE:
-        family = re.sub(r"^(circuit|calls|latency)\.\w+\.", r"\1.<system>.", name)
+        family = re.sub(
+            r"^(circuit|calls|latency|utilisation|overflow|recovery)\.\w+\.", r"\1.<system>.", name
+        )
         family = re.sub(r"\.p(95|99)$", ".p50", family) if family.startswith("latency") else family
         assert f"`{name}`" in text or f"`{family}`" in text, name
 
