@@ -11,7 +11,7 @@ from scenarios.model import Scenario, load_scenario
 
 def builtin_paths() -> dict[str, Path]:
     folder = Path(str(resources.files("scenarios").joinpath("builtin")))
-    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"), key=lambda path: path.stem)}
 
 
 def builtin() -> list[Scenario]:
