@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from caas_core.systems import SYSTEMS
-from reports._figures import Plot, data_uri, new_figure, png_bytes, style, time_scale, top_legend
+from reports._figures import Plot, data_uri, new_figure, png_bytes, style, time_scale
 from reports._runs import ScenarioRuns
 from reports._shading import MAX_LINES, lines_caption, shade_crashes, shade_faults
 from scenarios.timeseries import SystemSeries, TimeSeries
@@ -73,7 +73,7 @@ def _system_plot(runs: ScenarioRuns, drawn: list[TimeSeries], system: str) -> Pl
         if shares:
             panels[3].set_ylim(0, 105)
         panels[-1].set_xlabel(xlabel)
-        top_legend(panels[0], panels)
+        _legend(figure, panels)
         uri = data_uri(png_bytes(figure, dpi=DPI))
     caption = (
         f"What the core saw of {system}, per interval of {drawn[0].interval_s / 60:g} min: good answers, "
@@ -83,6 +83,16 @@ def _system_plot(runs: ScenarioRuns, drawn: list[TimeSeries], system: str) -> Pl
         + ". Shaded: fault windows on it, and the core's crashes."
     )
     return Plot(title, caption + lines_caption(runs), uri)
+
+
+def _legend(figure: Any, panels: list[Any]) -> None:
+    """One legend above all the panels, in rows of at most six: in one row, a long legend would squeeze
+    the panels into what is left of the figure's width."""
+    seen: dict[str, Any] = {}
+    for ax in panels:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            seen.setdefault(label, handle)
+    figure.legend(seen.values(), seen.keys(), loc="outside upper center", ncol=min(6, len(seen)), fontsize=8)
 
 
 class _Pen:
@@ -155,7 +165,7 @@ def _flow_plot(runs: ScenarioRuns, drawn: list[TimeSeries]) -> Plot:
             ax.set_xlim(0, runs.duration_s / scale)
             ax.set_ylim(bottom=0)
         bottom.set_xlabel(xlabel)
-        top_legend(top, [top, bottom])
+        _legend(figure, [top, bottom])
         uri = data_uri(png_bytes(figure, dpi=DPI))
     caption = (
         "Purchases started, activated and failed (not for the customer's own reasons) per minute, and the "

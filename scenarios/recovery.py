@@ -3,9 +3,12 @@
 Rules:
 1. A partner's level is its goodput (requests the core got a good answer to, per second) over the
    PRE_FAULT_S before the fault started: the whole intervals that end by then.
-2. It has recovered at the start of the first interval, from the fault's end on, that begins SETTLE_S of
-   goodput within TOLERANCE of that level, either way: a backlog still draining (goodput above the level)
-   is not over yet, and one minute's luck of the draw is not a recovery.
+2. It has recovered at the start of the first interval, from the fault's end on, that begins SETTLE_S
+   whose mean goodput is within TOLERANCE of that level, either way, and that is itself at least half
+   the level: a backlog still draining (goodput above the level) is not over yet, one minute's luck of
+   the draw is not a recovery, and neither is the last minute of an outage averaged out by the drain
+   that follows it. (Only the first interval is held to half the level: partners' traffic is bursty,
+   and a quiet minute later in the window is no relapse.)
 3. Recovery is the time from the fault's end until then, or until the end of the run when it never
    comes. A fault with no level before it (it starts with the run, or nothing was asked of the partner
    before) or with no end has no recovery to measure: 0.
@@ -39,7 +42,9 @@ def recovery_s(series: TimeSeries, system: str, start: float, end: float) -> flo
         return 0.0
     settle = max(1, round(SETTLE_S / interval))
     for first in range(math.ceil(end / interval), points - settle + 1):
-        if abs(_rate(series, goodput, range(first, first + settle)) - level) <= TOLERANCE * level:
+        window = range(first, first + settle)
+        under_way = _rate(series, goodput, (first,)) >= level / 2
+        if under_way and abs(_rate(series, goodput, window) - level) <= TOLERANCE * level:
             return max(0.0, series.start(first) - end)
     return max(0.0, series.duration_s - end)
 

@@ -66,7 +66,9 @@ BUILT_IN = {
     "factory-webhook-chaos",
     "factory-down",
     "admin-country-down",
-    "purchase-peak",
+    "purchase-peak",  # past the IoT API's capacity, and back
+    "retry-storm",  # a brief brownout outlived by the storm of retries it sets off
+    "retry-storm-no-retries",  # the same brownout recovered from
     "forged-webhooks",
 }
 
