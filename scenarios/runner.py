@@ -168,7 +168,18 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
             raise ConfigError(
                 first_error_line(exc, f"scenario {scenario.name}: simulators.{system}", config_type)
             ) from None
+        if isinstance(configs[system].capacity, dict):
+            _route_map_checked(scenario, system, configs[system])
     return configs
+
+
+def _route_map_checked(scenario: Scenario, system: str, config: Any) -> None:
+    """A capacity's route map names routes only the simulator itself knows: build it to ask, so a
+    mistake is one line before anything runs (a worker of the policy lab would meet it mid-run)."""
+    try:
+        build_simulators(SimulatedRuntime(scenario.seed), {system: config})
+    except ConfigError as error:
+        raise ConfigError(f"scenario {scenario.name}: simulators.{system}.{error}") from None
 
 
 def _fault_window(step: FaultStep) -> FaultWindow:

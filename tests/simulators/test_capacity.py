@@ -113,18 +113,22 @@ def test_a_route_map_naming_no_route_of_the_simulator_is_refused():
         counter_world({"GET /nowhere": TWO_SECONDS})
 
 
+def scenario(simulators: dict) -> Scenario:
+    return Scenario.model_validate({"title": "t", "name": "t", "duration": 60, "simulators": simulators})
+
+
 def test_a_scenario_sets_a_capacity_for_a_simulator_and_a_mistake_is_one_line_naming_the_key():
-    good = Scenario.model_validate(
-        {"title": "t", "duration": 60, "simulators": {"iot": {"capacity": TWO_SECONDS}}}
-    )
-    assert simulator_configs(good)["iot"].capacity.workers == 1
-    bad = Scenario.model_validate(
-        {"title": "t", "duration": 60, "simulators": {"iot": {"capacity": {"workers": 0, "service": {}}}}}
-    )
+    assert simulator_configs(scenario({"iot": {"capacity": TWO_SECONDS}}))["iot"].capacity.workers == 1
+    bad = scenario({"iot": {"capacity": {"workers": 0, "service": {}}}})
     with pytest.raises(
-        ConfigError, match=r"simulators.iot: capacity.workers = 0 is out of range; allowed: >= 1"
+        ConfigError, match=r"^scenario t: simulators.iot: capacity.workers = 0 is out of range"
     ):
         simulator_configs(bad)
+    unknown = scenario({"vss": {"capacity": {"GET /nowhere": TWO_SECONDS}}})
+    with pytest.raises(
+        ConfigError, match=r"^scenario t: simulators.vss.capacity: vss has no route 'GET /nowhere'"
+    ):
+        simulator_configs(unknown)
 
 
 def test_fast_and_wire_give_the_same_timeline():
