@@ -19,7 +19,7 @@ from reports._shading import MAX_LINES, lines_caption, shade_crashes, shade_faul
 from scenarios.timeseries import SystemSeries, TimeSeries
 
 GOOD, ERROR, TIMEOUT, QUEUE, BUSY, OPEN = "#2e7d32", "#c62828", "#e08e0b", "#5b7db1", "#7e57c2", "#c62828"
-DPI = 90  # a few of these per scenario: lighter than the other plots, still sharp enough to read
+DPI = 80  # a few of these per scenario: lighter than the other plots, still sharp enough to read
 
 
 def series_plots(runs: ScenarioRuns) -> list[Plot]:
