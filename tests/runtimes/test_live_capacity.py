@@ -20,7 +20,7 @@ from httpkit.messages import HttpRequest
 from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer
-from runtimes.transports import live_transport
+from runtimes.transports import FastTransport, live_transport
 from simulators.kit.distributions import Fixed
 from simulators.kit.service import Simulator
 from tests.helpers.counter import COUNT, SYSTEM, Counter, capacity_setting
@@ -82,3 +82,20 @@ def test_a_queued_request_is_served_in_its_turn_even_after_its_client_gave_up(se
     journal = httpx.get(f"{server.url}/__sandbox/journal").json()["entries"]
     assert [(e["status"], e["overflow"]) for e in journal] == [(200, False), (503, True), (200, False)]
     assert journal[2]["queued_s"] > 0 and journal[2]["service_s"] == SERVICE_S
+
+
+def test_the_live_runtime_hands_back_a_request_an_in_process_server_queued():
+    """Without a socket, no delivery layer holds the request: the live runtime waits its turn itself, and
+    the server still acts on it after its caller has given up."""
+    with LiveRuntime(seed=5, speed=SPEED) as runtime:
+        setting = capacity_setting({"workers": 1, "service": {"dist": "fixed", "s": SERVICE_S}})
+        simulator = Simulator(SYSTEM, runtime, Counter(runtime), [COUNT], Fixed(s=0), capacity=setting)
+        runtime.mount(SYSTEM, FastTransport(simulator))
+        first = runtime.spawn(send("a", None))
+        until(lambda: len(simulator.model.acted) == 1, "a acted")
+        second = runtime.spawn(send("b", 2.0))  # gives up while still queued behind a
+        assert second.result(timeout=30) == "CallTimeout"
+        assert first.result(timeout=30) == (200, None)
+        until(lambda: len(simulator.model.acted) == 2, "b served after its caller gave up")
+        (_, acted_a), (_, acted_b) = simulator.model.acted
+        assert acted_b - acted_a >= SERVICE_S
