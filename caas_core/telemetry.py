@@ -1,7 +1,9 @@
 """What the core observed: timestamped state changes and the specification's integration metrics.
 
 Pure bookkeeping on plain data; the caller supplies every timestamp. Reports read `events`; the live
-core exposes `metrics` to Prometheus.
+core exposes `metrics` to Prometheus. With `keep_calls`, as a scenario run asks, every request is also
+kept with the time it ended (`calls`), and every retry with the time it started (`retries`), so a run
+can be seen over time; a long-lived live core leaves them off.
 """
 
 from __future__ import annotations
@@ -50,8 +52,14 @@ class Metrics:
     queue_depth: dict[str, int] = field(default_factory=dict)
 
 
+Call = tuple[float, str, float, str | None]  # (ended at, system, duration, error or None)
+
+
 class Telemetry:
-    def __init__(self) -> None:
+    def __init__(self, keep_calls: bool = False) -> None:
+        self.keep_calls = keep_calls
+        self.calls: list[Call] = []
+        self.retries: list[tuple[float, str]] = []  # (started at, system)
         self.events: list[Event] = []
         self.metrics = Metrics()
         self.webhooks_rejected: Counter[tuple[str, str]] = Counter()  # (source, reason): refusals
@@ -69,16 +77,22 @@ class Telemetry:
             counts.setdefault(labels, 0)
         self.metrics.duration_buckets[labels]
 
-    def request(self, system: str, route: str, duration: float, error: str | None) -> None:
+    def request(self, t: float, system: str, route: str, duration: float, error: str | None) -> None:
+        """A request that ended at `t` after `duration`: answered (error None, or the status from 400
+        up) or failed (the failure's type name)."""
         labels = (system, route)
         self.metrics.request_count[labels] += 1
         self.metrics.request_duration[labels].append(duration)
         self.metrics.duration_buckets[labels][bisect_left(DURATION_BUCKETS, duration)] += 1
         if error is not None:
             self.metrics.request_errors[labels] += 1
+        if self.keep_calls:
+            self.calls.append((t, system, duration, error))
 
-    def retry(self, system: str, route: str) -> None:
+    def retry(self, t: float, system: str, route: str) -> None:
         self.metrics.retry_count[(system, route)] += 1
+        if self.keep_calls:
+            self.retries.append((t, system))
 
     def circuit(self, t: float, system: str, old: str, new: str) -> None:
         self.metrics.circuit_state[system] = CIRCUIT_STATE_VALUE[new]

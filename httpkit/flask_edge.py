@@ -19,7 +19,7 @@ import flask
 from werkzeug.exceptions import HTTPException
 
 from caas_core.runtime import Runtime
-from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange
+from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, TICKET_HEADER, Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.problems import problem_for
 from httpkit.routing import Route, no_route, not_allowed
@@ -74,11 +74,14 @@ def _view_for(service: Service, routes: dict[str, Route]) -> Callable[..., flask
 
 
 def reported(exchange: Exchange) -> flask.Response:
-    """The exchange as a Flask response that reports when it is due and how it ends. A hang or a reset
-    has no answer of its own: the 504 stands in until whoever delivers it acts on the outcome."""
+    """The exchange as a Flask response that reports when it is due and how it ends. A hang, a reset or
+    a queued request has no answer of its own: the 504 stands in until whoever delivers it acts on the
+    outcome (a queued one's ticket goes with it)."""
     answer = to_flask(exchange.response or problem_for(504, "the server did not answer"))
     answer.headers[LATENCY_HEADER] = repr(exchange.latency)
     answer.headers[OUTCOME_HEADER] = exchange.outcome
+    if exchange.ticket is not None:
+        answer.headers[TICKET_HEADER] = exchange.ticket
     return answer
 
 

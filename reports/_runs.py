@@ -34,7 +34,10 @@ KEY_METRICS = (
 # A fault's parts, and the fields within each part, in the order the fault model declares them
 # (simulators.kit.faults, simulators.kit.distributions). A fault is written in this order, not in its
 # mapping's: a record read back from JSON has its keys sorted and must read as the fresh one does.
-FAULT_PARTS = ("route", "latency", "error", "hang", "reset", "malformed", "webhook", "first_n", "every_nth")
+FAULT_PARTS = (
+    *("route", "latency", "capacity", "error", "hang", "reset", "malformed", "webhook", "first_n"),
+    "every_nth",
+)
 PART_FIELDS = (
     *(
         "dist",
@@ -51,6 +54,7 @@ PART_FIELDS = (
     ),  # latency
     *("p50_ms", "p99_ms", "p50_s", "p99_s", "table", "table_s", "base_ms", "per_inflight_ms", "base_s"),
     "per_inflight_s",
+    *("workers", "service", "queue_limit", "overflow", "retry_after_s"),  # capacity
     *("rate", "status"),  # error, hang, reset, malformed
     *("drop", "duplicate", "reorder", "delay_s", "bad_signature"),  # webhook
 )

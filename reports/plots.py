@@ -9,15 +9,15 @@ a min-max whisker.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from caas_core.systems import SYSTEMS, family
 from reports._figures import Plot, grouped, hbars, new_figure, png_uri, style, time_scale, top_legend
-from reports._runs import DASH, ScenarioRuns, fault_hits, fault_until
-from scenarios.record import FaultWindow, RunRecord, TimelineEvent
+from reports._runs import DASH, ScenarioRuns, fault_hits
+from reports._shading import MAX_LINES, call_faults, lines_caption, mark_alerts, shade_crashes, shade_faults
+from reports.series_plots import series_plots
+from scenarios.record import RunRecord, TimelineEvent
 
 STATE_LEVEL = {"closed": 0, "half_open": 1, "open": 2}
-MAX_LINES = 8  # beyond this many replications a time series is a smear; the caption says how many show
 ORDER_FUNNEL = (
     ("placed", "orders.placed", "#5b7db1"),
     ("registered", "orders.registered", "#2e7d32"),
@@ -34,44 +34,6 @@ PURCHASE_FUNNEL = (
     ("payment failed", "purchases.payment_failed", "#c62828"),
     ("still in flight", "purchases.in_flight", "#9e9e9e"),
 )
-FAULT_COLOUR = "#fbe0b0"  # amber, apart from the breaker's red, so "fault" and "open" never blend
-CRASH_COLOUR = "#c9c3e6"  # lavender: the core's own downtime, apart from any partner's fault
-# Fault parts that act on the calls the core makes; webhook faults never touch a breaker or the queue.
-CALL_FAULTS = ("latency", "error", "hang", "reset", "malformed")
-
-
-def _call_faults(runs: ScenarioRuns) -> list[FaultWindow]:
-    return [f for f in runs.faults if any(f.parts.get(key) for key in CALL_FAULTS)]
-
-
-def _shade_faults(ax: Any, runs: ScenarioRuns, subject: str, scale: float) -> None:
-    for fault in _call_faults(runs):
-        if fault_hits(fault.system, subject):
-            start, end = fault.from_s, fault_until(fault, runs.duration_s)
-            ax.axvspan(start / scale, end / scale, color=FAULT_COLOUR, lw=0, zorder=0, label="fault window")
-
-
-def crash_windows(record: RunRecord) -> list[tuple[float, float]]:
-    """(start, end) of each time the core was down, crashed and not yet restarted."""
-    return [
-        (float(e.t), min(float(e.t) + float(e.data["downtime"]), record.duration_s))
-        for e in record.events
-        if e.kind == "crash"
-    ]
-
-
-def _shade_crashes(ax: Any, runs: ScenarioRuns, scale: float) -> None:
-    for record in runs.records[:MAX_LINES]:
-        for start, end in crash_windows(record):
-            ax.axvspan(start / scale, end / scale, color=CRASH_COLOUR, lw=0, zorder=0, label="core down")
-
-
-def _mark_alerts(ax: Any, runs: ScenarioRuns, system: str, scale: float) -> None:
-    """A dotted line where an alert rule paged about `system`."""
-    for record in runs.records[:MAX_LINES]:
-        for alert in record.alerts:
-            if alert.system == system:
-                ax.axvline(alert.fired_s / scale, color="#6a1b9a", ls=":", lw=1.2, label="alert paged")
 
 
 def _series(record: RunRecord, kind: str, subject: str, value: Callable[[TimelineEvent], float]) -> tuple:
@@ -94,19 +56,11 @@ def _line_label(runs: ScenarioRuns, record: RunRecord) -> str:
     return f"seed {record.seed}" if len(runs.records) > 1 else "_run"
 
 
-def _lines_caption(runs: ScenarioRuns) -> str:
-    n = len(runs.records)
-    if n == 1:
-        return ""
-    shown = min(n, MAX_LINES)
-    return f" One line per replication ({shown} of {n} shown)." if n > shown else " One line per replication."
-
-
 def breaker_subjects(runs: ScenarioRuns) -> list[str]:
     """Breakers that changed state, and guarded systems under a fault (a breaker that held is news too)."""
     subjects = {e.subject for r in runs.records for e in r.events if e.kind == "circuit"}
     breakers = runs.first.policies["breakers"]
-    for fault in _call_faults(runs):
+    for fault in call_faults(runs):
         guarded = breakers[family(fault.system)]["enabled"]
         if guarded and not any(fault_hits(fault.system, s) for s in subjects):
             subjects.add(fault.system)
@@ -123,9 +77,9 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
     with style():
         figure, axes = new_figure(10, 0.4 + 1.05 * len(subjects), nrows=len(subjects), sharex=True)
         for ax, subject in zip(axes[:, 0], subjects, strict=True):
-            _shade_faults(ax, runs, subject, scale)
-            _shade_crashes(ax, runs, scale)
-            _mark_alerts(ax, runs, subject, scale)
+            shade_faults(ax, runs, subject, scale)
+            shade_crashes(ax, runs, scale)
+            mark_alerts(ax, runs, subject, scale)
             shown = runs.records[:MAX_LINES]
             for k, record in enumerate(shown):
                 xs, ys = _series(record, "circuit", subject, lambda e: STATE_LEVEL.get(e.data["new"], 0))
@@ -148,7 +102,7 @@ def breaker_plot(runs: ScenarioRuns) -> Plot:
         "Breaker state over simulated time, with the windows of faults on that system's calls and of the "
         "core's crashes (a crash forgets the breakers: they restart closed)."
     )
-    return Plot(title, caption + _lines_caption(runs), uri)
+    return Plot(title, caption + lines_caption(runs), uri)
 
 
 def queue_plot(runs: ScenarioRuns) -> Plot:
@@ -159,9 +113,9 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
     with style():
         figure, axes = new_figure(10, 2.6)
         ax = axes[0, 0]
-        _shade_faults(ax, runs, "iot", scale)
-        _shade_crashes(ax, runs, scale)
-        _mark_alerts(ax, runs, "iot", scale)
+        shade_faults(ax, runs, "iot", scale)
+        shade_crashes(ax, runs, scale)
+        mark_alerts(ax, runs, "iot", scale)
         for k, record in enumerate(runs.records[:MAX_LINES]):
             xs, ys = _series(record, "queue", "iot", lambda e: float(e.data["depth"]))
             label = _line_label(runs, record)
@@ -173,7 +127,7 @@ def queue_plot(runs: ScenarioRuns) -> Plot:
         top_legend(ax, [ax])
         uri = png_uri(figure)
     caption = "Commands waiting while the IoT breaker is not closed, with the IoT fault and crash windows."
-    return Plot(title, caption + _lines_caption(runs), uri)
+    return Plot(title, caption + lines_caption(runs), uri)
 
 
 def funnel_plot(runs: ScenarioRuns) -> Plot:
@@ -289,6 +243,7 @@ def money_plot(runs: ScenarioRuns) -> Plot:
 
 def scenario_plots(runs: ScenarioRuns) -> list[Plot]:
     return [
+        *series_plots(runs),
         breaker_plot(runs),
         funnel_plot(runs),
         latency_plot(runs),

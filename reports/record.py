@@ -1,8 +1,9 @@
 """The JSON record: one file per run and `report.json` with all of them, and the reading of it back.
 
-Keys are sorted and the indent fixed, so the same scenario and seed write the same bytes; only each
-record's `run` section (wall-clock facts) may differ between two runs. A record read back is equal to
-the one written (`RunRecord.from_dict`).
+Keys are sorted and the indent fixed (two spaces, a list of plain values on one line: a time series is
+a few long lines, not thousands of short ones), so the same scenario and seed write the same bytes; only
+each record's `run` section (wall-clock facts) may differ between two runs. A record read back is equal
+to the one written (`RunRecord.from_dict`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,20 @@ from scenarios.record import RunRecord
 def dumps(data: Any) -> str:
     # ensure_ascii keeps the bytes independent of the platform's idea of text; a trailing newline makes
     # the files diff and cat cleanly.
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=True) + "\n"
+    return _encoded(data, 0) + "\n"
+
+
+def _encoded(value: Any, depth: int) -> str:
+    """json.dumps(sort_keys=True, indent=2), but for lists of plain values, which stay on one line."""
+    if isinstance(value, dict | list | tuple) and value:
+        pad = "  " * (depth + 1)
+        if isinstance(value, dict):
+            items = [f"{pad}{json.dumps(k)}: {_encoded(value[k], depth + 1)}" for k in sorted(value)]
+            return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+        if any(isinstance(item, dict | list | tuple) for item in value):
+            items = [pad + _encoded(item, depth + 1) for item in value]
+            return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return json.dumps(value, ensure_ascii=True)
 
 
 def run_file_name(record: RunRecord) -> str:

@@ -1,5 +1,6 @@
 """How a live server delivers what its service reported: the latency held in scaled wall time, a hang
-held until the client has given up, a reset as a connection cut mid-answer.
+held until the client has given up, a reset as a connection cut mid-answer, a queued request held until
+its turn and then handed to the service again with its ticket (httpkit.exchange), client or no client.
 
 The Flask edge only reports an exchange (`httpkit.exchange`); this WSGI layer, between the edge and the
 WSGI server, acts on the report and strips it, so clients see a plain answer, a timeout or a reset.
@@ -7,14 +8,16 @@ WSGI server, acts on the report and strips it, so clients see a plain answer, a 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from httpkit.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER
+from httpkit.exchange import HANG_HOLD_S, LATENCY_HEADER, OUTCOME_HEADER, TICKET_HEADER
 from httpkit.problems import problem_for
 from runtimes.live import LiveRuntime
 
-_REPORTED = {LATENCY_HEADER.lower(), OUTCOME_HEADER.lower()}
+_REPORTED = {LATENCY_HEADER.lower(), OUTCOME_HEADER.lower(), TICKET_HEADER.lower()}
+_TICKET_ENVIRON = "HTTP_" + TICKET_HEADER.upper().replace("-", "_")
 _HUNG = problem_for(504, "the simulator did not answer (injected hang)")
 
 
@@ -26,21 +29,14 @@ class Delivery:
         self.runtime = runtime
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        captured: dict[str, Any] = {}
-
-        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
-            captured.update(status=status, headers=headers)
-            return lambda data: None  # every WSGI app here returns its body; none writes through this
-
-        result = self.app(environ, capture)
-        try:
-            body = b"".join(result)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in _REPORTED]
-        reported = {k.lower(): v for k, v in captured["headers"] if k.lower() in _REPORTED}
+        # A client's own ticket header would jump the queue: only this layer hands one back.
+        environ = {k: v for k, v in environ.items() if k != _TICKET_ENVIRON}
+        body = _read_body(environ)
+        status, headers, answer, reported = self._serve(environ, body)
+        while reported.get(OUTCOME_HEADER.lower()) == "queued":
+            self.runtime.block(float(reported[LATENCY_HEADER.lower()]))
+            ticket = reported[TICKET_HEADER.lower()]
+            status, headers, answer, reported = self._serve({**environ, _TICKET_ENVIRON: ticket}, body)
         outcome = reported.get(OUTCOME_HEADER.lower(), "answer")
         if outcome == "hang":
             self.runtime.block(HANG_HOLD_S)
@@ -52,5 +48,38 @@ class Delivery:
             # drop the connection. The client sees it fail mid-answer, never a status it could act on.
             start_response("200 OK", [("Content-Length", "64")])
             return [b"{"]
-        start_response(captured["status"], headers)
-        return [body]
+        start_response(status, headers)
+        return [answer]
+
+    def _serve(
+        self, environ: dict[str, Any], body: bytes
+    ) -> tuple[str, list[tuple[str, str]], bytes, dict[str, str]]:
+        """Call the app once: its status, its headers without the report, its body, and the report."""
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., Any]:
+            captured.update(status=status, headers=headers)
+            return lambda data: None  # every WSGI app here returns its body; none writes through this
+
+        result = self.app({**environ, "wsgi.input": io.BytesIO(body)}, capture)
+        try:
+            answer = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() not in _REPORTED]
+        reported = {k.lower(): v for k, v in captured["headers"] if k.lower() in _REPORTED}
+        return captured["status"], headers, answer, reported
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request's body, read once: a queued request is handed to the app a second time."""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return stream.read(length) if length > 0 else b""

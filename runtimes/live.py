@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from caas_core.effects import Draw, Flow, Now, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
-from httpkit.messages import HttpResponse
+from httpkit.exchange import TICKET_HEADER, Exchange
+from httpkit.messages import HttpRequest, HttpResponse
 from runtimes.streams import Streams
 from runtimes.transports import Transport
 
@@ -140,6 +142,13 @@ class LiveRuntime:
             except IntegrationError as failure:
                 value, error = None, failure
 
+    async def _turn(
+        self, transport: Transport, request: HttpRequest, queued: Exchange, wall_timeout: float | None
+    ) -> Exchange:
+        await asyncio.sleep(queued.latency / self.speed)
+        ticketed = replace(request, headers={**request.headers, TICKET_HEADER: queued.ticket})
+        return await self._loop.run_in_executor(self._calls, transport.handle_request, ticketed, wall_timeout)
+
     async def _now(self, _effect: Now) -> float:
         return self.now()
 
@@ -152,7 +161,8 @@ class LiveRuntime:
 
     async def _send(self, effect: Send) -> HttpResponse:
         """The transport's call runs on a thread of its own; the answer is due after whatever latency
-        the exchange still holds (none over a socket, where it has passed already)."""
+        the exchange still holds (none over a socket, where it has passed already). A request an
+        in-process server queued is handed back when its turn comes, even if the caller gave up."""
         transport = self.transports[effect.system]
         wall_timeout = None if effect.timeout is None else effect.timeout / self.speed
         try:
@@ -160,6 +170,10 @@ class LiveRuntime:
                 exchange = await self._loop.run_in_executor(
                     self._calls, transport.handle_request, effect.request, wall_timeout
                 )
+                if exchange.outcome == "queued":
+                    turn = self._turn(transport, effect.request, exchange, wall_timeout)
+                    # Shielded: the caller's timeout ends its wait, never the server's turn.
+                    exchange = await asyncio.shield(asyncio.ensure_future(turn))
                 if exchange.outcome == "hang":
                     await asyncio.Event().wait()  # no answer: only the timeout ends the wait
                 await asyncio.sleep(exchange.latency / self.speed)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import simpy
@@ -17,6 +17,7 @@ from simpy.events import Event
 
 from caas_core.effects import NOW, Draw, Flow, Now, Send, Sleep
 from caas_core.errors import CallTimeout, ConnectionFailed, IntegrationError
+from httpkit.exchange import TICKET_HEADER, Exchange
 from runtimes.streams import Streams
 from runtimes.transports import Transport
 
@@ -143,16 +144,48 @@ class SimulatedRuntime:
         return getattr(self._streams.get(effect.stream), effect.method)(*effect.args)
 
     def _send(self, effect: Send) -> Event:
-        """The server acts on arrival; the answer comes back after the sampled latency. No AnyOf race:
-        the latency is known before the wait, so the shorter of it and the timeout is waited."""
-        exchange = self.transports[effect.system].handle_request(effect.request, effect.timeout)
+        """The server acts on arrival (or, queued, when a worker takes the request); the answer comes back
+        after the sampled latency. No AnyOf race: the latency is known before the wait, so the shorter of
+        it and the timeout is waited."""
+        transport = self.transports[effect.system]
+        exchange = transport.handle_request(effect.request, effect.timeout)
+        if exchange.outcome == "queued":
+            return self._queued(transport, effect, exchange)
+        due = self._due(effect, exchange, 0.0)
+        if due is None:
+            return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
+        return self.env.timeout(*due)
+
+    def _due(self, effect: Send, exchange: Exchange, waited: float) -> tuple[float, Any] | None:
+        """What reaches the caller and how long after the server acted (`waited` after the call was
+        sent): the response, a CallTimeout, a ConnectionFailed; None if nothing ever does."""
         timeout = effect.timeout
         hang = exchange.outcome == "hang"
         if hang and timeout is None:
-            return self.env.event()  # no answer, no timeout: waits for ever, as a real client would
-        if timeout is not None and (hang or exchange.latency > timeout):
-            return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
+            return None
+        if timeout is not None and (hang or waited + exchange.latency > timeout):
+            return timeout - waited, CallTimeout(f"{effect.system}: no answer in {timeout:g}s")
         if exchange.outcome != "answer":  # reset or refused
-            failure = ConnectionFailed(f"{effect.system}: connection {exchange.outcome}")
-            return self.env.timeout(exchange.latency, failure)
-        return self.env.timeout(exchange.latency, exchange.response)
+            return exchange.latency, ConnectionFailed(f"{effect.system}: connection {exchange.outcome}")
+        return exchange.latency, exchange.response
+
+    def _queued(self, transport: Transport, effect: Send, queued: Exchange) -> Event:
+        """The server takes the request `queued.latency` from now, whether its caller still waits or not
+        (httpkit.exchange); what it does then is delivered as any exchange is. No race either: a caller
+        whose timeout falls before the server acts learns so at once."""
+        wait, timeout = queued.latency, effect.timeout
+        request = replace(effect.request, headers={**effect.request.headers, TICKET_HEADER: queued.ticket})
+        gone = timeout is not None and wait > timeout
+        answer = self.env.event()
+
+        def act(_event: Event) -> None:
+            served = transport.handle_request(request, timeout)
+            due = None if gone else self._due(effect, served, wait)
+            if due is not None:
+                delay, value = due
+                self.env.timeout(delay).callbacks.append(lambda _: answer.succeed(value))
+
+        self.env.timeout(wait).callbacks.append(act)
+        if gone:
+            return self.env.timeout(timeout, CallTimeout(f"{effect.system}: no answer in {timeout:g}s"))
+        return answer

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def builtin_paths() -> dict[str, Path]:
     folder = Path(str(resources.files("scenarios").joinpath("builtin")))
-    return {path.stem: path for path in sorted(folder.glob("*.yaml"))}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"), key=lambda path: path.stem)}
 
 
 def builtin() -> list[Scenario]:

@@ -77,4 +77,14 @@ CATALOGUE: dict[str, str] = {
         for s in SYSTEMS
         for q in (50, 95, 99)
     },
+    **{
+        f"utilisation.{s}.max": f"highest share of {s}'s workers busy in one interval (0 without capacity)"
+        for s in SYSTEMS
+    },
+    **{f"overflow.{s}.refused": f"requests {s} refused at once because its queue was full" for s in SYSTEMS},
+    **{
+        f"recovery.{s}.s": f"seconds from the end of a fault on {s} until its goodput is back within 10 % of "
+        "its level before the fault, or to the end of the run; the longest over its faults (0: none)"
+        for s in SYSTEMS
+    },
 }

@@ -7,12 +7,13 @@ those refused for the customer's own reasons (overdue maintenance, a declined ca
 `calls.<system>.attempts` counts retry-loop attempts (an OTA attempt is one, however many polls; one an
 open breaker refused counts too, with no request);
 `calls.<system>.requests` counts HTTP requests; `calls.<system>.amplification` is attempts per logical call.
+`utilisation.*`, `overflow.*` and `recovery.*` are read from the run's time series (scenarios.recovery).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from caas_core.domain import orders, purchases
@@ -23,12 +24,21 @@ from monitoring.alerts import FiredAlert
 from monitoring.rules import RULES
 from scenarios.invariants import captured_without_activation, captures_by_purchase, held_for_nothing
 from scenarios.metric_names import CATALOGUE
+from scenarios.record import FaultWindow
+from scenarios.recovery import recoveries
+from scenarios.timeseries import TimeSeries
 
 if TYPE_CHECKING:
     from scenarios.world import World
 
 
-def collect(world: World, end: float, alerts: Sequence[FiredAlert] = ()) -> dict[str, float]:
+def collect(
+    world: World,
+    end: float,
+    series: TimeSeries,
+    faults: Iterable[FaultWindow],
+    alerts: Sequence[FiredAlert] = (),
+) -> dict[str, float]:
     store, telemetry = world.core.store, world.core.telemetry
     by_order = store.count_by(Order, "status")
     by_purchase = store.count_by(Purchase, "status")
@@ -72,8 +82,20 @@ def collect(world: World, end: float, alerts: Sequence[FiredAlert] = ()) -> dict
     metrics["flows.failed"] = len(telemetry.of_kind("flow_failed"))
     rejected = world.core.receiver.rejected
     metrics["webhooks.rejected"] = sum(n for (_, reason), n in rejected.items() if reason != "duplicate")
+    metrics.update(_over_time(series, faults))
     metrics.update(alert_metrics(alerts, end))
     return {name: float(metrics[name]) for name in CATALOGUE}
+
+
+def _over_time(series: TimeSeries, faults: Iterable[FaultWindow]) -> dict[str, float]:
+    metrics: dict[str, float] = {}
+    for system in SYSTEMS:
+        own = series.systems.get(system)
+        metrics[f"utilisation.{system}.max"] = max(own.utilisation or (0.0,)) if own else 0.0
+        metrics[f"overflow.{system}.refused"] = sum(own.refused or ()) if own else 0
+    for system, seconds in recoveries(series, faults, SYSTEMS).items():
+        metrics[f"recovery.{system}.s"] = seconds
+    return metrics
 
 
 def alert_metrics(alerts: Sequence[FiredAlert], end: float) -> dict[str, float]:

@@ -10,6 +10,7 @@ Rules:
 3. Only `run` holds wall-clock facts; the rest is a function of the scenario, its seed and the transport.
 4. Light: the standard library only (and the alert rules, which need no more), so the reports load no
    pydantic, Flask or SimPy to read a record.
+5. `series` is the run over time (scenarios.timeseries); a record written before runs kept one has none.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from monitoring.alerts import FiredAlert
+from scenarios.timeseries import TimeSeries
 
 
 def frozen_data(value: Any) -> Any:
@@ -233,6 +235,7 @@ class RunRecord:
     events: tuple[TimelineEvent, ...]
     alerts: tuple[FiredAlert, ...]  # what the alert rules (monitoring/) would have paged
     run: RunFacts
+    series: TimeSeries | None = None
 
     @property
     def passed(self) -> bool:
@@ -254,6 +257,8 @@ class RunRecord:
             "events": [e.as_dict() for e in self.events],
             "alerts": [a.as_dict() for a in self.alerts],
         }
+        if self.series is not None:
+            data["series"] = self.series.as_dict()
         if wall_clock:
             data["run"] = self.run.as_dict()
         return data
@@ -275,4 +280,5 @@ class RunRecord:
             events=tuple(TimelineEvent.from_dict(e) for e in data["events"]),
             alerts=tuple(FiredAlert.from_dict(a) for a in data["alerts"]),
             run=RunFacts.from_dict(data["run"]),
+            series=TimeSeries.from_dict(data["series"]) if "series" in data else None,
         )

@@ -36,6 +36,7 @@ from scenarios.record import (
     TimelineEvent,
     frozen_data,
 )
+from scenarios.series import collect_series
 from scenarios.wiring import TransportName
 from scenarios.world import build_world
 from simulators.admin import AdminConfig
@@ -103,7 +104,9 @@ def _run(
     world.runtime.spawn(scraper.scraping(until=scenario.duration))
     world.run(until=scenario.duration)
     alerts = scraper.alerts()
-    metrics = collect(world, scenario.duration, alerts)
+    faults = tuple(_fault_window(step) for step in scenario.faults)
+    series = collect_series(world, scenario.duration)
+    metrics = collect(world, scenario.duration, series, faults, alerts)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
     results = check_all(world, scenario.duration)
     checks += [Check.invariant(r.name, r.statement, r.violations) for r in results]
@@ -115,7 +118,7 @@ def _run(
         transport=transport,
         duration_s=scenario.duration,
         policies=frozen_data(policies.model_dump(mode="json")),
-        faults=tuple(_fault_window(step) for step in scenario.faults),
+        faults=faults,
         metrics=MappingProxyType(metrics),
         checks=tuple(checks),
         events=tuple(
@@ -128,6 +131,7 @@ def _run(
             wall_s=round(time.perf_counter() - started, 3),
             events_processed=len(world.core.telemetry.events),
         ),
+        series=series,
     )
 
 
@@ -173,7 +177,18 @@ def simulator_configs(scenario: Scenario) -> dict[str, Any]:
             raise ConfigError(
                 first_error_line(exc, scenario.source, config_type, under=f"simulators.{system}")
             ) from None
+        if isinstance(configs[system].capacity, dict):
+            _route_map_checked(scenario, system, configs[system])
     return configs
+
+
+def _route_map_checked(scenario: Scenario, system: str, config: Any) -> None:
+    """A capacity's route map names routes only the simulator itself knows: build it to ask, so a
+    mistake is one line before anything runs (a worker of the policy lab would meet it mid-run)."""
+    try:
+        build_simulators(SimulatedRuntime(scenario.seed), {system: config})
+    except ConfigError as error:
+        raise ConfigError(f"scenario {scenario.name}: simulators.{system}.{error}") from None
 
 
 def _fault_window(step: FaultStep) -> FaultWindow:

@@ -45,7 +45,8 @@ class CoreProcess:
         self.transport = transport
         self.mortal = mortal
         self.store = Store()  # its disk: what outlives a crash
-        self.telemetry = Telemetry()  # the observer outside the process: it sees every life
+        # The observer outside the process: it sees every life, and keeps each call for the time series.
+        self.telemetry = Telemetry(keep_calls=True)
         self.down = False
         self._life: Lifetime | None = None
         self._armed = False

@@ -20,9 +20,10 @@ IO_MODULES = {
     "flask",
     "werkzeug",
 }
-# The fleet draws each VIN from a generator seeded with (seed, vehicle index), as Faker would: a pure
-# function of its arguments, sharing no state and reading no clock.
-SEEDED_PER_CALL = {"simulators/kit/fleet.py": {"random"}}
+# The fleet draws each VIN from a generator seeded with (seed, vehicle index), as Faker would, and a
+# registry each plate from one seeded with (seed, system, plate number): pure functions of their
+# arguments, sharing no state and reading no clock.
+SEEDED_PER_CALL = {"simulators/kit/fleet.py": {"random"}, "simulators/admin/model.py": {"random"}}
 
 
 def imported_roots(path: Path) -> set[str]:

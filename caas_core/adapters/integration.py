@@ -112,14 +112,14 @@ class Integration(Generic[P]):
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
         except (CallTimeout, ConnectionFailed) as error:
-            latency = (yield NOW) - start
-            telemetry.request(system, key, latency, type(error).__name__)
-            _logged(system, key, traced, latency, deadline.attempt, error=type(error).__name__)
+            end = yield NOW
+            telemetry.request(end, system, key, end - start, type(error).__name__)
+            _logged(system, key, traced, end - start, deadline.attempt, error=type(error).__name__)
             raise
         failed = response.status >= 400
-        latency = (yield NOW) - start
-        telemetry.request(system, key, latency, str(response.status) if failed else None)
-        _logged(system, key, traced, latency, deadline.attempt, status=response.status)
+        end = yield NOW
+        telemetry.request(end, system, key, end - start, str(response.status) if failed else None)
+        _logged(system, key, traced, end - start, deadline.attempt, status=response.status)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:

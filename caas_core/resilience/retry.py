@@ -43,7 +43,7 @@ def call_with_retry(
     for retry in range(policy.attempts):
         started = yield NOW
         if retry:
-            telemetry.retry(system, route)
+            telemetry.retry(started, system, route)
         try:
             if gate is NO_BREAKER:
                 # NOTE: nothing to pass, so no generator between every effect of the attempt and the

@@ -15,6 +15,8 @@ class Transport(Protocol):
         `timeout` is how long, in wall seconds, the caller will wait (None: for ever). In-process
         transports answer at once and leave the latency to the runtime, which races it against the
         timeout; a transport over a socket waits for real and reports a timeout as a hang. Failures are
-        outcomes ("hang", "reset"), never exceptions of the library underneath.
+        outcomes ("hang", "reset"), never exceptions of the library underneath. In-process, a server with
+        a queue may answer "queued": the runtime hands the request back when its turn comes
+        (httpkit.exchange); over a socket the server's delivery layer has done so already.
         """
         ...

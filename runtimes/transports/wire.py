@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
-from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, Exchange, Outcome
+from httpkit.exchange import LATENCY_HEADER, OUTCOME_HEADER, TICKET_HEADER, Exchange, Outcome
 from httpkit.messages import HttpRequest, HttpResponse
 
-_LATENCY, _OUTCOME = LATENCY_HEADER.lower(), OUTCOME_HEADER.lower()
+_LATENCY, _OUTCOME, _TICKET = LATENCY_HEADER.lower(), OUTCOME_HEADER.lower(), TICKET_HEADER.lower()
 # Room for many concurrent calls to one system: the live sandbox sends hundreds at once under load.
 LIVE_LIMITS = httpx.Limits(max_connections=500, max_keepalive_connections=100)
 
@@ -47,8 +47,9 @@ class HttpxTransport:
         received = dict(wire_response.headers)
         latency = float(received.pop(_LATENCY, 0.0))
         outcome: Outcome = received.pop(_OUTCOME, "answer")  # type: ignore[assignment]
+        ticket = received.pop(_TICKET, None)
         if outcome != "answer":
-            return Exchange(latency, None, outcome)
+            return Exchange(latency, None, outcome, ticket)
         return Exchange(latency, HttpResponse(wire_response.status_code, received, body=body))
 
     def close(self) -> None:

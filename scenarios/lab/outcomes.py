@@ -33,6 +33,11 @@ OUTCOMES: tuple[Outcome, ...] = (
         for s in SYSTEMS
     ),
     *(Outcome(f"circuit.{s}.open_s", f"breaker open: {s}", False, "s", f"{s} open s") for s in SYSTEMS),
+    # How long a partner took to be itself again after a fault: what a retry storm drags out.
+    *(
+        Outcome(f"recovery.{s}.s", f"recovery after a fault: {s}", False, "s", f"{s} recovery s")
+        for s in SYSTEMS
+    ),
     Outcome("tickets.tech_support", "escalations (tech support)", False, short="escalations"),
     Outcome("alerts.ops", "operations alerts", False, short="ops alerts"),
     Outcome("money.at_risk", "money at risk", False, "cents", "at risk"),

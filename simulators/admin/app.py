@@ -31,10 +31,12 @@ def create_simulator(runtime: Runtime, country_code: str, config: AdminConfig | 
         title=f"Admin registration simulator: {registry.name} ({registry.registry})",
         description=(
             f"Vehicle registration with {registry.registry}, {registry.name}'s registration body: "
-            f"plates in the {registry.locale} format, owner data checked by {registry.code} rules"
+            f"plates in {registry.name}'s current format ({registry.plate_format}), owner data checked by "
+            f"{registry.code} rules"
         ),
         security_schemes=security_schemes(registry),
         provider_states=STATES,
+        capacity=config.capacity,
     )
 
 

@@ -10,8 +10,8 @@ Owner rules (every country also needs a non-blank `name`; other owner fields are
 - PT (IMT): `nif` is 9 digits; the last is 11 - (sum of the first eight weighted 9..2) % 11, or 0 when
   that is 10 or 11.
 
-Plates come from Faker's automotive provider for the country's locale; `plate_pattern` is the format
-that provider produces, for clients and contract matchers.
+Plates are issued in each country's current format (simulators.admin.plates); `plate_pattern` is that
+format as a regular expression, for clients and contract matchers, and `plate_format` as people write it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from caas_core.config import sandbox_admin_token
 from caas_core.systems import admin_system
+from simulators.admin.plates import EXAMPLES, FORMATS, PATTERNS
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 PostalCode5 = Annotated[str, Field(pattern=r"^[0-9]{5}$", description="5 digits", examples=["75001"])]
@@ -171,10 +172,20 @@ class Country:
     code: str  # ISO 3166-1 alpha-2
     name: str
     registry: str  # the national body the simulator stands in for
-    locale: str  # Faker's locale for plates
     token: str  # the sandbox bearer credential
-    plate_pattern: str
     request: type[RegistrationRequest]
+
+    @property
+    def plate_pattern(self) -> str:
+        return PATTERNS[self.code]
+
+    @property
+    def plate_format(self) -> str:
+        return FORMATS[self.code]
+
+    @property
+    def plate_example(self) -> str:
+        return EXAMPLES[self.code]
 
     @property
     def system(self) -> str:
@@ -189,45 +200,35 @@ REGISTRIES: dict[str, Country] = {
             "ES",
             "Spain",
             "DGT",
-            "es_ES",
             sandbox_admin_token("ES"),
-            r"^([0-9]{4} [BCDFGHJKLMNPRSTVWXYZ]{3}|[A-Z]{1,2} [0-9]{4} [A-Z]{2})$",
             EsRegistrationRequest,
         ),
         Country(
             "FR",
             "France",
             "ANTS",
-            "fr_FR",
             sandbox_admin_token("FR"),
-            r"^([A-Z]{2}-[0-9]{3}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}-[0-9]{2})$",
             FrRegistrationRequest,
         ),
         Country(
             "DE",
             "Germany",
             "KBA",
-            "de_DE",
             sandbox_admin_token("DE"),
-            r"^[A-ZÄÖÜ][A-ZÄÖÜa-z]{0,2}-[A-Z]{1,2}-[1-9]{1,4}$",  # "Do" (Dortmund) is mixed case
             DeRegistrationRequest,
         ),
         Country(
             "IT",
             "Italy",
             "ACI-PRA",
-            "it_IT",
             sandbox_admin_token("IT"),
-            r"^[A-Z]{2}[0-9]{3}[A-Z]{2}$",
             ItRegistrationRequest,
         ),
         Country(
             "PT",
             "Portugal",
             "IMT",
-            "pt_PT",
             sandbox_admin_token("PT"),
-            r"^([0-9]{2}-[0-9]{2}-[A-Z]{2}|[0-9]{2}-[A-Z]{2}-[0-9]{2}|[A-Z]{2}-[0-9]{2}-([0-9]{2}|[A-Z]{2}))$",
             PtRegistrationRequest,
         ),
     )

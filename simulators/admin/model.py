@@ -2,9 +2,9 @@
 
 Rules:
 1. A VIN is registered at most once per registry; the registration keeps the order it came with.
-2. Plate n of a run (n counts from 0, and restarts on reset) comes from a Faker instance of the country's
-   locale seeded with f"{runtime.seed}:{system}:{n}", so the same seed gives the same plates. A plate
-   already issued is skipped by drawing n + 1, so plates stay unique.
+2. Plate n of a run (n counts from 0, and restarts on reset) is drawn in the country's current format
+   (simulators.admin.plates) from a stream seeded with f"{runtime.seed}:{system}:{n}", so the same seed
+   gives the same plates. A plate already issued is skipped by drawing n + 1, so plates stay unique.
 3. Registration ids are f"REG-{country}-{instance}{k:06d}", k counting registrations from 1 (the
    runtime's instance is empty in simulated runs, and names the start in live ones).
 4. During a scheduled outage (config) the registry answers nothing but 503s; these are behaviour, not
@@ -14,17 +14,17 @@ Rules:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from random import Random
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.runtime import Runtime
 from simulators.admin.countries import Country
+from simulators.admin.plates import draw_plate
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.distributions import Latency, Lognormal
 from simulators.kit.timestamps import rfc3339
-
-if TYPE_CHECKING:
-    from faker import Faker
 
 
 class Outage(BaseModel):
@@ -48,6 +48,7 @@ class AdminConfig(BaseModel):
     token: str | None = Field(default=None, min_length=1)  # None: the country's sandbox token
     # Registration is a synchronous back-office transaction: slow, with a long tail (timeout is 60 s).
     latency: Latency = Lognormal(p50_ms=800, p99_ms=6_000)
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     outages: tuple[Outage, ...] = ()
 
 
@@ -76,7 +77,6 @@ class AdminModel:
         self.country = country
         self.config = config
         self.token = config.token or country.token
-        self._faker: Faker | None = None  # built on first use: a Faker takes milliseconds to build
         self._by_vin: dict[str, Registration] = {}
         self._plates: set[str] = set()
         self._plates_drawn = 0
@@ -132,15 +132,11 @@ class AdminModel:
         self._plates_drawn = 0
 
     def _new_plate(self) -> str:
-        if self._faker is None:
-            from faker import Faker  # imported late: Faker is slow to import and only needed here
-
-            self._faker = Faker(self.country.locale)
         while True:
-            # seed_instance seeds this instance's own generator, never the global `random`.
-            self._faker.seed_instance(f"{self.runtime.seed}:{self.country.system}:{self._plates_drawn}")
+            # A stream of its own per plate (rule 2), never the global `random`.
+            stream = Random(f"{self.runtime.seed}:{self.country.system}:{self._plates_drawn}")
             self._plates_drawn += 1
-            plate: str = self._faker.license_plate()
+            plate = draw_plate(self.country.code, stream)
             if plate not in self._plates:
                 self._plates.add(plate)
                 return plate

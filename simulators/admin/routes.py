@@ -9,9 +9,10 @@ out after the registry acted can tell its own registration from someone else's.
 from __future__ import annotations
 
 import math
-from typing import Any
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.openapi import ProblemDocument
@@ -93,8 +94,31 @@ def _authorise(model: AdminModel, request: HttpRequest) -> None:
         )
 
 
+@cache
+def _answers(country: Country) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The 201's and the 409's schemas, their plate in the country's format (documents only: the
+    registry itself draws its plates in that format)."""
+    plate = Annotated[
+        str,
+        Field(
+            pattern=country.plate_pattern,
+            description=f"{country.name}'s current format: {country.plate_format}",
+            examples=[country.plate_example],
+        ),
+    ]
+    created = create_model("RegistrationCreated", __base__=RegistrationCreated, plate=(plate, ...))
+    conflict = create_model(
+        "RegistrationConflict",
+        __base__=RegistrationConflict,
+        __doc__=RegistrationConflict.__doc__,
+        plate=(plate, ...),
+    )
+    return created, conflict
+
+
 def routes(country: Country) -> list[Route]:
     """The country's route table: the same call everywhere, with the country's own body schema."""
+    created, conflict = _answers(country)
     return [
         Route(
             "POST",
@@ -102,13 +126,13 @@ def routes(country: Country) -> list[Route]:
             register_vehicle,
             summary=f"register a vehicle with {country.registry} ({country.name}) and get its plate",
             answers=(
-                Answer(201, "registered; the plate is issued", RegistrationCreated),
+                Answer(201, "registered; the plate is issued", created),
                 Answer(400, "no JSON body"),
                 Answer(401, "no bearer credential, or not this registry's"),
                 Answer(
                     409,
                     "the VIN is already registered here; the problem has its registrationId, plate, orderId",
-                    RegistrationConflict,
+                    conflict,
                 ),
                 Answer(422, "a field is not valid (VIN format, country, owner data); the detail names it"),
                 Answer(503, "scheduled maintenance; Retry-After says for how many seconds"),

@@ -28,6 +28,7 @@ def create_simulator(runtime: Runtime, config: FactoryConfig | None = None) -> S
         security_schemes=SECURITY_SCHEMES,
         webhooks=(STATUS_WEBHOOK,),
         provider_states=STATES,
+        capacity=config.capacity,
         faults=faults,
     )
     return simulator

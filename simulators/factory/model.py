@@ -32,6 +32,7 @@ from caas_core.domain.lifecycle import Lifecycle
 from caas_core.effects import Flow, Sleep
 from caas_core.runtime import Runtime
 from simulators.factory.catalogue import VehicleSpec, vin_for
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.credentials import same_secret
 from simulators.kit.distributions import YEAR, Duration, Latency, Lognormal, Uniform
 from simulators.kit.faults import FaultPlan
@@ -64,6 +65,7 @@ class FactoryConfig(BaseModel):
     webhook_secret: WebhookSecret = SANDBOX_FACTORY_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     latency: Latency = Lognormal(p50_ms=120, p99_ms=900)
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     queue_time: Duration = Uniform(min_s=DAY, max_s=3 * DAY)
     build_time: Duration = Lognormal(p50_s=10 * DAY, p99_s=30 * DAY)
     delay_probability: float = Field(default=0.2, ge=0, le=1)

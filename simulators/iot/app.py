@@ -25,6 +25,7 @@ def create_simulator(runtime: Runtime, config: IotConfig | None = None) -> Simul
         "(headers X-IoT-Key-Id, X-IoT-Timestamp, X-IoT-Signature).",
         security_schemes=SECURITY_SCHEMES,
         provider_states=STATES,
+        capacity=config.capacity,
     )
 
 

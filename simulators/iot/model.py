@@ -29,6 +29,7 @@ from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
 from caas_core.signing import iot_signature_valid
 from simulators.iot.network import ONLINE, LinkConfig, Network
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.fleet import shared_fleet, unit_hash
 from simulators.kit.idempotency import IdempotencyStore
@@ -57,6 +58,7 @@ class IotConfig(BaseModel):
     psk: str = SANDBOX_IOT_PSK
     max_clock_skew_s: float = Field(default=300, ge=0, le=86_400)
     latency: Latency = Lognormal(p50_ms=80, p99_ms=600)  # the HTTP API's own
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     link: LinkConfig = LinkConfig()
     transit: Duration = Lognormal(p50_s=2, p99_s=45)  # platform to vehicle
     processing: Duration = Lognormal(p50_s=20, p99_s=120)  # on the vehicle

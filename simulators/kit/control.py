@@ -14,6 +14,7 @@ from httpkit.routing import Answer, QueryParam, Route
 from simulators.kit.faults import Fault, FaultPlan
 from simulators.kit.journal import Journal
 from simulators.kit.provider_states import ProviderStates
+from simulators.kit.queueing import Queues
 
 
 class Model(Protocol):
@@ -32,6 +33,7 @@ class Controlled(Protocol):
     faults: FaultPlan
     journal: Journal
     provider_states: ProviderStates
+    queues: Queues
 
     def why_inert(self, fault: Fault) -> tuple[str, str] | None: ...
     def openapi(self) -> dict[str, Any]: ...
@@ -73,8 +75,10 @@ def read_journal(sim: Controlled, request: HttpRequest) -> HttpResponse:
 
 
 def read_state(sim: Controlled, request: HttpRequest) -> HttpResponse:
-    clock = {"time_s": sim.runtime.now(), "epoch": sim.runtime.epoch}
-    return json_response(200, {"simulator": sim.name, **clock, **sim.model.state()})
+    now = sim.runtime.now()
+    clock = {"time_s": now, "epoch": sim.runtime.epoch}
+    pools = {"capacity": sim.queues.state(now)} if sim.queues.pools else {}
+    return json_response(200, {"simulator": sim.name, **clock, **sim.model.state(), **pools})
 
 
 def reset(sim: Controlled, request: HttpRequest) -> HttpResponse:

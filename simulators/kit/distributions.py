@@ -285,7 +285,8 @@ class Percentiles(_Dist):
 
 
 class Load(_Dist):
-    """Latency that grows with the requests in flight: how retry storms turn metastable."""
+    """Latency that grows linearly with the requests in flight, with no saturation point: for a partner
+    that queues, saturates and refuses, give it a capacity instead (kit.capacity)."""
 
     TIMES = {"base_s": "base_ms", "per_inflight_s": "per_inflight_ms"}
 

@@ -4,6 +4,7 @@ Rules:
 1. A fault applies to a request when its route matches (no route: every route), the runtime time is in
    [from_s, until_s), and its count selector (first_n, every_nth) picks the request.
 2. Latency: the most recently added applicable fault with a latency replaces the simulator's own model.
+   A capacity changes the pool of workers in force (see kit.capacity and kit.queueing).
 3. Actions: applicable faults are tried in the order they were added, and within one fault in the order
    reset, hang, error, malformed; the first whose rate draw hits decides the request's fate.
 4. All draws come from the simulator's seeded streams.
@@ -18,6 +19,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from caas_core.runtime import RandomStream, Runtime
+from simulators.kit.capacity import CapacityChange
 from simulators.kit.distributions import Latency
 
 _ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE) /\S*$")
@@ -53,6 +55,7 @@ class Fault(_Model):
     id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$")
     route: str | None = None
     latency: Latency | None = None
+    capacity: CapacityChange | None = None
     error: ErrorSpec | None = None
     hang: RateSpec | None = None
     reset: RateSpec | None = None
@@ -84,6 +87,11 @@ class Fault(_Model):
     @property
     def acts_on_requests(self) -> bool:
         """Whether it can change a request's latency or answer: a webhook-only fault cannot."""
+        return self.decides_requests or self.capacity is not None
+
+    @property
+    def decides_requests(self) -> bool:
+        """Whether it takes part in each request's decision: a latency or an action."""
         return self.latency is not None or any(getattr(self, action) is not None for action in ACTIONS)
 
     def in_window(self, now: float) -> bool:
@@ -110,7 +118,8 @@ class FaultPlan:
         self._latency_rng = latency_rng
         self.base_latency = base_latency
         self.faults: list[Fault] = []
-        self._request_faults: list[Fault] = []  # those that can touch a request: not webhook-only ones
+        self._request_faults: list[Fault] = []  # those with a latency or an action, in the order added
+        self.capacity_faults: list[Fault] = []  # those that change a pool of workers, in the order added
         self._matched: dict[str, int] = {}  # requests each fault has matched, for first_n / every_nth
         self._next_id = 1
 
@@ -137,7 +146,8 @@ class FaultPlan:
         self._sort_out()
 
     def _sort_out(self) -> None:
-        self._request_faults = [f for f in self.faults if f.acts_on_requests]
+        self._request_faults = [f for f in self.faults if f.decides_requests]
+        self.capacity_faults = [f for f in self.faults if f.capacity is not None]
 
     def decide(self, route_key: str, now: float, inflight: int) -> Decision:
         # NOTE: every request passes here; the common case (no fault in force) is kept short.
@@ -153,6 +163,15 @@ class FaultPlan:
                     status = spec.status if isinstance(spec, ErrorSpec) else 0
                     return Decision(latency, action, status, fault.id)  # type: ignore[arg-type]
         return Decision(latency)
+
+    def latency(self, route_key: str, now: float, inflight: int) -> float:
+        """A latency drawn from the model in force, with no action decided: an answer given before any
+        fault could act (a request refused by a full queue)."""
+        model = next(
+            (f.latency for f in reversed(self._request_faults) if f.latency and f.active(route_key, now)),
+            self.base_latency,
+        )
+        return model.sample(self._latency_rng, inflight)
 
     def webhook_faults(self, now: float) -> WebhookFaults | None:
         """The webhook faults in force now (the most recently added wins)."""

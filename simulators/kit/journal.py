@@ -1,4 +1,9 @@
-"""The request journal: what each simulator received and what it did, filterable by route and time."""
+"""The request journal: what each simulator received and what it did, filterable by route and time.
+
+An entry is dated `t`, when the request arrived. Under a capacity it is written when the request's
+service starts (or when a full queue refused it), and `latency_s` is all the client waited for: its
+`queued_s` in the queue, its `service_s`, and the network's share.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,9 @@ class Entry:
     latency_s: float
     fault: str | None
     trace_id: str | None
+    queued_s: float = 0.0
+    service_s: float = 0.0
+    overflow: bool = False  # refused by a full queue
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -38,9 +46,24 @@ class Journal:
         latency_s: float,
         fault: str | None,
         trace_id: str | None,
+        queued_s: float = 0.0,
+        service_s: float = 0.0,
+        overflow: bool = False,
     ) -> Entry:
         entry = Entry(
-            len(self.entries) + 1, t, method, path, route, status, outcome, latency_s, fault, trace_id
+            len(self.entries) + 1,
+            t,
+            method,
+            path,
+            route,
+            status,
+            outcome,
+            latency_s,
+            fault,
+            trace_id,
+            queued_s,
+            service_s,
+            overflow,
         )
         self.entries.append(entry)
         return entry

@@ -59,6 +59,7 @@ def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> P
         security_schemes=SECURITY_SCHEMES,
         webhooks=(SETTLEMENT_WEBHOOK,),
         provider_states=STATES,
+        capacity=config.capacity,
         faults=faults,
     )
     return simulator

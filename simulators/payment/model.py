@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caas_core.config import SANDBOX_PAYMENT_API_KEY, SANDBOX_PAYMENT_SECRET
 from caas_core.domain.lifecycle import Lifecycle
 from caas_core.runtime import Runtime
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.distributions import Duration, Latency, Lognormal
 from simulators.kit.faults import FaultPlan
 from simulators.kit.idempotency import IdempotencyStore
@@ -66,6 +67,7 @@ class PaymentConfig(BaseModel):
 
     api_key: str = Field(default=SANDBOX_PAYMENT_API_KEY, min_length=1)
     latency: Latency = Lognormal(p50_ms=250, p99_ms=2_000)
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     webhook_secret: WebhookSecret = SANDBOX_PAYMENT_SECRET
     delivery: DeliveryPolicy = DeliveryPolicy()
     settlement_delay: Duration = Lognormal(p50_s=1_800, p99_s=21_600)  # 30 min, 6 h

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from simulators.payment.currencies import ISO_4217
 
 MAX_AMOUNT = 99_999_999_999  # fewer than 13 digits, so no amount can look like a card number
 
@@ -28,8 +31,21 @@ MinorUnits = Annotated[
     ),
     BeforeValidator(_whole_number),
 ]
+
+
+def _iso_4217(code: str) -> str:
+    if code not in ISO_4217:
+        raise PydanticCustomError(
+            "currency", "'{code}' is not an ISO 4217 currency code, such as EUR or USD", {"code": code}
+        )
+    return code
+
+
+# The pattern is in the schema for clients; the list of codes is enforced here, with a message to act on.
 Currency = Annotated[
-    str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 alphabetic code", examples=["EUR"])
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 alphabetic currency code", examples=["EUR"]),
+    AfterValidator(_iso_4217),
 ]
 Identifier = Annotated[str, Field(min_length=1, max_length=128)]
 # The sandbox's whole wallet: the documented test cards (TEST_CARDS); anything else is a 422.

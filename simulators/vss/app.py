@@ -24,6 +24,7 @@ def create_simulator(runtime: Runtime, config: VssConfig | None = None) -> Simul
         description="Vehicle Service System: maintenance records behind OAuth 2.0 client credentials",
         security_schemes=SECURITY_SCHEMES,
         provider_states=STATES,
+        capacity=config.capacity,
     )
 
 

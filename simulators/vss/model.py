@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from caas_core.config import SANDBOX_VSS_CLIENT_ID, SANDBOX_VSS_CLIENT_SECRET
 from caas_core.runtime import Runtime
+from simulators.kit.capacity import CapacitySetting
 from simulators.kit.credentials import same_secret
 from simulators.kit.distributions import Latency, Lognormal
 from simulators.kit.fleet import shared_fleet, unit_hash
@@ -34,6 +35,7 @@ class VssConfig(BaseModel):
     client_secret: str = SANDBOX_VSS_CLIENT_SECRET
     token_ttl_s: float = Field(default=3_600, gt=0, le=86_400)
     latency: Latency = Lognormal(p50_ms=40, p99_ms=250)
+    capacity: CapacitySetting | None = None  # unlimited; see kit.capacity
     # Shares of the fleet by maintenance status; the rest is CURRENT.
     due_soon_share: float = Field(default=0.12, ge=0, le=1)
     overdue_share: float = Field(default=0.08, ge=0, le=1)

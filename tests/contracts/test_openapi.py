@@ -22,6 +22,7 @@ import pytest
 from contracts.catalogue import load_contracts
 from contracts.openapi import OPENAPI_DIR, documents, render
 from contracts.states import FACTORY, TO_BE_BUILT
+from simulators.admin import country
 
 DOCUMENTS = {FACTORY: "factory.json", **{p: f"admin-{p[-2:]}.json" for p in TO_BE_BUILT if p != FACTORY}}
 SKIPPED_HEADERS = {"content-type"}
@@ -137,10 +138,13 @@ def test_a_registry_409_documents_the_registration_the_vin_already_has(provider)
     schema = responses["409"]["content"]["application/problem+json"]["schema"]
     check = validator(doc, schema)
     problem = {"title": "Conflict", "status": 409, "detail": "VIN ... is already registered"}
-    assert errors(check, {**problem, "registrationId": "R-1", "plate": "P", "orderId": "ord_1"}) == []
-    assert errors(check, {**problem, "registrationId": "R-1", "plate": "P"}) == [
+    plate = country(provider[-2:]).plate_example
+    assert errors(check, {**problem, "registrationId": "R-1", "plate": plate, "orderId": "ord_1"}) == []
+    assert errors(check, {**problem, "registrationId": "R-1", "plate": plate}) == [
         '[]: "orderId" is a required property'
     ]
+    # The plate is documented in the country's current format.
+    assert errors(check, {**problem, "registrationId": "R-1", "plate": "P", "orderId": "ord_1"}) != []
     # The other answers keep the plain problem.
     assert responses["422"]["content"]["application/problem+json"]["schema"] == {
         "$ref": "#/components/schemas/Problem"

@@ -77,12 +77,12 @@ def test_the_summary_and_the_conclusion_fit_80_columns():
         "time to activate p95 (s)         0      2         1  +258 s in flaky",
         "escalations (tech support)       0      1         2  +3 in quiet",
         "Counts of scenarios; better or worse: the paired 95 % interval of the difference",
-        "  leaves out zero. 14 outcomes not shown: the same in every run.",
+        "  leaves out zero. 19 outcomes not shown: the same in every run.",
         "",
         "Conclusion: candidate against base, over 3 scenarios:",
         "  better on purchase success ratio (2 of 3)",
         "  worse on time to activate p95 (2 of 3); escalations (tech support) (1 of 3)",
-        "  not distinguishable on the other 14 outcomes",
+        "  not distinguishable on the other 19 outcomes",
         "  runs passing every check: 9 of 9 under base, 6 of 9 under candidate",
     ]
 

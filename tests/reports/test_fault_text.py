@@ -9,6 +9,7 @@ import pytest
 
 from reports._runs import FAULT_PARTS, PART_FIELDS, fault_text
 from scenarios.record import FaultWindow
+from simulators.kit.capacity import CapacityChange
 from simulators.kit.distributions import Latency
 from simulators.kit.faults import ErrorSpec, Fault, RateSpec, WebhookFaults
 
@@ -52,5 +53,5 @@ def rekeyed(mapping: dict, order) -> dict:
 def test_the_order_is_the_fault_models_own():
     assert list(FAULT_PARTS) == [f for f in Fault.model_fields if f not in ("id", "from_s", "until_s")]
     latencies = get_args(get_args(Latency)[0])
-    for model in (ErrorSpec, RateSpec, WebhookFaults, *latencies):
+    for model in (ErrorSpec, RateSpec, WebhookFaults, CapacityChange, *latencies):
         assert [f for f in PART_FIELDS if f in model.model_fields] == list(model.model_fields), model

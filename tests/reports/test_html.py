@@ -71,10 +71,11 @@ def test_summary_table_links_every_scenario(page):
 def test_every_plot_is_an_embedded_png(page):
     by_scenario = sections(page)
     assert set(by_scenario) == {"calm", "blackout"}
-    # The outage draws all six plots; the calm hour has no breaker or queue to draw.
-    assert len(IMG.findall(by_scenario["blackout"])) == 6
-    assert len(IMG.findall(by_scenario["calm"])) == 4
-    assert page.count("<img") == 10
+    # The outage draws all six plots, and over time its three systems and its purchases; the calm hour
+    # has no breaker or queue to draw, and calls four systems (no order is registered within the hour).
+    assert len(IMG.findall(by_scenario["blackout"])) == 6 + 4
+    assert len(IMG.findall(by_scenario["calm"])) == 4 + 5
+    assert page.count("<img") == 19
     for data in IMG.findall(page):
         assert base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
 

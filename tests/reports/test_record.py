@@ -35,11 +35,18 @@ def test_one_file_per_run_and_a_report(tmp_path, records):
     assert read_json(report) == records
 
 
-def test_sorted_keys_and_two_space_indent(tmp_path, calm):
+def test_sorted_keys_two_space_indent_and_plain_lists_on_one_line(tmp_path, calm):
     write_json(calm, tmp_path)
     for path in tmp_path.glob("*.json"):
         text = path.read_text()
-        assert text == json.dumps(json.loads(text), sort_keys=True, indent=2) + "\n", path.name
+        data = json.loads(text)
+        expanded = json.dumps(data, sort_keys=True, indent=2) + "\n"
+        # The standard layout, but each list of plain values joined onto one line.
+        joined = re.sub(
+            r"\[\n\s*([^\[\]{}]*?)\n\s*\]", lambda m: "[" + re.sub(r",\n\s*", ", ", m[1]) + "]", expanded
+        )
+        assert text == joined, path.name
+        assert '"requests": [' in text and len(text.splitlines()) < 2_000  # series columns: one line each
 
 
 def test_same_scenario_and_seed_give_the_same_bytes_but_for_run(tmp_path, calm):

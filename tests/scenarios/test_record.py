@@ -50,6 +50,7 @@ def test_equality_sees_a_change_in_any_part(record):
         dataclasses.replace(record, faults=(record.faults[0], fault, record.faults[2])),
         dataclasses.replace(record, events=record.events[:-1]),
         dataclasses.replace(record, run=dataclasses.replace(record.run, wall_s=record.run.wall_s + 1)),
+        dataclasses.replace(record, series=dataclasses.replace(record.series, interval_s=120.0)),
     ):
         assert through_json(changed) != record
 
@@ -69,9 +70,11 @@ def test_the_json_form_has_its_keys_in_order(record):
         "checks",
         "events",
         "alerts",
+        "series",
         "run",
     ]
     assert list(data["run"]) == ["wall_s", "events_processed"]
+    assert list(data["series"]) == ["interval_s", "duration_s", "systems", "flows"]
     assert list(data["checks"][0]) == ["kind", "name", "holds", "detail", "metric", "observed", "min", "max"]
     webhook = {"drop": 0.1, "duplicate": 0.3, "reorder": 0.0, "delay_s": 0.0, "bad_signature": 0.0}
     assert data["faults"][2] == {"system": "factory", "webhook": webhook, "from_s": 0.0}  # no until_s
@@ -90,6 +93,17 @@ def test_nothing_in_a_record_can_be_changed(record):
     with pytest.raises(TypeError):
         record.events[0].data["new"] = "closed"  # type: ignore[index]
     assert isinstance(record.checks, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.series.systems["iot"].requests = ()  # type: ignore[misc, union-attr]
+    with pytest.raises(TypeError):
+        record.series.systems["iot"].latency_le["1"] = ()  # type: ignore[index, union-attr]
+    assert isinstance(record.series.flows.purchases_started, tuple)  # type: ignore[union-attr]
+
+
+def test_a_record_written_before_runs_kept_a_series_reads_as_one_without(record):
+    data = record.as_dict()
+    del data["series"]
+    assert RunRecord.from_dict(data) == dataclasses.replace(record, series=None)
 
 
 def test_reading_a_record_loads_no_model_library():

@@ -247,6 +247,23 @@ def test_an_invalid_body_is_a_422_and_is_not_remembered(gw, change):
     assert gw.post("authorize", PURCHASE).status == 200  # the same key is still free
 
 
+@pytest.mark.parametrize("currency", ["ABC", "XTS", "XAU", "HRK"])
+def test_a_currency_not_in_iso_4217_is_a_422_that_names_it(gw, currency):
+    response = gw.post("authorize", PURCHASE | {"currency": currency})
+    assert response.status == 422 and response.header("Content-Type") == "application/problem+json"
+    assert (
+        response.json()["detail"]
+        == f"currency: {currency!r} is not an ISO 4217 currency code, such as EUR or USD"
+    )
+    assert response.json()["field"] == "currency"
+    assert gw.control("/__sandbox/state")["authorizations"] == 0
+
+
+@pytest.mark.parametrize("currency", ["USD", "JPY", "GBP", "XOF", "ZWG"])
+def test_any_iso_4217_currency_is_authorised(gw, currency):
+    assert gw.post("authorize", PURCHASE | {"currency": currency}).json()["currency"] == currency
+
+
 def test_a_capture_settles_by_a_signed_webhook_at_the_exact_time(gw):
     authorization = gw.authorize("a")
     gw.runtime.run(until=60)

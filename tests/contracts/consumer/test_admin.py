@@ -56,7 +56,7 @@ INVALID_OWNERS = {  # each breaks its country's rule, and only that
     ),
     "PT": (Owner(name="João Silva", nif="123456780"), "owner.nif: the check digit should be 9"),
 }
-PLATES = {"ES": "1234 BCD", "FR": "AB-123-CD", "DE": "B-AB-1234", "IT": "AB123CD", "PT": "12-AB-34"}
+PLATES = {"ES": "1234 BCD", "FR": "AB-123-CD", "DE": "B-AB 1234", "IT": "AB 123 CD", "PT": "AB-12-CD"}
 COUNTRIES = tuple(OWNERS)
 
 
