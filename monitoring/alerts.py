@@ -11,8 +11,6 @@ from typing import Any
 from monitoring.promql import Labels, Samples
 from monitoring.rules import RULES, Rule
 
-SCRAPE_INTERVAL_S = 60.0  # a simulated run scrapes, and evaluates the rules, once a simulated minute
-
 
 @dataclass(frozen=True, slots=True)
 class FiredAlert:

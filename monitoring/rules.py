@@ -128,21 +128,19 @@ class RateAboveBaseline:
 
 
 @dataclass(frozen=True)
-class GaugeCompared:
+class GaugeAbove:
     name: str
     gauge: str
-    op: str  # ">" or "=="
     threshold: float
     for_s: float
     summary: str
 
     def expr(self) -> str:
-        return f"max by (system) ({self.gauge}) {self.op} {self.threshold:g}"
+        return f"max by (system) ({self.gauge}) > {self.threshold:g}"
 
     def values(self, samples: Samples, at: float) -> Vector:
         levels = max_by(samples.latest(self.gauge, at), "system")
-        holds = (lambda v: v == self.threshold) if self.op == "==" else (lambda v: v > self.threshold)
-        return {k: v for k, v in levels.items() if holds(v)}
+        return {k: v for k, v in levels.items() if v > self.threshold}
 
 
 # One rule per threshold of the specification's table (Integration Monitoring and Observability).
@@ -172,18 +170,18 @@ RULES: tuple[Rule, ...] = (
         for_s=120,
         summary="retries up more than 50 % on their baseline",
     ),
-    GaugeCompared(
+    GaugeAbove(
         "IntegrationCircuitOpen",
         gauge="integration_circuit_state",
-        op="==",
-        threshold=1,  # the specification's 1 = open
+        # Open (1) or half-open (2): a breaker probing its partner has not recovered yet, and paging on
+        # open alone would resolve and fire again at each failed probe.
+        threshold=0,
         for_s=0,
-        summary="a circuit breaker is open",
+        summary="a circuit breaker is open or half-open",
     ),
-    GaugeCompared(
+    GaugeAbove(
         "IntegrationQueueDeep",
         gauge="integration_queue_depth",
-        op=">",
         threshold=1000,
         for_s=0,
         summary="more than 1,000 requests queued",

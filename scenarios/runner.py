@@ -18,10 +18,10 @@ from caas_core.errors import ConfigError
 from caas_core.policies import Policies, load_policies, merge
 from caas_core.systems import CORE, members
 from caas_core.validation import first_error_line
-from monitoring.scrape import Scraper
 from runtimes.simulated import SimulatedRuntime, few_collections
 from runtimes.streams import Streams
 from scenarios import workload
+from scenarios.alerting import run_alerts
 from scenarios.crashes import CRASH_STREAM, crash_points, set_crashes
 from scenarios.invariants import check_all
 from scenarios.metrics import collect
@@ -100,12 +100,10 @@ def _run(
     set_crashes(world, crashes)
     fleet = world.simulators["vss"].model.fleet  # type: ignore[attr-defined]
     workload.start(world.runtime, scenario, fleet, world.refused_requests)
-    scraper = Scraper(lambda: world.core.telemetry)
-    world.runtime.spawn(scraper.scraping(until=scenario.duration))
     world.run(until=scenario.duration)
-    alerts = scraper.alerts()
     faults = tuple(_fault_window(step) for step in scenario.faults)
     series = collect_series(world, scenario.duration)
+    alerts = run_alerts(series)
     metrics = collect(world, scenario.duration, series, faults, alerts)
     checks = [_probe(p, metrics) for p in scenario.steady_state]
     results = check_all(world, scenario.duration)

@@ -19,8 +19,8 @@ from caas_core.domain import purchases
 from caas_core.domain.records import Purchase
 from caas_core.resilience.breaker import CLOSED
 from caas_core.systems import SYSTEMS, family
-from caas_core.telemetry import CIRCUIT_STATE_VALUE, Telemetry
-from scenarios.timeseries import LATENCY_BOUNDS, FlowSeries, SystemSeries, TimeSeries, interval_for
+from caas_core.telemetry import CIRCUIT_STATE_VALUE, DURATION_BUCKETS, Telemetry
+from scenarios.timeseries import FlowSeries, SystemSeries, TimeSeries, interval_for
 from simulators.kit.queueing import Pool, Queues
 from simulators.kit.service import Simulator
 
@@ -107,7 +107,7 @@ def _client_side(
     requests, goodput, errors, timeouts = ([0] * bins.n for _ in range(4))
     latency_sum, in_flight = bins.zeros(), bins.zeros()
     latencies: list[list[float]] = [[] for _ in range(bins.n)]
-    histogram = {bound: [0] * bins.n for bound in LATENCY_BOUNDS}
+    histogram = {bound: [0] * bins.n for bound in DURATION_BUCKETS}
     for end, _, duration, error in calls:
         k = bins.of(end)
         requests[k] += 1
@@ -119,7 +119,7 @@ def _client_side(
             errors[k] += 1
         latency_sum[k] += duration
         latencies[k].append(duration)
-        for bound in LATENCY_BOUNDS[bisect_left(LATENCY_BOUNDS, duration) :]:  # each bound >= duration
+        for bound in DURATION_BUCKETS[bisect_left(DURATION_BUCKETS, duration) :]:  # each bound >= duration
             histogram[bound][k] += 1
         bins.spread(in_flight, end - duration, end)
     lengths = bins.lengths()

@@ -6,9 +6,9 @@ Rules:
    enough to keep a run within MAX_POINTS intervals.
 2. Counts are of what happened in the interval, dated when it happened: a request when its answer (or its
    failure) reached the core, so rates over any window are sums of intervals, as Prometheus counters
-   give them. `latency_le` is a Prometheus histogram per interval: for each bound, the requests that took
-   at most that long (its `+Inf` is `requests`). Percentiles are of the interval's requests alone, null
-   when it had none.
+   give them. `latency_le` is a Prometheus histogram per interval, on the bounds /metrics exports: for
+   each bound, the requests that took at most that long (its `+Inf` is `requests`). Percentiles are of
+   the interval's requests alone, null when it had none.
 3. Gauges are averages over the interval, not samples at its end: `in_flight` (the core's calls waiting
    for an answer), and for a partner with a capacity `queued`, `in_service` and `utilisation` (busy
    worker-seconds over the worker-seconds in force). `breaker` is the state at the interval's end, the
@@ -27,7 +27,6 @@ from types import MappingProxyType
 from typing import Any
 
 MAX_POINTS = 720  # 12 hours by the minute; a day by two minutes
-LATENCY_BOUNDS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)  # seconds, as Prometheus `le`
 
 
 def interval_for(duration_s: float) -> float:

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 
 from caas_core.domain.records import Order, Purchase
-from caas_core.telemetry import DURATION_BUCKETS, Labels, Metrics, Telemetry
+from caas_core.telemetry import DURATION_BUCKETS, Labels
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
@@ -73,32 +73,6 @@ def _cumulative(counts: list[int]) -> list[int]:
         total += n
         result.append(total)
     return result
-
-
-def integration_samples(telemetry: Telemetry) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
-    """The integration metrics a scrape of /metrics reads, by metric name and sorted label pairs: what a
-    simulated run's scrapes keep, so its alert rules read exactly what a Prometheus would."""
-    metrics: Metrics = telemetry.metrics
-    counters = {
-        "integration_request_count_total": metrics.request_count,
-        "integration_request_errors_total": metrics.request_errors,
-        "integration_retry_count_total": metrics.retry_count,
-    }
-    scrape = {
-        name: {(("route", route), ("system", system)): float(n) for (system, route), n in values.items()}
-        for name, values in counters.items()
-    }
-    buckets: dict[tuple[tuple[str, str], ...], float] = {}
-    for (system, route), counts in metrics.duration_buckets.items():
-        bounds = [*(str(b) for b in DURATION_BUCKETS), "+Inf"]
-        for le, n in zip(bounds, _cumulative(counts), strict=True):
-            buckets[(("le", le), ("route", route), ("system", system))] = float(n)
-    scrape["integration_request_duration_seconds_bucket"] = buckets
-    scrape["integration_circuit_state"] = {
-        (("system", s),): float(v) for s, v in metrics.circuit_state.items()
-    }
-    scrape["integration_queue_depth"] = {(("system", s),): float(v) for s, v in metrics.queue_depth.items()}
-    return scrape
 
 
 def exposition(core: CaasCore) -> bytes:
