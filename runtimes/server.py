@@ -37,7 +37,10 @@ class BackgroundServer:
         if self._thread.is_alive():
             # Closed on the server's own thread, through its trigger: closing from here would pull the
             # sockets out from under a select() in progress (EBADF in the server thread).
-            self._server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+            try:
+                self._server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
+            except OSError:  # the loop already dropped its trigger: it is on its way out
+                close_all()
             self._thread.join(timeout=5)
         else:
             close_all()
