@@ -28,6 +28,7 @@ from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from caas_core.wiring import build_core
+from caas_sandbox.speeds import check_speed
 from httpkit.flask_edge import create_app, to_flask
 from httpkit.problems import problem_for
 from runtimes.delivery import Delivery
@@ -63,6 +64,7 @@ class LiveSandbox:
         by default this sandbox's own. `core_url` (parts "simulators"): the core their webhooks go to."""
         self.seed, self.port_base, self.speed, self.threads = seed, port_base, speed, threads
         self.policies = policies or load_policies()
+        check_speed(speed, self.policies)
         self.database = database
         self.configs = configs
         self.parts = parts

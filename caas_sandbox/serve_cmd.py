@@ -20,8 +20,9 @@ from caas_sandbox.options import policies_option
     "--speed",
     default=1.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale.",
+    type=float,
+    help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale. Refused "
+    "when the policies' shortest timeout would fall under 100 ms of wall time; advance the clock instead.",
 )
 @click.option("--json", "as_json", is_flag=True, help="First print one JSON line of URLs and credentials.")
 @policies_option
@@ -70,6 +71,7 @@ def serve(
     """
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
+    from caas_sandbox.speeds import check_speed
     from reports.terminal import console, render_table
 
     if core_only and simulators_only:
@@ -78,6 +80,7 @@ def serve(
         raise click.UsageError("--partners applies to --core-only")
     parts = "core" if core_only else "simulators" if simulators_only else "all"
     policies = load_policies(policies_file)
+    check_speed(speed, policies)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

@@ -10,6 +10,7 @@ for sleeps, timeouts, timers and injected latency.
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping
@@ -43,8 +44,8 @@ class LiveRuntime:
         clock: tuple[float, float] | None = None,
     ) -> None:
         """`clock` (epoch, runtime seconds now) joins another process's clock instead of starting one."""
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        if not (math.isfinite(speed) and speed > 0):
+            raise ValueError(f"speed must be a finite positive number, got {speed!r}")
         self.seed = seed
         self.speed = speed
         self.transports: dict[str, Transport] = dict(transports or {})
