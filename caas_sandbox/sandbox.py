@@ -33,7 +33,7 @@ from httpkit.flask_edge import create_app, to_flask
 from httpkit.problems import problem_for
 from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
-from runtimes.server import BackgroundServer
+from runtimes.server import BackgroundServer, ServerLimits
 from runtimes.transports import live_transport
 from simulators.kit.service import Simulator
 from simulators.registry import build_simulators, credentials
@@ -59,6 +59,7 @@ class LiveSandbox:
         parts: Parts = "all",
         partners_url: str | None = None,
         core_url: str | None = None,
+        limits: ServerLimits | None = None,
     ) -> None:
         """`partners_url` (parts "core"): where the partners are served, as the URL of their port base;
         by default this sandbox's own. `core_url` (parts "simulators"): the core their webhooks go to."""
@@ -70,6 +71,7 @@ class LiveSandbox:
         self.parts = parts
         self.partners_url = partners_url or f"http://{HOST}:{port_base}"
         self.core_url = core_url or f"http://{HOST}:{port_base}"
+        self.limits = limits or ServerLimits()
         self.runtime: LiveRuntime | None = None
         self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
@@ -87,23 +89,30 @@ class LiveSandbox:
             # Served before it is wired: until start() below has recovered it, its API answers 503.
             self.core = build_core(runtime, self.policies, CoreConfig(database=self.database))
             apps[CORE] = create_core_app(self.core)
-        try:
-            for offset, name in enumerate(PORTS):
-                if name in apps:
-                    port = self.port_base + offset if self.port_base else 0
-                    self.servers[name] = BackgroundServer(
-                        Delivery(apps[name], runtime), HOST, port, self.threads
+        for offset, name in enumerate(PORTS):
+            if name in apps:
+                port = self.port_base + offset if self.port_base else 0
+                try:
+                    server = BackgroundServer(
+                        Delivery(apps[name], runtime), HOST, port, self.threads, self.limits
                     )
-                    self.servers[name].start()
-        except OSError:
-            self.stop()
-            raise
+                except OSError as error:
+                    self.stop()
+                    raise ConfigError(self._unavailable(name, port, error)) from None
+                self.servers[name] = server.start()
         for name, url in self._urls().items():
             runtime.mount(name, live_transport(url))
         if self.core is not None:
             with runtime.exclusive():
                 self.core.start()
         return self
+
+    def _unavailable(self, name: str, port: int, error: OSError) -> str:
+        last = self.port_base + len(PORTS) - 1
+        return (
+            f"cannot listen on port {port} ({name}): {error.strerror or error}; choose another --port-base "
+            f"(the sandbox takes ports {self.port_base}-{last})"
+        )
 
     def _urls(self) -> dict[str, str]:
         """Where each system this sandbox calls is served: its own servers, or the other part's."""

@@ -89,10 +89,6 @@ def serve(
     )
     try:
         sandbox.start()
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot listen on ports {port_base}-{port_base + 5}: {error.strerror}"
-        ) from None
     except sqlite3.Error as error:  # a missing folder, a directory, a file that is not SQLite
         sandbox.stop()
         raise click.ClickException(f"cannot use {database} as the core's database: {error}") from None

@@ -25,6 +25,8 @@ from runtimes.transports import Transport
 
 # Calls in flight at once: each holds a thread of the pool while its transport waits on the network.
 MAX_CALLS_IN_FLIGHT = 512
+# How often a thread held for a hung request looks whether its client has hung up.
+GONE_POLL_S = 0.2
 
 
 def _base36(n: int) -> str:
@@ -94,11 +96,22 @@ class LiveRuntime:
         """Send `system`'s calls through `transport` (one per system, as httpx's mounts)."""
         self.transports[system] = transport
 
-    def block(self, seconds: float) -> None:
-        """Hold the calling (foreign) thread for `seconds` of runtime time; released early by close()."""
-        if seconds > 0:
-            # Capped: a lognormal's far tail can exceed the longest wait the platform takes (OverflowError).
-            self._closed.wait(min(seconds / self.speed, threading.TIMEOUT_MAX))
+    def block(self, seconds: float, gone: Callable[[], bool] | None = None) -> None:
+        """Hold the calling (foreign) thread for `seconds` of runtime time; released early by close(), or
+        as soon as `gone()` says the client it holds for has gone."""
+        if seconds <= 0:
+            return
+        # Capped: a lognormal's far tail can exceed the longest wait the platform takes (OverflowError).
+        wall = min(seconds / self.speed, threading.TIMEOUT_MAX)
+        if gone is None:
+            self._closed.wait(wall)
+            return
+        until = time.monotonic() + wall
+        while not self._closed.is_set() and not gone():
+            left = until - time.monotonic()
+            if left <= 0:
+                return
+            self._closed.wait(min(left, GONE_POLL_S))
 
     def close(self) -> None:
         """Release blocked server threads, cancel the flows still running, then stop the loop."""
