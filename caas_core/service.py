@@ -30,6 +30,7 @@ from caas_core.telemetry import Telemetry
 from caas_core.webhooks import WebhookReceiver
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import problem_for, validation_detail
+from httpkit.tracing import trace_id_from
 
 
 class SettlementEvent(BaseModel):
@@ -171,7 +172,7 @@ class CaasCore:
         )
 
     def _trace_id(self) -> str:
-        return f"{self._traces.getrandbits(128):032x}"
+        return trace_id_from(self._traces.getrandbits(128))
 
 
 class _NotOurs(Exception):

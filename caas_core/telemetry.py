@@ -6,9 +6,12 @@ core exposes `metrics` to Prometheus.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from httpkit.tracing import span_id
 
 # integration.circuit.state values: the specification's 0 = closed, 1 = open; half-open is 2.
 CIRCUIT_STATE_VALUE = {"closed": 0, "open": 1, "half_open": 2}
@@ -48,6 +51,11 @@ class Telemetry:
         self.metrics = Metrics()
         self.webhooks_rejected: Counter[tuple[str, str]] = Counter()  # (source, reason): refusals
         self._by_kind: dict[str, list[Event]] = defaultdict(list)  # reports read one kind at a time
+        self._spans = itertools.count(1)
+
+    def next_span(self) -> str:
+        """A span id for the next call the core sends (no random draw: every call asks for one)."""
+        return span_id(next(self._spans))
 
     def record(self, t: float, kind: str, subject: str, **data: Any) -> None:
         event = Event(t, kind, subject, tuple(data.items()))

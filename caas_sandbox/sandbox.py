@@ -12,6 +12,7 @@ process, on one runtime.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 import flask
 import httpx
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from caas_core.api.app import create_app as create_core_app
@@ -29,12 +31,14 @@ from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from caas_core.wiring import build_core
 from caas_sandbox.speeds import check_speed
-from httpkit.flask_edge import create_app, to_flask
+from httpkit.card_guard import CardGuard
+from httpkit.flask_edge import create_app, http_problem, to_flask
 from httpkit.problems import problem_for
 from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
 from runtimes.server import BackgroundServer, ServerLimits
 from runtimes.transports import live_transport
+from simulators.kit.journal import Journal
 from simulators.kit.service import Simulator
 from simulators.registry import build_simulators, credentials
 
@@ -44,6 +48,7 @@ THREADS = 200
 PORTS = (CORE, *SYSTEMS)  # in this order from the port base
 Parts = Literal["all", "core", "simulators"]
 PARTNER_WAITS, PARTNER_WAIT_S = 20, 0.5  # how long a core on its own waits for its partners to answer
+JOURNAL_CAPACITY = 5_000  # entries each simulator keeps, with their headers and bodies
 
 
 class LiveSandbox:
@@ -82,6 +87,10 @@ class LiveSandbox:
         apps: dict[str, Any] = {}
         if self.parts != "core":
             self.simulators = build_simulators(runtime, self.configs)
+            for name, simulator in self.simulators.items():
+                # What a developer reads to see what happened: kept whole, but not for ever.
+                simulator.journal = Journal(detail=True, capacity=JOURNAL_CAPACITY)
+                simulator.mount = _prefix(name) if name in ADMIN_SYSTEMS else ""
             admin = {name: self.simulators[name] for name in ADMIN_SYSTEMS}
             apps.update({name: create_app(self.simulators[name]) for name in SYSTEMS if name != ADMIN})
             apps[ADMIN] = _admin_front(admin)
@@ -93,9 +102,9 @@ class LiveSandbox:
             if name in apps:
                 port = self.port_base + offset if self.port_base else 0
                 try:
-                    server = BackgroundServer(
-                        Delivery(apps[name], runtime), HOST, port, self.threads, self.limits
-                    )
+                    # The simulators take no card number anywhere; the core checks its own bodies.
+                    app = CardGuard(Delivery(apps[name], runtime), scan_bodies=name != CORE)
+                    server = BackgroundServer(app, HOST, port, self.threads, self.limits)
                 except OSError as error:
                     self.stop()
                     raise ConfigError(self._unavailable(name, port, error)) from None
@@ -179,11 +188,22 @@ def _admin_front(registries: dict[str, Simulator]) -> DispatcherMiddleware:
     front = flask.Flask("simulators.admin")
     countries = ", ".join(_prefix(name) for name in registries)
 
-    @front.route("/", defaults={"path": ""})
+    @front.route("/", methods=["GET"])
+    def index() -> flask.Response:
+        listing = {
+            "service": "Admin bodies: one vehicle registry per country",
+            "countries": {
+                country_of(name): {"index": f"{_prefix(name)}/", "openapi": f"{_prefix(name)}/openapi.json"}
+                for name in registries
+            },
+        }
+        return flask.Response(json.dumps(listing), mimetype="application/json")
+
     @front.route("/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def no_country(path: str) -> flask.Response:
         return to_flask(problem_for(404, f"each registry lives under its country: {countries}"))
 
+    front.register_error_handler(HTTPException, http_problem)
     return DispatcherMiddleware(front, {_prefix(name): create_app(sim) for name, sim in registries.items()})
 
 

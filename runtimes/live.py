@@ -60,7 +60,9 @@ class LiveRuntime:
         self._calls = ThreadPoolExecutor(MAX_CALLS_IN_FLIGHT, thread_name_prefix="live-call")
         self._started = time.monotonic()
         self.epoch = time.time()
-        self.instance = _base36(int(self.epoch * 1000))  # from the start, before joining any other clock
+        # From the start, before joining any other clock. It ends in a letter, so that the number an id
+        # puts after it never runs on from its digits into something a card scanner would refuse.
+        self.instance = _base36(int(self.epoch * 1000)) + "x"
         if clock is not None:
             self.epoch, now = clock
             self._started -= now / speed

@@ -5,9 +5,8 @@ trace headers on every request."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
 
@@ -21,6 +20,7 @@ from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
 from httpkit.messages import HttpRequest, HttpResponse
+from httpkit.tracing import SPAN_HEADER, TRACE_HEADER, trace_id_from
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -45,17 +45,15 @@ class Endpoint:
 
 @dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Trace:
-    """The trace a customer action started; every call under it carries the id and a fresh span."""
+    """The trace a customer action started; every call under it carries the id and a fresh span (from
+    the core's telemetry: unique among all the calls the core makes, whichever flow makes them)."""
 
     trace_id: str
-    # Span ids count up from 1 in each Trace object, and every flow builds its own: unique among one
-    # flow's calls only, not across the flows that share a trace id. No random draw per call.
-    spans: Iterator[int] = field(default_factory=lambda: itertools.count(1), compare=False, repr=False)
 
 
 def new_trace() -> Flow[Trace]:
     bits = yield Draw("trace", "getrandbits", (128,))
-    return Trace(f"{bits:032x}")
+    return Trace(trace_id_from(bits))
 
 
 class Integration(Generic[P]):
@@ -92,7 +90,7 @@ class Integration(Generic[P]):
         """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx, except
         for the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
         system, telemetry, key = self.system, self.telemetry, endpoint.key
-        traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{next(trace.spans):016x}"}
+        traced = {**request.headers, TRACE_HEADER: trace.trace_id, SPAN_HEADER: telemetry.next_span()}
         # NOTE: built directly, not with dataclasses.replace, which is several times slower: every call.
         request = HttpRequest(request.method, request.path, traced, request.query, request.json, request.form)
         start = yield NOW

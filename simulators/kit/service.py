@@ -16,7 +16,7 @@ from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.openapi import Webhook, build_document
 from httpkit.problems import problem_for
 from httpkit.routing import Route, Router, call_handler, dispatch
-from simulators.kit.control import CONTROL_ROUTES, Model
+from simulators.kit.control import Model, control_routes
 from simulators.kit.distributions import Latency
 from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal
@@ -49,11 +49,12 @@ class Simulator:
         self.webhooks = tuple(webhooks)
         self.runtime = runtime
         self.model = model
-        self.routes = [*routes, *CONTROL_ROUTES]
+        self.routes = [*routes, *control_routes([r.key for r in routes if not r.control])]
         self.router = Router(self.routes)
         self.faults = faults or FaultPlan.for_simulator(runtime, name, base_latency)
         self.provider_states: ProviderStates = provider_states or {}
         self.journal = Journal()
+        self.mount = ""  # where its server serves it (an Admin registry under its country's prefix)
         self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
 
     def handle(self, request: HttpRequest) -> Exchange:
@@ -80,17 +81,7 @@ class Simulator:
                     response = _malformed(response)
         hold = HANG_HOLD_S if outcome == "hang" else decision.latency
         heapq.heappush(self._answer_times, now + hold)
-        self.journal.add(
-            t=now,
-            method=request.method,
-            path=request.path,
-            route=route.key,
-            status=None if response is None else response.status,
-            outcome=outcome,
-            latency_s=decision.latency,
-            fault=decision.fault_id,
-            trace_id=request.header("X-Trace-Id"),
-        )
+        self.journal.add(now, request, route.key, response, outcome, decision.latency, decision.fault_id)
         return Exchange(decision.latency, response, outcome)
 
     def why_inert(self, fault: Fault) -> tuple[str, str] | None:

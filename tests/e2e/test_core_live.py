@@ -118,8 +118,10 @@ def test_a_faulty_vehicle_is_voided_and_never_captured(sandbox, client):
         lambda p: p["status"] == "ACTIVATION_FAILED",
     )
     assert purchase["status"] == "ACTIVATION_FAILED"
-    assert journal(sandbox, "payment").count("POST /api/payments/capture") == before
-    assert "POST /api/payments/void" in journal(sandbox, "payment")
+    # The void follows the status change: the release step runs once ACTIVATION_FAILED is committed.
+    calls = wait_for(lambda: journal(sandbox, "payment"), lambda j: "POST /api/payments/void" in j)
+    assert "POST /api/payments/void" in calls
+    assert calls.count("POST /api/payments/capture") == before
     tickets = client.get("/api/alerts", params={"kind": "tech_support"}).json()["items"]
     assert [t["entity"] for t in tickets] == [f"purchase:{purchase_id}"]
 
