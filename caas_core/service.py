@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import FactoryStatus, VehicleSpec
+from caas_core.cards import redact_card_numbers
 from caas_core.config import CoreConfig
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Purchase
@@ -36,7 +37,7 @@ from httpkit.tracing import trace_id_from
 class SettlementEvent(BaseModel):
     authorizationId: str
     status: Literal["SETTLED", "FAILED"]
-    failureReason: str | None = None
+    failureReason: str | None = Field(default=None, max_length=500)
 
 
 class CaasCore:
@@ -71,7 +72,10 @@ class CaasCore:
         self.ready = True
 
     # -- commands ---------------------------------------------------------------------------------
-    def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
+    def place_order(
+        self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner, trace_id: str | None = None
+    ) -> Order:
+        """Record an order and start placing it, under `trace_id` (a new trace when None)."""
         now = self.runtime.now()
         with self.store.transaction():
             order_id = f"ord_{self.store.next_number(Order):06d}"
@@ -82,7 +86,7 @@ class CaasCore:
                 order_flow.spec_json(spec),
                 owner.model_dump_json(by_alias=True),
                 orders.PLACED,
-                self._trace_id(),
+                trace_id or self._trace_id(),
                 now,
                 now,
                 step=order_flow.PLACE,
@@ -112,7 +116,10 @@ class CaasCore:
         start(self.deps, f"order:{order_id}", flow)
         return order
 
-    def request_purchase(self, vin: str, service_id: str, card_token: str) -> Purchase:
+    def request_purchase(
+        self, vin: str, service_id: str, card_token: str, trace_id: str | None = None
+    ) -> Purchase:
+        """Record a purchase and start carrying it through, under `trace_id` (a new trace when None)."""
         price = self.config.services.get(service_id)
         if price is None:
             raise CommandRefused(f"no service {service_id!r}; on sale: {', '.join(self.config.services)}")
@@ -127,7 +134,7 @@ class CaasCore:
                 price,
                 self.config.currency,
                 purchases.REQUESTED,
-                self._trace_id(),
+                trace_id or self._trace_id(),
                 now,
                 now,
                 step=purchase_flow.CHECK,
@@ -167,9 +174,9 @@ class CaasCore:
     def _apply(self, event: FactoryStatus | SettlementEvent, now: float) -> str:
         if isinstance(event, FactoryStatus):
             return order_flow.apply_factory_status(self.deps, event, now)
-        return purchase_flow.apply_settlement(
-            self.deps, event.authorizationId, event.status, event.failureReason, now
-        )
+        # The partner's words are kept in an alert: never with a card number in them.
+        reason = None if event.failureReason is None else redact_card_numbers(event.failureReason)
+        return purchase_flow.apply_settlement(self.deps, event.authorizationId, event.status, reason, now)
 
     def _trace_id(self) -> str:
         return trace_id_from(self._traces.getrandbits(128))

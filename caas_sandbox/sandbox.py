@@ -31,6 +31,7 @@ from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from caas_core.wiring import build_core
 from caas_sandbox.speeds import check_speed
+from caas_sandbox.tokens import Tokens
 from httpkit.card_guard import CardGuard
 from httpkit.flask_edge import create_app, http_problem, to_flask
 from httpkit.problems import problem_for
@@ -49,6 +50,7 @@ PORTS = (CORE, *SYSTEMS)  # in this order from the port base
 Parts = Literal["all", "core", "simulators"]
 PARTNER_WAITS, PARTNER_WAIT_S = 20, 0.5  # how long a core on its own waits for its partners to answer
 JOURNAL_CAPACITY = 5_000  # entries each simulator keeps, with their headers and bodies
+TRACES_KEPT = 2_000  # traces the core keeps its own record of
 
 
 class LiveSandbox:
@@ -65,6 +67,7 @@ class LiveSandbox:
         partners_url: str | None = None,
         core_url: str | None = None,
         limits: ServerLimits | None = None,
+        tokens: Tokens | None = None,
     ) -> None:
         """`partners_url` (parts "core"): where the partners are served, as the URL of their port base;
         by default this sandbox's own. `core_url` (parts "simulators"): the core their webhooks go to."""
@@ -77,6 +80,7 @@ class LiveSandbox:
         self.partners_url = partners_url or f"http://{HOST}:{port_base}"
         self.core_url = core_url or f"http://{HOST}:{port_base}"
         self.limits = limits or ServerLimits()
+        self.tokens = tokens or Tokens.generate()
         self.runtime: LiveRuntime | None = None
         self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
@@ -96,7 +100,13 @@ class LiveSandbox:
             apps[ADMIN] = _admin_front(admin)
         if self.parts != "simulators":
             # Served before it is wired: until start() below has recovered it, its API answers 503.
-            self.core = build_core(runtime, self.policies, CoreConfig(database=self.database))
+            config = CoreConfig(
+                database=self.database,
+                api_token=self.tokens.api,
+                operator_token=self.tokens.operator,
+                traces_kept=TRACES_KEPT,
+            )
+            self.core = build_core(runtime, self.policies, config)
             apps[CORE] = create_core_app(self.core)
         for offset, name in enumerate(PORTS):
             if name in apps:
@@ -159,7 +169,10 @@ class LiveSandbox:
 
     def describe(self) -> dict[str, Any]:
         """Names, URLs and sandbox credentials: what a developer needs to call each system."""
-        secrets = {"core": {}, **credentials()}
+        secrets = {
+            "core": {"token": self.tokens.api, "operator_token": self.tokens.operator},
+            **credentials(),
+        }
         listing: dict[str, Any] = {}
         for name, server in self.servers.items():
             listing[name] = {"url": server.url, **secrets[name]}

@@ -72,6 +72,7 @@ def serve(
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
     from caas_sandbox.speeds import check_speed
+    from caas_sandbox.tokens import Tokens
     from reports.terminal import console, render_table
 
     if core_only and simulators_only:
@@ -85,7 +86,14 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     sandbox = LiveSandbox(
-        seed, port_base, speed, policies=policies, database=database, parts=parts, partners_url=partners_url
+        seed,
+        port_base,
+        speed,
+        policies=policies,
+        database=database,
+        parts=parts,
+        partners_url=partners_url,
+        tokens=Tokens.from_env(),
     )
     try:
         sandbox.start()

@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.cards import redact_card_numbers
 from caas_core.runtime import Runtime
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
@@ -82,7 +83,8 @@ def read_journal(sim: Controlled, request: HttpRequest) -> HttpResponse:
     route = request.query.get("route")
     served = [r.key for r in sim.routes if not r.control]
     if route is not None and route not in served:
-        raise Problem(400, f"{sim.name} has no route {route!r}; it serves: {'; '.join(served)}")
+        named = redact_card_numbers(route)
+        raise Problem(400, f"{sim.name} has no route {named!r}; it serves: {'; '.join(served)}")
     entries = sim.journal.select(route, from_s, until_s, request.query.get("trace_id"))
     return json_response(200, {"entries": [e.as_dict() for e in entries]})
 

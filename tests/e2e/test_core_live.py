@@ -39,7 +39,8 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def client(sandbox):
-    with httpx.Client(base_url=sandbox.servers["core"].url, timeout=30) as http:
+    operator = {"Authorization": f"Bearer {sandbox.tokens.operator}"}
+    with httpx.Client(base_url=sandbox.servers["core"].url, timeout=30, headers=operator) as http:
         yield http
 
 

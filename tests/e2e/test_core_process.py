@@ -4,6 +4,7 @@ database, it resumes every flow while the partners, another process, kept their 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -23,12 +24,17 @@ PURCHASES = 40
 BODY = {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_success"}
 
 
+TOKENS = {"CAAS_SANDBOX_TOKEN": "process-test-api", "CAAS_SANDBOX_OPERATOR_TOKEN": "process-test-operator"}
+OPERATOR = {"Authorization": "Bearer process-test-operator"}
+
+
 def serve(*args: str) -> subprocess.Popen[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "caas_sandbox", "serve", "--json", "--speed", SPEED, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **TOKENS},  # a restarted core takes the same tokens
     )
     json.loads(process.stdout.readline())  # the listing: its servers are up
     return process
@@ -45,7 +51,7 @@ def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_
     partners = serve("--simulators-only", "--port-base", str(base))
     core = serve("--core-only", "--port-base", str(base), "--database", str(database))
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=10) as http:
+        with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=10, headers=OPERATOR) as http:
             for _ in range(PURCHASES):
                 assert http.post("/api/purchases", json=BODY).status_code == 202
             time.sleep(0.3)
