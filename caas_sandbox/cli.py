@@ -9,6 +9,7 @@ import click
 
 from caas_core.errors import SandboxError
 from caas_sandbox import __version__
+from caas_sandbox.clock_cmd import clock
 from caas_sandbox.contracts_cmd import contracts
 from caas_sandbox.demo_cmd import demo
 from caas_sandbox.policy_cmd import policy
@@ -54,6 +55,7 @@ cli.add_command(demo)
 cli.add_command(serve)
 cli.add_command(contracts)
 cli.add_command(scenario)
+cli.add_command(clock)
 
 
 def main() -> None:

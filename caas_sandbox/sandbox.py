@@ -23,6 +23,7 @@ import httpx
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from caas_core.api.access import OPERATOR, require
 from caas_core.api.app import create_app as create_core_app
 from caas_core.config import CoreConfig
 from caas_core.errors import ConfigError
@@ -30,10 +31,12 @@ from caas_core.policies import Policies, load_policies
 from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from caas_core.wiring import build_core
+from caas_sandbox.clock import ClockService
 from caas_sandbox.speeds import check_speed
 from caas_sandbox.tokens import Tokens
 from httpkit.card_guard import CardGuard
 from httpkit.flask_edge import create_app, http_problem, to_flask
+from httpkit.messages import HttpRequest
 from httpkit.problems import problem_for
 from runtimes.delivery import Delivery
 from runtimes.live import LiveRuntime
@@ -82,12 +85,16 @@ class LiveSandbox:
         self.limits = limits or ServerLimits()
         self.tokens = tokens or Tokens.generate()
         self.runtime: LiveRuntime | None = None
+        self.clock: ClockService | None = None
         self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
         self.servers: dict[str, BackgroundServer] = {}
 
     def start(self) -> LiveSandbox:
         runtime = self.runtime = LiveRuntime(self.seed, speed=self.speed, clock=self._partners_clock())
+        # A core on its own follows the partners' clock; otherwise this process owns it.
+        owner = self._urls()["factory"] if self.parts == "core" else None
+        clock = self.clock = ClockService(runtime, owner_url=owner)
         apps: dict[str, Any] = {}
         if self.parts != "core":
             self.simulators = build_simulators(runtime, self.configs)
@@ -113,7 +120,10 @@ class LiveSandbox:
                 port = self.port_base + offset if self.port_base else 0
                 try:
                     # The simulators take no card number anywhere; the core checks its own bodies.
-                    app = CardGuard(Delivery(apps[name], runtime), scan_bodies=name != CORE)
+                    guard = self._operator_guard if name == CORE else None
+                    app = CardGuard(
+                        clock.wrap(Delivery(apps[name], runtime), guard), scan_bodies=name != CORE
+                    )
                     server = BackgroundServer(app, HOST, port, self.threads, self.limits)
                 except OSError as error:
                     self.stop()
@@ -121,10 +131,20 @@ class LiveSandbox:
                 self.servers[name] = server.start()
         for name, url in self._urls().items():
             runtime.mount(name, live_transport(url))
+        if self.parts == "core":
+            clock.join(self.servers[CORE].url)
         if self.core is not None:
             with runtime.exclusive():
                 self.core.start()
         return self
+
+    def _operator_guard(self, environ: dict[str, Any]) -> None:
+        """Who may advance the clock through the core: the operator, as for everything else it opens."""
+        assert self.core is not None
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        require(
+            (OPERATOR,), HttpRequest("POST", "", headers={"Authorization": authorization}), self.core.config
+        )
 
     def _unavailable(self, name: str, port: int, error: OSError) -> str:
         last = self.port_base + len(PORTS) - 1

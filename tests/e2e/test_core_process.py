@@ -46,6 +46,11 @@ def statuses(database: Path) -> dict[tuple[str, str | None], int]:
     return {(status, step): n for status, step, n in rows}
 
 
+def settlements(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as db:
+        return dict(db.execute("SELECT settlement, COUNT(*) FROM payments GROUP BY settlement").fetchall())
+
+
 def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_held(tmp_path):
     base, database = free_port_base(), tmp_path / "core.db"
     partners = serve("--simulators-only", "--port-base", str(base))
@@ -72,6 +77,16 @@ def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_
                 "VOIDED": 0,
             }
             assert http.get("/api/alerts").json()["items"] == []
+            # One clock across the two processes: advanced through the core, it moves the partners' too,
+            # and every settlement due within the week reaches the core, which it follows.
+            partners_clock = f"http://127.0.0.1:{base + 1}/__sandbox/clock"
+            before = httpx.get(partners_clock, timeout=10).json()["time_s"]
+            done = http.post("/__sandbox/clock/advance", json={"seconds": 7 * 86_400}, timeout=300).json()
+            assert done["processes"] == 2 and done["unsettled_steps"] == 0
+            assert httpx.get(partners_clock, timeout=10).json()["time_s"] >= before + 7 * 86_400
+            gateway = httpx.get(f"http://127.0.0.1:{base + 4}/__sandbox/state", timeout=10).json()
+            assert gateway["settlements"] == {"PENDING": 0, "SETTLED": PURCHASES, "FAILED": 0}
+            assert settlements(database) == {"SETTLED": PURCHASES}
     finally:
         for process in (core, partners):
             if process.poll() is None:
