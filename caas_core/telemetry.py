@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from caas_core.tracelog import TraceLog
 from httpkit.tracing import span_id
 
 # integration.circuit.state values: the specification's 0 = closed, 1 = open; half-open is 2.
@@ -52,6 +53,7 @@ class Telemetry:
         self.webhooks_rejected: Counter[tuple[str, str]] = Counter()  # (source, reason): refusals
         self._by_kind: dict[str, list[Event]] = defaultdict(list)  # reports read one kind at a time
         self._spans = itertools.count(1)
+        self.traces: TraceLog | None = None  # the core's record of each trace, where it is kept
 
     def next_span(self) -> str:
         """A span id for the next call the core sends (no random draw: every call asks for one)."""

@@ -32,6 +32,8 @@ from caas_core.service import CaasCore
 from caas_core.systems import ADMIN, ADMIN_SYSTEMS, CORE, SYSTEMS, country_of
 from caas_core.wiring import build_core
 from caas_sandbox.clock import ClockService
+from caas_sandbox.console.app import core_port, create_console
+from caas_sandbox.console.partners import Partners
 from caas_sandbox.speeds import check_speed
 from caas_sandbox.tokens import Tokens
 from httpkit.card_guard import CardGuard
@@ -86,6 +88,7 @@ class LiveSandbox:
         self.tokens = tokens or Tokens.generate()
         self.runtime: LiveRuntime | None = None
         self.clock: ClockService | None = None
+        self.partners = Partners({})
         self.core: CaasCore | None = None
         self.simulators: dict[str, Simulator] = {}
         self.servers: dict[str, BackgroundServer] = {}
@@ -114,7 +117,8 @@ class LiveSandbox:
                 traces_kept=TRACES_KEPT,
             )
             self.core = build_core(runtime, self.policies, config)
-            apps[CORE] = create_core_app(self.core)
+            self.partners = Partners({})  # where they are is known once every server listens
+            apps[CORE] = core_port(create_core_app(self.core), create_console(self.core, self.partners))
         for offset, name in enumerate(PORTS):
             if name in apps:
                 port = self.port_base + offset if self.port_base else 0
@@ -131,6 +135,8 @@ class LiveSandbox:
                 self.servers[name] = server.start()
         for name, url in self._urls().items():
             runtime.mount(name, live_transport(url))
+            if name != CORE:
+                self.partners.urls[name] = url
         if self.parts == "core":
             clock.join(self.servers[CORE].url)
         if self.core is not None:

@@ -19,6 +19,7 @@ from caas_core.resilience.breaker import NO_BREAKER, Gate
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from caas_core.tracelog import Traced
 from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.tracing import SPAN_HEADER, TRACE_HEADER, trace_id_from
 
@@ -90,17 +91,31 @@ class Integration(Generic[P]):
         """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx, except
         for the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
         system, telemetry, key = self.system, self.telemetry, endpoint.key
-        traced = {**request.headers, TRACE_HEADER: trace.trace_id, SPAN_HEADER: telemetry.next_span()}
+        span = telemetry.next_span()
+        traced = {**request.headers, TRACE_HEADER: trace.trace_id, SPAN_HEADER: span}
         # NOTE: built directly, not with dataclasses.replace, which is several times slower: every call.
         request = HttpRequest(request.method, request.path, traced, request.query, request.json, request.form)
+        traces = telemetry.traces  # kept in the live sandbox only
+        if traces is not None:
+            traces.started(system)
         start = yield NOW
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
         except (CallTimeout, ConnectionFailed) as error:
-            telemetry.request(system, key, (yield NOW) - start, type(error).__name__)
+            ended = yield NOW
+            telemetry.request(system, key, ended - start, type(error).__name__)
+            if traces is not None:
+                failure = Traced(start, "call", system, key, ended - start, None, type(error).__name__, span)
+                traces.called(trace.trace_id, failure)
             raise
         failed = response.status >= 400
-        telemetry.request(system, key, (yield NOW) - start, str(response.status) if failed else None)
+        ended = yield NOW
+        telemetry.request(system, key, ended - start, str(response.status) if failed else None)
+        if traces is not None:
+            answered = Traced(
+                start, "call", system, key, ended - start, response.status, str(response.status), span
+            )
+            traces.called(trace.trace_id, answered)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:

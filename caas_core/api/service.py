@@ -15,6 +15,7 @@ from caas_core.api.routes import ROUTES
 from caas_core.api.trace_context import incoming_trace
 from caas_core.cards import contains_card_number, redact_card_numbers
 from caas_core.service import CaasCore
+from caas_core.tracelog import Traced
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.openapi import build_document
@@ -64,9 +65,23 @@ class CoreApi:
             response = call_handler(route.handler, self.core, request, params)
         except Problem as refused:
             response = refused.response()
-        if response.header(TRACE_HEADER) is None:
+        started_one = response.header(TRACE_HEADER)  # the trace of an order or a purchase it made
+        if started_one is None:
             response.headers[TRACE_HEADER] = trace or trace_id_from(self._traces.getrandbits(128))
+        self._note(route, request, response, trace or started_one)
         return Exchange(0.0, response)
+
+    def _note(self, route: Route, request: HttpRequest, response: HttpResponse, trace: str | None) -> None:
+        """The request in its trace's record, when the core keeps one and the request is part of a trace
+        (a webhook records itself; a read with no trace of its own would only crowd the record)."""
+        traces = self.core.telemetry.traces
+        if traces is None or trace is None or route.template.startswith("/webhooks/"):
+            return
+        what = f"{request.method} {route.template}"
+        status = response.status
+        traces.note(
+            trace, Traced(self.runtime.now(), "api", "core", what, status=status, outcome=str(status))
+        )
 
     def openapi(self) -> dict[str, Any]:
         return core_document()

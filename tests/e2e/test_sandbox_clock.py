@@ -9,37 +9,11 @@ import time
 import httpx
 import pytest
 
-from caas_sandbox.sandbox import LiveSandbox
-from simulators.factory import FactoryConfig
-from simulators.iot import IotConfig
-from simulators.kit.distributions import Fixed
-from simulators.payment import PaymentConfig
-from tests.helpers.world import CONFIGS, order_body, purchase_body
+from tests.helpers.world import order_body, purchase_body
 
 pytestmark = pytest.mark.live
 
 DAY = 86_400
-QUICK = Fixed(ms=2)  # partners answer at once: an advance's wall time is its steps, not their latency
-FAST_CONFIGS = {
-    **CONFIGS,
-    "factory": FactoryConfig(latency=QUICK),  # its own timeline: 1 to 3 days queued, ~10 days to build
-    "iot": IotConfig(latency=QUICK, transit=Fixed(s=2), processing=Fixed(s=20), failure_rate=0.0),
-    "payment": PaymentConfig(latency=QUICK, settlement_delay=Fixed(s=3 * 3600)),
-}
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    box = LiveSandbox(seed=11, port_base=0, speed=1, configs=FAST_CONFIGS).start()
-    yield box
-    box.stop()
-
-
-@pytest.fixture(scope="module")
-def api(sandbox):
-    operator = {"Authorization": f"Bearer {sandbox.tokens.operator}"}
-    with httpx.Client(base_url=sandbox.servers["core"].url, headers=operator, timeout=300) as client:
-        yield client
 
 
 def advance(api, seconds):
@@ -56,6 +30,16 @@ def settled(read, done, timeout_s=30.0):
         time.sleep(0.02)
         value = read()
     return value
+
+
+@pytest.fixture(scope="module")
+def sandbox(quick_sandbox):
+    return quick_sandbox
+
+
+@pytest.fixture(scope="module")
+def api(quick_api):
+    return quick_api
 
 
 def test_an_order_at_speed_1_is_registered_fourteen_days_on_with_every_factory_webhook_in_its_trace(
