@@ -68,7 +68,9 @@ def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_
             deadline = time.monotonic() + 60
             while statuses(database) != {("ACTIVE", None): PURCHASES} and time.monotonic() < deadline:
                 time.sleep(0.5)
-            assert statuses(database) == {("ACTIVE", None): PURCHASES}
+            with sqlite3.connect(database) as db:
+                reasons = db.execute("SELECT reason FROM purchases WHERE status != 'ACTIVE'").fetchall()
+            assert statuses(database) == {("ACTIVE", None): PURCHASES}, reasons
             gateway = httpx.get(f"http://127.0.0.1:{base + 4}/__sandbox/state", timeout=10).json()
             assert gateway["authorizations_by_status"] == {
                 "AUTHORIZED": 0,
