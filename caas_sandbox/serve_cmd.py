@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from caas_sandbox.options import policies_option
+from caas_sandbox.options import ByteSize, policies_option
 
 
 @click.command()
@@ -48,6 +48,13 @@ from caas_sandbox.options import policies_option
     metavar="URL",
     help="With --core-only: the port base of the partners' sandbox [default: http://127.0.0.1:PORT_BASE].",
 )
+@click.option(
+    "--max-body",
+    type=ByteSize(),
+    default="1MB",
+    show_default=True,
+    help="The largest request body a server reads ('512KB', '1MB', or bytes); larger is a 413.",
+)
 def serve(
     seed: int,
     port_base: int,
@@ -58,6 +65,7 @@ def serve(
     core_only: bool,
     simulators_only: bool,
     partners_url: str | None,
+    max_body: int,
 ) -> None:
     """Start the CaaS core and every simulator on 127.0.0.1 under waitress, wired to each other; stop
     cleanly on Ctrl-C or SIGTERM. The core and the simulators can also run as two processes: then the
@@ -65,7 +73,8 @@ def serve(
 
     \b
     Examples:
-      caas-sandbox serve --speed 60
+      caas-sandbox serve
+      caas-sandbox serve --speed 20
       caas-sandbox serve --simulators-only --port-base 8100 &
       caas-sandbox serve --core-only --port-base 8100 --database core.db
     """
@@ -74,6 +83,7 @@ def serve(
     from caas_sandbox.speeds import check_speed
     from caas_sandbox.tokens import Tokens
     from reports.terminal import console, render_table
+    from runtimes.server import ServerLimits
 
     if core_only and simulators_only:
         raise click.UsageError("--core-only and --simulators-only exclude each other: give one")
@@ -94,6 +104,7 @@ def serve(
         parts=parts,
         partners_url=partners_url,
         tokens=Tokens.from_env(),
+        limits=ServerLimits(max_body_bytes=max_body),
     )
     try:
         sandbox.start()
@@ -108,6 +119,8 @@ def serve(
         render_table(
             f"CaaS sandbox, seed {seed}, speed x{speed:g}", ["system", "url", "credentials"], rows, console()
         )
+        if "core" in listing:
+            click.echo(f"Dashboard: {listing['core']['url']}/ui (sign in with the operator token)", err=True)
         click.echo("Ctrl-C or SIGTERM stops it.", err=True)
         while not stop.wait(0.5):
             pass
