@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two pytest-xdist workers: the suite's budget is five minutes on two cores.
+TEST_WORKERS ?= 2
 
 .PHONY: test demo lint install clean
 
@@ -23,7 +25,8 @@ lint: $(STAMP)
 
 test: lint
 	@command -v promtool >/dev/null || echo "promtool not found: the Prometheus rule tests are skipped (apt-get install -y prometheus)"
-	$(BIN)/pytest
+	@command -v chromium >/dev/null || [ -n "$$CAAS_SANDBOX_CHROMIUM" ] || echo "chromium not found: the dashboard's browser tests are skipped (apt-get install -y chromium)"
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 demo: $(STAMP)
 	$(BIN)/caas-sandbox scenario run --all

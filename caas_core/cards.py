@@ -7,6 +7,8 @@ Rules:
    ("2026-01-01 4111111111111111"); a longer unbroken run of digits is an identifier, not a card.
 3. Every string of a JSON body is scanned, its keys and numbers too, and every query parameter.
 4. What is reported is where the PAN sits, never the PAN, so a refusal can be logged safely.
+5. Text that must be kept although it may hold a PAN (a journal, a partner's failure reason) is kept
+   redacted: each run of digits holding one is replaced, whole, by CARD_MASK.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 _RUN = re.compile(r"[0-9]+(?:[ -][0-9]+)*")
 _SEPARATOR = re.compile(r"[ -]")
 MIN_DIGITS, MAX_DIGITS = 13, 19
+CARD_MASK = "[card number removed]"
 
 
 def luhn_ok(digits: str) -> bool:
@@ -40,16 +43,26 @@ _LONG_ENOUGH = re.compile(r"[0-9](?:[ -]?[0-9]){12}")
 def contains_card_number(text: str) -> bool:
     if _LONG_ENOUGH.search(text) is None:
         return False
-    for run in _RUN.finditer(text):
-        groups = _SEPARATOR.split(run.group())
-        for start in range(len(groups)):
-            digits = ""
-            for group in groups[start:]:
-                digits += group
-                if len(digits) > MAX_DIGITS:
-                    break
-                if len(digits) >= MIN_DIGITS and luhn_ok(digits):
-                    return True
+    return any(_holds_card(run.group()) for run in _RUN.finditer(text))
+
+
+def redact_card_numbers(text: str) -> str:
+    """`text` with every run of digits that holds a PAN replaced by CARD_MASK (rule 5)."""
+    if _LONG_ENOUGH.search(text) is None:
+        return text
+    return _RUN.sub(lambda run: CARD_MASK if _holds_card(run.group()) else run.group(), text)
+
+
+def _holds_card(run: str) -> bool:
+    groups = _SEPARATOR.split(run)
+    for start in range(len(groups)):
+        digits = ""
+        for group in groups[start:]:
+            digits += group
+            if len(digits) > MAX_DIGITS:
+                break
+            if len(digits) >= MIN_DIGITS and luhn_ok(digits):
+                return True
     return False
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.systems import COUNTRIES
 
@@ -19,6 +19,9 @@ SANDBOX_VSS_CLIENT_SECRET = "vss-sandbox-secret"
 SANDBOX_IOT_KEY_ID = "caas-sandbox"
 SANDBOX_IOT_PSK = "iot-sandbox-psk-3f9a1c"
 SANDBOX_PAYMENT_API_KEY = "pay-sandbox-key"
+# The core's own API tokens in simulated runs; `serve` makes random ones unless told which to use.
+SANDBOX_CORE_API_TOKEN = "core-sandbox-api-token"
+SANDBOX_CORE_OPERATOR_TOKEN = "core-sandbox-operator-token"
 
 
 def sandbox_admin_token(country: str) -> str:
@@ -49,5 +52,18 @@ class CoreConfig(BaseModel):
     )
     currency: str = "EUR"
     database: str = ":memory:"
+    # Bearer tokens of the core's API: the client's (orders, purchases, traces), and the operator's, which
+    # opens everything (alerts, notifications, retries, faults, the dashboard, the clock) too.
+    api_token: str = Field(default=SANDBOX_CORE_API_TOKEN, min_length=12, pattern=r"^[\x21-\x7e]+$")
+    operator_token: str = Field(default=SANDBOX_CORE_OPERATOR_TOKEN, min_length=12, pattern=r"^[\x21-\x7e]+$")
+    # How many traces the core keeps its own record of (calls, webhooks received, API requests): 0 keeps
+    # none, as simulated runs do; the live sandbox keeps the latest.
+    traces_kept: int = Field(default=0, ge=0, le=1_000_000)
     # How often the core looks for orders Factory has been silent about.
     silence_sweep_s: float = Field(default=600, gt=0)
+
+    @model_validator(mode="after")
+    def _two_tokens(self) -> CoreConfig:
+        if self.api_token == self.operator_token:
+            raise ValueError("the API token and the operator token must differ")
+        return self

@@ -8,13 +8,15 @@ until then its API refuses work, so nothing is taken before the core can carry i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import FactoryStatus, VehicleSpec
+from caas_core.cards import redact_card_numbers
 from caas_core.config import CoreConfig
 from caas_core.domain import orders, purchases
 from caas_core.domain.records import Order, Purchase
@@ -24,18 +26,21 @@ from caas_core.flows import purchases as purchase_flow
 from caas_core.flows.dependencies import Dependencies
 from caas_core.flows.supervision import start
 from caas_core.policies.models import Policies
+from caas_core.resilience.breaker import CircuitBreaker
 from caas_core.runtime import Runtime
 from caas_core.store import Store
 from caas_core.telemetry import Telemetry
+from caas_core.tracelog import Traced
 from caas_core.webhooks import WebhookReceiver
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import problem_for, validation_detail
+from httpkit.tracing import TRACE_HEADER, trace_id_from, valid_trace_id
 
 
 class SettlementEvent(BaseModel):
     authorizationId: str
     status: Literal["SETTLED", "FAILED"]
-    failureReason: str | None = None
+    failureReason: str | None = Field(default=None, max_length=500)
 
 
 class CaasCore:
@@ -48,7 +53,9 @@ class CaasCore:
         telemetry: Telemetry,
         receiver: WebhookReceiver,
         deps: Dependencies,
+        breakers: Mapping[str, CircuitBreaker] | None = None,
     ) -> None:
+        """`breakers`: each system's circuit breaker, by system name (those that have one)."""
         self.runtime = runtime
         self.policies = policies
         self.config = config
@@ -56,6 +63,7 @@ class CaasCore:
         self.telemetry = telemetry
         self.receiver = receiver
         self.deps = deps
+        self.breakers = dict(breakers or {})
         self.ready = False
         self._traces = runtime.stream("core.traces")
 
@@ -70,7 +78,10 @@ class CaasCore:
         self.ready = True
 
     # -- commands ---------------------------------------------------------------------------------
-    def place_order(self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner) -> Order:
+    def place_order(
+        self, customer_email: str, country: str, spec: VehicleSpec, owner: Owner, trace_id: str | None = None
+    ) -> Order:
+        """Record an order and start placing it, under `trace_id` (a new trace when None)."""
         now = self.runtime.now()
         with self.store.transaction():
             order_id = f"ord_{self.store.next_number(Order):06d}"
@@ -81,7 +92,7 @@ class CaasCore:
                 order_flow.spec_json(spec),
                 owner.model_dump_json(by_alias=True),
                 orders.PLACED,
-                self._trace_id(),
+                trace_id or self._trace_id(),
                 now,
                 now,
                 step=order_flow.PLACE,
@@ -111,7 +122,10 @@ class CaasCore:
         start(self.deps, f"order:{order_id}", flow)
         return order
 
-    def request_purchase(self, vin: str, service_id: str, card_token: str) -> Purchase:
+    def request_purchase(
+        self, vin: str, service_id: str, card_token: str, trace_id: str | None = None
+    ) -> Purchase:
+        """Record a purchase and start carrying it through, under `trace_id` (a new trace when None)."""
         price = self.config.services.get(service_id)
         if price is None:
             raise CommandRefused(f"no service {service_id!r}; on sale: {', '.join(self.config.services)}")
@@ -126,7 +140,7 @@ class CaasCore:
                 price,
                 self.config.currency,
                 purchases.REQUESTED,
-                self._trace_id(),
+                trace_id or self._trace_id(),
                 now,
                 now,
                 step=purchase_flow.CHECK,
@@ -140,10 +154,24 @@ class CaasCore:
         """Check and apply one webhook. A rejected or duplicate one changes nothing; one about an order or
         payment the core does not know (yet) is refused with 404 and not remembered, so a retry can land."""
         now = self.runtime.now()
+        response, what = self._receive(source, request, now)
+        traces, trace = self.telemetry.traces, request.header(TRACE_HEADER)
+        if traces is not None and trace is not None and valid_trace_id(trace):
+            outcome = response.json().get("outcome", "") if response.ok else f"refused {response.status}"
+            traces.note(trace, Traced(now, "webhook", source, what, status=response.status, outcome=outcome))
+        return response
+
+    def _receive(self, source: str, request: HttpRequest, now: float) -> tuple[HttpResponse, str]:
+        """The answer to a webhook, and what it said, once it was found genuine (for the trace)."""
         verdict = self.receiver.check(source, request, now)
-        if not verdict.accepted or verdict.duplicate:
-            return verdict.response()
+        if not verdict.accepted:
+            return verdict.response(), "a webhook"
         data = (verdict.payload or {}).get("data")
+        said = f"{(verdict.payload or {}).get('type', 'a webhook')}"
+        if isinstance(data, dict) and isinstance(data.get("status"), str):
+            said += f" {data['status'][:32]}"
+        if verdict.duplicate:
+            return verdict.response(), said
         try:
             event: FactoryStatus | SettlementEvent = (
                 FactoryStatus.model_validate(data)
@@ -151,27 +179,28 @@ class CaasCore:
                 else SettlementEvent.model_validate(data)
             )
         except ValidationError as exc:
-            return problem_for(422, f"webhook data: {validation_detail(exc)}")
+            return problem_for(422, f"webhook data: {validation_detail(exc)}"), said
         try:
             with self.store.transaction():
                 if not self.receiver.remember(verdict, source, now):
-                    return replace(verdict, duplicate=True).response()  # a concurrent delivery won
+                    return replace(verdict, duplicate=True).response(), said  # a concurrent delivery won
                 outcome = self._apply(event, now)
                 if outcome == "unknown":
                     raise _NotOurs
         except _NotOurs:
-            return problem_for(404, f"no {source} entity named in this webhook is known here")
-        return json_response(200, {"webhookId": verdict.webhook_id, "duplicate": False, "outcome": outcome})
+            return problem_for(404, f"no {source} entity named in this webhook is known here"), said
+        answer = {"webhookId": verdict.webhook_id, "duplicate": False, "outcome": outcome}
+        return json_response(200, answer), said
 
     def _apply(self, event: FactoryStatus | SettlementEvent, now: float) -> str:
         if isinstance(event, FactoryStatus):
             return order_flow.apply_factory_status(self.deps, event, now)
-        return purchase_flow.apply_settlement(
-            self.deps, event.authorizationId, event.status, event.failureReason, now
-        )
+        # The partner's words are kept in an alert: never with a card number in them.
+        reason = None if event.failureReason is None else redact_card_numbers(event.failureReason)
+        return purchase_flow.apply_settlement(self.deps, event.authorizationId, event.status, reason, now)
 
     def _trace_id(self) -> str:
-        return f"{self._traces.getrandbits(128):032x}"
+        return trace_id_from(self._traces.getrandbits(128))
 
 
 class _NotOurs(Exception):

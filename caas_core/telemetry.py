@@ -8,10 +8,14 @@ can be seen over time; a long-lived live core leaves them off.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+
+from caas_core.tracelog import TraceLog
+from httpkit.tracing import span_id
 
 # integration.circuit.state values: the specification's 0 = closed, 1 = open; half-open is 2.
 CIRCUIT_STATE_VALUE = {"closed": 0, "open": 1, "half_open": 2}
@@ -64,6 +68,12 @@ class Telemetry:
         self.metrics = Metrics()
         self.webhooks_rejected: Counter[tuple[str, str]] = Counter()  # (source, reason): refusals
         self._by_kind: dict[str, list[Event]] = defaultdict(list)  # reports read one kind at a time
+        self._spans = itertools.count(1)
+        self.traces: TraceLog | None = None  # the core's record of each trace, where it is kept
+
+    def next_span(self) -> str:
+        """A span id for the next call the core sends (no random draw: every call asks for one)."""
+        return span_id(next(self._spans))
 
     def record(self, t: float, kind: str, subject: str, **data: Any) -> None:
         event = Event(t, kind, subject, tuple(data.items()))

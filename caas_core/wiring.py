@@ -27,6 +27,7 @@ from caas_core.store import Store
 from caas_core.store.outbox import Customers, Operations
 from caas_core.systems import admin_system
 from caas_core.telemetry import CIRCUIT_STATE_VALUE, Telemetry
+from caas_core.tracelog import TraceLog
 from caas_core.webhooks import WebhookReceiver, WebhookSource
 
 P = TypeVar("P", bound=RetryPolicy)
@@ -45,6 +46,8 @@ def build_core(
     config = config or CoreConfig()
     store = store or Store(config.database)
     telemetry = telemetry or Telemetry()
+    if config.traces_kept and telemetry.traces is None:
+        telemetry.traces = TraceLog(config.traces_kept)
     breakers: dict[str, CircuitBreaker] = {}
 
     def gate(system: str, family: str) -> Gate:
@@ -112,4 +115,4 @@ def build_core(
         silence_poll_after_s=policies.webhook_receipt.silence_poll_after_s,
         silence_sweep_s=config.silence_sweep_s,
     )
-    return CaasCore(runtime, policies, config, store, telemetry, receiver, deps)
+    return CaasCore(runtime, policies, config, store, telemetry, receiver, deps, breakers)

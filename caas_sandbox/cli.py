@@ -9,8 +9,10 @@ import click
 
 from caas_core.errors import SandboxError
 from caas_sandbox import __version__
+from caas_sandbox.clock_cmd import clock
 from caas_sandbox.contracts_cmd import contracts
 from caas_sandbox.demo_cmd import demo
+from caas_sandbox.faults_cmd import faults
 from caas_sandbox.help import SandboxGroup
 from caas_sandbox.policy_cmd import policy
 from caas_sandbox.scenario_cmd import scenario
@@ -65,6 +67,8 @@ cli.add_command(demo)
 cli.add_command(serve)
 cli.add_command(contracts)
 cli.add_command(scenario)
+cli.add_command(clock)
+cli.add_command(faults)
 
 
 def main() -> None:

@@ -51,6 +51,26 @@ class DurationType(click.ParamType):
         return seconds
 
 
+class ByteSize(click.ParamType):
+    """A size as '512KB', '1MB' (of 1,024) or a number of bytes, from 1 KB to 100 MB."""
+
+    name = "size"
+    _UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024 * 1024}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper()
+        number, unit = text.rstrip("KMB"), text[len(text.rstrip("KMB")) :]
+        try:
+            size = int(float(number) * self._UNITS[unit])
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size: use bytes, '512KB' or '1MB'", param, ctx)
+        if not 1024 <= size <= 100 * 1024 * 1024:
+            self.fail(f"{value!r} is not between 1KB and 100MB", param, ctx)
+        return size
+
+
 crashes_per_hour_option = click.option(
     "--crashes-per-hour",
     type=click.FloatRange(0, 60, min_open=True),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from caas_sandbox.options import policies_option
+from caas_sandbox.options import ByteSize, policies_option
 
 
 @click.command()
@@ -26,8 +26,9 @@ from caas_sandbox.options import policies_option
     "--speed",
     default=1.0,
     show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale.",
+    type=float,
+    help="Run N times faster than the wall clock: latencies, timelines and timeouts all scale. Refused "
+    "when the policies' shortest timeout would fall under 100 ms of wall time; advance the clock instead.",
 )
 @click.option("--json", "as_json", is_flag=True, help="First print one JSON line of URLs and credentials.")
 @policies_option
@@ -65,6 +66,13 @@ from caas_sandbox.options import policies_option
     metavar="URL",
     help="With --core-only: the port base of the partners' sandbox [default: http://127.0.0.1:PORT_BASE].",
 )
+@click.option(
+    "--max-body",
+    type=ByteSize(),
+    default="1MB",
+    show_default=True,
+    help="The largest request body a server reads ('512KB', '1MB', or bytes); larger is a 413.",
+)
 def serve(
     seed: int,
     port_base: int,
@@ -77,6 +85,7 @@ def serve(
     partners_url: str | None,
     log_level: str,
     log_file: Path | None,
+    max_body: int,
 ) -> None:
     """Start the CaaS core and every simulator on 127.0.0.1 under waitress, wired to each other; stop
     cleanly on Ctrl-C or SIGTERM. The core and the simulators can also run as two processes: then the
@@ -84,14 +93,17 @@ def serve(
 
     \b
     Examples:
-      caas-sandbox serve --speed 60
+      caas-sandbox serve --speed 20
       caas-sandbox serve --simulators-only --port-base 8100 &
       caas-sandbox serve --core-only --port-base 8100 --database core.db
     """
     from caas_core.policies import load_policies
     from caas_sandbox.sandbox import LiveSandbox
+    from caas_sandbox.speeds import check_speed
+    from caas_sandbox.tokens import Tokens
     from reports.terminal import console, render_table
     from runtimes.logs import configure as configure_logs
+    from runtimes.server import ServerLimits
 
     if core_only and simulators_only:
         raise click.UsageError("--core-only and --simulators-only exclude each other: give one")
@@ -103,18 +115,23 @@ def serve(
         configure_logs(log_level, log_file)
     except OSError as error:
         raise click.ClickException(f"--log-file {log_file}: cannot write it ({error.strerror})") from None
+    check_speed(speed, policies)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     sandbox = LiveSandbox(
-        seed, port_base, speed, policies=policies, database=database, parts=parts, partners_url=partners_url
+        seed,
+        port_base,
+        speed,
+        policies=policies,
+        database=database,
+        parts=parts,
+        partners_url=partners_url,
+        tokens=Tokens.from_env(),
+        limits=ServerLimits(max_body_bytes=max_body),
     )
     try:
         sandbox.start()
-    except OSError as error:
-        raise click.ClickException(
-            f"cannot listen on ports {port_base}-{port_base + 5}: {error.strerror}"
-        ) from None
     except sqlite3.Error as error:  # a missing folder, a directory, a file that is not SQLite
         sandbox.stop()
         raise click.ClickException(f"cannot use {database} as the core's database: {error}") from None
@@ -126,6 +143,8 @@ def serve(
         render_table(
             f"CaaS sandbox, seed {seed}, speed x{speed:g}", ["system", "url", "credentials"], rows, console()
         )
+        if "core" in listing:
+            click.echo(f"Dashboard: {listing['core']['url']}/ui (sign in with the operator token)", err=True)
         click.echo("Ctrl-C or SIGTERM stops it.", err=True)
         while not stop.wait(0.5):
             pass

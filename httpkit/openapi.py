@@ -106,7 +106,7 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
             "in": "query",
             "required": False,
             "description": q.description,
-            "schema": {"type": q.type},
+            "schema": {"type": q.type, **({"enum": list(q.values)} if q.values else {})},
         }
         for q in route.query
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from caas_core.cards import redact_card_numbers
 from httpkit.exchange import Exchange
 from httpkit.messages import HttpRequest, HttpResponse
 from httpkit.problems import Problem, problem_for
@@ -34,6 +35,7 @@ class QueryParam:
     name: str
     description: str
     type: str = "string"
+    values: tuple[str, ...] = ()  # the values it takes, when it takes only these
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,8 @@ def unrouted(match: Match, request: HttpRequest) -> HttpResponse:
 
 
 def no_route(method: str, path: str) -> HttpResponse:
-    return problem_for(404, f"no route for {method} {path}")
+    # The path is echoed, so what a caller sent as a path is never sent back with a card number in it.
+    return problem_for(404, f"no route for {method} {redact_card_numbers(path)}")
 
 
 def not_allowed(method: str, allowed: Sequence[str]) -> HttpResponse:

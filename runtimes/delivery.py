@@ -1,6 +1,7 @@
-"""How a live server delivers what its service reported: the latency held in scaled wall time, a hang
-held until the client has given up, a reset as a connection cut mid-answer, a queued request held until
-its turn and then handed to the service again with its ticket (httpkit.exchange), client or no client.
+"""How a live server delivers what its service reported: the latency held in scaled wall time (the
+server's worker is busy all that time, even for a client that has given up, as a real one would be), a
+hang held until the client has given up, a reset as a connection cut mid-answer, a queued request held
+until its turn and then handed to the service again with its ticket (httpkit.exchange), client or no client.
 
 The Flask edge only reports an exchange (`httpkit.exchange`); this WSGI layer, between the edge and the
 WSGI server, acts on the report and strips it, so clients see a plain answer, a timeout or a reset.
@@ -39,7 +40,9 @@ class Delivery:
             status, headers, answer, reported = self._serve({**environ, _TICKET_ENVIRON: ticket}, body)
         outcome = reported.get(OUTCOME_HEADER.lower(), "answer")
         if outcome == "hang":
-            self.runtime.block(HANG_HOLD_S)
+            # Held until the client gives up (waitress sees it hang up), not for HANG_HOLD_S: nothing is
+            # due, and a thread held for nothing is one fewer for every other client.
+            self.runtime.block(HANG_HOLD_S, gone=environ.get("waitress.client_disconnected"))
             start_response("504 GATEWAY TIMEOUT", list(_HUNG.headers.items()))
             return [_HUNG.to_bytes()]
         self.runtime.block(float(reported.get(LATENCY_HEADER.lower(), 0.0)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from caas_core.config import SANDBOX_CORE_API_TOKEN
 from caas_core.effects import NOW, Draw, Flow, Send, Sleep
 from caas_core.errors import ConnectionFailed
 from httpkit.messages import HttpRequest
@@ -16,6 +17,8 @@ from scenarios.model import RateStep, Scenario, Workload
 from simulators.admin.countries import dni_letter, nif_check_digit
 from simulators.kit.fleet import TEST_VEHICLES, Fleet
 
+# The customers reach the core through the web platform, with the API token the simulated core expects.
+AUTHORIZED = {"Authorization": f"Bearer {SANDBOX_CORE_API_TOKEN}"}
 CATALOGUE = (
     {"model": "CITY", "trim": "BASE", "colour": "RED", "options": []},
     {"model": "TOURER", "trim": "LUXURY", "colour": "BLUE", "options": ["HEAT_PUMP"]},
@@ -92,7 +95,7 @@ def place_order(scenario: Scenario) -> Flow[None]:
         "vehicleSpec": {**spec, "country": country},
         "owner": owner(country, number),
     }
-    yield Send("core", HttpRequest("POST", "/api/orders", json=body), None)
+    yield Send("core", HttpRequest("POST", "/api/orders", headers=AUTHORIZED, json=body), None)
 
 
 def buy_service(workload: Workload, fleet: Fleet) -> Flow[None]:
@@ -104,7 +107,7 @@ def buy_service(workload: Workload, fleet: Fleet) -> Flow[None]:
     card = yield from _pick(workload.cards, "workload.purchases.card")
     service = yield from _pick(workload.services, "workload.purchases.service")
     body = {"vin": vin, "serviceId": service, "cardToken": card}
-    yield Send("core", HttpRequest("POST", "/api/purchases", json=body), None)
+    yield Send("core", HttpRequest("POST", "/api/purchases", headers=AUTHORIZED, json=body), None)
 
 
 def _pick(weights: dict[str, float], stream: str) -> Flow[str]:

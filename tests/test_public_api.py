@@ -48,6 +48,7 @@ PUBLIC = {
         "load_policies",
         "matrix_rows",
         "merge",
+        "shortest_timeout",
         "worst_case_give_up_s",
     ],
     "caas_core.resilience": [

@@ -67,7 +67,7 @@ class FactoryStatus(BaseModel):
     order_id: str = Field(alias="orderId", min_length=1)
     status: FactoryStatusName
     sequence: int = Field(ge=1)
-    vin: str | None = None  # assigned when the order is READY
+    vin: str | None = Field(default=None, pattern=r"^[A-HJ-NPR-Z0-9]{17}$")  # assigned when READY
 
 
 class FactoryOrderAdapter:

@@ -5,10 +5,9 @@ trace headers on every request."""
 
 from __future__ import annotations
 
-import itertools
 import logging
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
 
@@ -21,7 +20,9 @@ from caas_core.resilience.breaker import NO_BREAKER, Gate
 from caas_core.resilience.deadline import Deadline
 from caas_core.resilience.retry import call_with_retry
 from caas_core.telemetry import Telemetry
+from caas_core.tracelog import Traced
 from httpkit.messages import HttpRequest, HttpResponse
+from httpkit.tracing import SPAN_HEADER, TRACE_HEADER, trace_id_from
 
 M = TypeVar("M", bound=BaseModel)
 calls_log = logging.getLogger("caas_core.calls")
@@ -47,17 +48,15 @@ class Endpoint:
 
 @dataclass(slots=True)  # per call: not frozen, for speed (see httpkit.messages)
 class Trace:
-    """The trace a customer action started; every call under it carries the id and a fresh span."""
+    """The trace a customer action started; every call under it carries the id and a fresh span (from
+    the core's telemetry: unique among all the calls the core makes, whichever flow makes them)."""
 
     trace_id: str
-    # Span ids count up from 1 in each Trace object, and every flow builds its own: unique among one
-    # flow's calls only, not across the flows that share a trace id. No random draw per call.
-    spans: Iterator[int] = field(default_factory=lambda: itertools.count(1), compare=False, repr=False)
 
 
 def new_trace() -> Flow[Trace]:
     bits = yield Draw("trace", "getrandbits", (128,))
-    return Trace(f"{bits:032x}")
+    return Trace(trace_id_from(bits))
 
 
 class Integration(Generic[P]):
@@ -105,9 +104,13 @@ class Integration(Generic[P]):
         """Send within the attempt's deadline (and `timeout`, if shorter); raise on a 4xx or 5xx, except
         for the statuses in `keep`, which come back as responses (a 409 whose body the caller reads)."""
         system, telemetry, key = self.system, self.telemetry, endpoint.key
-        traced = {**request.headers, "X-Trace-Id": trace.trace_id, "X-Span-Id": f"{next(trace.spans):016x}"}
+        span = telemetry.next_span()
+        traced = {**request.headers, TRACE_HEADER: trace.trace_id, SPAN_HEADER: span}
         # NOTE: built directly, not with dataclasses.replace, which is several times slower: every call.
         request = HttpRequest(request.method, request.path, traced, request.query, request.json, request.form)
+        traces = telemetry.traces  # kept in the live sandbox only
+        if traces is not None:
+            traces.started(system)
         start = yield NOW
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
@@ -115,11 +118,19 @@ class Integration(Generic[P]):
             end = yield NOW
             telemetry.request(end, system, key, end - start, type(error).__name__)
             _logged(system, key, traced, end - start, deadline.attempt, error=type(error).__name__)
+            if traces is not None:
+                failure = Traced(start, "call", system, key, end - start, None, type(error).__name__, span)
+                traces.called(trace.trace_id, failure)
             raise
         failed = response.status >= 400
         end = yield NOW
         telemetry.request(end, system, key, end - start, str(response.status) if failed else None)
         _logged(system, key, traced, end - start, deadline.attempt, status=response.status)
+        if traces is not None:
+            answered = Traced(
+                start, "call", system, key, end - start, response.status, str(response.status), span
+            )
+            traces.called(trace.trace_id, answered)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:
@@ -142,8 +153,8 @@ def _logged(
     # NOTE: the level test first: a simulated run makes millions of calls and logs none of them.
     if calls_log.isEnabledFor(logging.INFO):
         fields = {
-            "trace_id": headers["X-Trace-Id"],
-            "span_id": headers["X-Span-Id"],
+            "trace_id": headers[TRACE_HEADER],
+            "span_id": headers[SPAN_HEADER],
             "system": system,
             "route": route,
             "status": status,

@@ -13,6 +13,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 
 from caas_core.domain.records import Order, Purchase
 from caas_core.telemetry import DURATION_BUCKETS, Labels
+from caas_core.webhooks.receiver import DUPLICATE
 
 if TYPE_CHECKING:
     from caas_core.service import CaasCore
@@ -51,6 +52,21 @@ class _CoreCollector:
         yield _gauge("caas_purchases", "Purchases by status", "status", store.count_by(Purchase, "status"))
         open_alerts = Counter(a.kind for a in store.alerts() if a.resolved_at is None)
         yield _gauge("caas_alerts_open", "Open alerts by kind", "kind", open_alerts)
+        refused = CounterMetricFamily(
+            "caas_webhooks_rejected",
+            "Webhooks refused: forged, stale, malformed, from elsewhere, over the rate",
+            labels=["source", "reason"],
+        )
+        duplicates = CounterMetricFamily(
+            "caas_webhooks_duplicate", "Webhooks received again", labels=["source"]
+        )
+        for (source, reason), count in sorted(self.core.telemetry.webhooks_rejected.items()):
+            if reason == DUPLICATE:
+                duplicates.add_metric([source], count)
+            else:
+                refused.add_metric([source, reason], count)
+        yield refused
+        yield duplicates
 
 
 def _counter(name: str, documentation: str, counts: Mapping[Labels, int]) -> CounterMetricFamily:

@@ -12,14 +12,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from caas_core.adapters.admin import Owner
 from caas_core.adapters.factory import VehicleSpec
+from caas_core.api import paging
+from caas_core.api.access import CLIENT, OPERATOR, require_metrics_access
 from caas_core.api.metrics import CONTENT_TYPE, exposition
+from caas_core.api.views import OrderView, PurchaseView, order_view, purchase_view
 from caas_core.cards import find_card_number
-from caas_core.domain.records import Order, Purchase
+from caas_core.domain.records import Alert, Notification, Order, Payment, Purchase
 from caas_core.service import CaasCore, CommandRefused
 from caas_core.systems import Country
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
 from httpkit.routing import Answer, HeaderParam, QueryParam, Route
+from httpkit.tracing import TRACE_HEADER
 
 R = TypeVar("R", Order, Purchase)
 
@@ -53,48 +57,33 @@ class PurchaseRequest(BaseModel):
 class OrderAccepted(BaseModel):
     orderId: str
     status: str
+    traceId: str
 
 
 class PurchaseAccepted(BaseModel):
     purchaseId: str
     status: str
-
-
-class OrderView(BaseModel):
-    orderId: str
-    status: str
-    country: str
-    factoryOrderId: str | None
-    vin: str | None
-    plate: str | None
-    reason: str | None
-
-
-class PurchaseView(BaseModel):
-    purchaseId: str
-    status: str
-    vin: str
-    serviceId: str
-    amount: int
-    currency: str
-    reason: str | None
+    traceId: str
 
 
 class Listing(BaseModel):
     items: list[dict[str, object]]
+    next: str | None  # the next page, while there may be more
 
 
 def place_order(core: CaasCore, request: HttpRequest) -> HttpResponse:
     _refuse_card_numbers(request)
     body = parse_json(OrderRequest, request)
-    order = core.place_order(body.customerEmail, body.country, body.vehicleSpec, body.owner)
+    trace = request.header(TRACE_HEADER)  # checked by CoreApi; None: the core makes one
+    order = core.place_order(body.customerEmail, body.country, body.vehicleSpec, body.owner, trace)
+    headers = {"Location": f"/api/orders/{order.id}", TRACE_HEADER: order.trace_id}
     return json_response(
-        201, {"orderId": order.id, "status": order.status}, {"Location": f"/api/orders/{order.id}"}
+        201, {"orderId": order.id, "status": order.status, "traceId": order.trace_id}, headers
     )
 
 
 def get_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResponse:
-    return json_response(200, _order_view(_found(core.store.get(Order, order_id), "order", order_id)))
+    return json_response(200, order_view(_found(core.store.get(Order, order_id), "order", order_id)))
 
 
 def retry_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResponse:
@@ -104,39 +93,50 @@ def retry_order(core: CaasCore, request: HttpRequest, order_id: str) -> HttpResp
         raise Problem(404, f"no order {order_id}") from None
     except CommandRefused as refused:
         raise Problem(409, str(refused)) from None
-    return json_response(202, {"orderId": order.id, "status": order.status})
+    # The retry carries on the order's trace: its calls are the order's.
+    body = {"orderId": order.id, "status": order.status, "traceId": order.trace_id}
+    return json_response(202, body, {TRACE_HEADER: order.trace_id})
 
 
 def request_purchase(core: CaasCore, request: HttpRequest) -> HttpResponse:
     _refuse_card_numbers(request)
     body = parse_json(PurchaseRequest, request)
     try:
-        purchase = core.request_purchase(body.vin, body.serviceId, body.cardToken)
+        purchase = core.request_purchase(
+            body.vin, body.serviceId, body.cardToken, request.header(TRACE_HEADER)
+        )
     except CommandRefused as refused:
         raise Problem(422, str(refused), field="serviceId") from None
-    headers = {"Location": f"/api/purchases/{purchase.id}"}
-    return json_response(202, {"purchaseId": purchase.id, "status": purchase.status}, headers)
+    headers = {"Location": f"/api/purchases/{purchase.id}", TRACE_HEADER: purchase.trace_id}
+    accepted = {"purchaseId": purchase.id, "status": purchase.status, "traceId": purchase.trace_id}
+    return json_response(202, accepted, headers)
 
 
 def get_purchase(core: CaasCore, request: HttpRequest, purchase_id: str) -> HttpResponse:
-    return json_response(
-        200, _purchase_view(_found(core.store.get(Purchase, purchase_id), "purchase", purchase_id))
+    purchase = _found(core.store.get(Purchase, purchase_id), "purchase", purchase_id)
+    payment = (
+        None if purchase.authorization_id is None else core.store.get(Payment, purchase.authorization_id)
     )
+    return json_response(200, purchase_view(purchase, payment, core.runtime.epoch))
 
 
 def list_notifications(core: CaasCore, request: HttpRequest) -> HttpResponse:
-    items = [n.as_dict() for n in core.store.notifications(request.query.get("entity"))]
-    return json_response(200, {"items": items})
+    after, limit = paging.page_of(request)
+    items = core.store.page(Notification, after, limit + 1, entity=request.query.get("entity"))
+    return json_response(200, paging.listing(request, items, limit, _by_id, Notification.as_dict))
 
 
 def list_alerts(core: CaasCore, request: HttpRequest) -> HttpResponse:
     kind = request.query.get("kind")
     if kind not in (None, "ops", "tech_support"):
         raise Problem(400, "kind must be ops or tech_support")
-    return json_response(200, {"items": [a.as_dict() for a in core.store.alerts(kind)]})
+    after, limit = paging.page_of(request)
+    items = core.store.page(Alert, after, limit + 1, kind=kind)
+    return json_response(200, paging.listing(request, items, limit, _by_id, Alert.as_dict))
 
 
 def metrics(core: CaasCore, request: HttpRequest) -> HttpResponse:
+    require_metrics_access(request, core.config)
     return HttpResponse(200, {"Content-Type": CONTENT_TYPE}, body=exposition(core))
 
 
@@ -160,29 +160,12 @@ def _found(record: R | None, kind: str, key: str) -> R:
     return record
 
 
-def _order_view(order: Order) -> dict[str, object]:
-    return OrderView(
-        orderId=order.id,
-        status=order.status,
-        country=order.country,
-        factoryOrderId=order.factory_order_id,
-        vin=order.vin,
-        plate=order.plate,
-        reason=order.reason,
-    ).model_dump()
+def _by_id(record: Notification | Alert) -> int:
+    return record.id
 
 
-def _purchase_view(purchase: Purchase) -> dict[str, object]:
-    return PurchaseView(
-        purchaseId=purchase.id,
-        status=purchase.status,
-        vin=purchase.vin,
-        serviceId=purchase.service_id,
-        amount=purchase.amount,
-        currency=purchase.currency,
-        reason=purchase.reason,
-    ).model_dump()
-
+CLIENT_REFUSALS = (Answer(401, "no token, or not one of ours"),)
+OPERATOR_REFUSALS = (*CLIENT_REFUSALS, Answer(403, "the API token, where the operator's is needed"))
 
 WEBHOOK_ANSWERS = (
     Answer(200, "applied, ignored as stale, or a duplicate"),
@@ -213,15 +196,18 @@ ROUTES = [
         answers=(
             Answer(201, "placed; Factory is being asked", OrderAccepted),
             Answer(400, "a card number, or no body"),
+            *CLIENT_REFUSALS,
             Answer(422, "a field is not valid"),
         ),
+        security=(CLIENT,),
     ),
     Route(
         "GET",
         "/api/orders/{order_id}",
         get_order,
         summary="an order",
-        answers=(Answer(200, "the order", OrderView), Answer(404, "no such order")),
+        answers=(Answer(200, "the order", OrderView), *CLIENT_REFUSALS, Answer(404, "no such order")),
+        security=(CLIENT,),
     ),
     Route(
         "POST",
@@ -230,9 +216,11 @@ ROUTES = [
         summary="retry a failed order or a blocked delivery",
         answers=(
             Answer(202, "retrying", OrderAccepted),
+            *OPERATOR_REFUSALS,
             Answer(404, "no such order"),
             Answer(409, "the order is not waiting for a manual retry"),
         ),
+        security=(OPERATOR,),
     ),
     Route(
         "POST",
@@ -243,38 +231,54 @@ ROUTES = [
         answers=(
             Answer(202, "accepted; maintenance, payment and activation follow", PurchaseAccepted),
             Answer(400, "a card number, or no body"),
+            *CLIENT_REFUSALS,
             Answer(422, "a field is not valid"),
         ),
+        security=(CLIENT,),
     ),
     Route(
         "GET",
         "/api/purchases/{purchase_id}",
         get_purchase,
-        summary="a purchase",
-        answers=(Answer(200, "the purchase", PurchaseView), Answer(404, "no such purchase")),
+        summary="a purchase, with what happened to its money",
+        answers=(
+            Answer(200, "the purchase", PurchaseView),
+            *CLIENT_REFUSALS,
+            Answer(404, "no such purchase"),
+        ),
+        security=(CLIENT,),
     ),
     Route(
         "GET",
         "/api/notifications",
         list_notifications,
-        summary="customer notifications (the outbox)",
-        answers=(Answer(200, "notifications", Listing),),
-        query=(QueryParam("entity", "only these: 'order:ord_000001' or 'purchase:pur_000001'"),),
+        summary="customer notifications (the outbox), a page at a time",
+        answers=(Answer(200, "notifications", Listing), Answer(400, "a bad page"), *OPERATOR_REFUSALS),
+        query=(
+            QueryParam("entity", "only these: 'order:ord_000001' or 'purchase:pur_000001'"),
+            *paging.QUERY,
+        ),
+        security=(OPERATOR,),
     ),
     Route(
         "GET",
         "/api/alerts",
         list_alerts,
-        summary="operations alerts and tech-support tickets",
-        answers=(Answer(200, "alerts", Listing), Answer(400, "unknown kind")),
-        query=(QueryParam("kind", "ops or tech_support"),),
+        summary="operations alerts and tech-support tickets, a page at a time",
+        answers=(
+            Answer(200, "alerts", Listing),
+            Answer(400, "unknown kind, or a bad page"),
+            *OPERATOR_REFUSALS,
+        ),
+        query=(QueryParam("kind", "ops or tech_support"), *paging.QUERY),
+        security=(OPERATOR,),
     ),
     Route(
         "GET",
         "/metrics",
         metrics,
-        summary="metrics in the Prometheus text format",
-        answers=(Answer(200, "Prometheus exposition"),),
+        summary="metrics in the Prometheus text format (open on this machine; else the operator token)",
+        answers=(Answer(200, "Prometheus exposition"), *OPERATOR_REFUSALS),
     ),
     Route(
         "POST",

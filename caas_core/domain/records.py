@@ -63,6 +63,9 @@ class Payment:
     updated_at: float
     captures: int = 0
     voids: int = 0
+    authorized_at: float | None = None
+    captured_at: float | None = None
+    voided_at: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -147,7 +147,13 @@ def _capture(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
     with deps.records.transaction():
         captures = deps.records.require(Payment, auth_id).captures + 1
         deps.records.update(
-            Payment, auth_id, status="CAPTURED", settlement="PENDING", captures=captures, updated_at=now
+            Payment,
+            auth_id,
+            status="CAPTURED",
+            settlement="PENDING",
+            captures=captures,
+            updated_at=now,
+            captured_at=now,
         )
         deps.records.revise(record, step=None)
 
@@ -200,7 +206,9 @@ def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
             auth_id = record.authorization_id
             if auth_id is not None:
                 voids = deps.records.require(Payment, auth_id).voids + 1
-                deps.records.update(Payment, auth_id, status="VOIDED", voids=voids, updated_at=now)
+                deps.records.update(
+                    Payment, auth_id, status="VOIDED", voids=voids, updated_at=now, voided_at=now
+                )
             deps.records.revise(record, step=None)
             deps.operations.resolve(_entity(record), now, "ops")
         return
@@ -243,7 +251,16 @@ def _hold(deps: Dependencies, record: Purchase, auth_id: str, now: float) -> Non
     """Record an authorisation the gateway granted, once (a replayed authorise names the same one)."""
     if deps.records.get(Payment, auth_id) is None:
         deps.records.insert(
-            Payment(auth_id, record.id, record.amount, record.currency, "AUTHORIZED", "NONE", now)
+            Payment(
+                auth_id,
+                record.id,
+                record.amount,
+                record.currency,
+                "AUTHORIZED",
+                "NONE",
+                now,
+                authorized_at=now,
+            )
         )
 
 

@@ -1,7 +1,7 @@
 """Resilience policies as data: the shipped defaults, a user's overrides, and the derived matrix."""
 
 from caas_core.policies.load import default_policy_text, load_policies, merge
-from caas_core.policies.matrix import breaker_rows, matrix_rows, worst_case_give_up_s
+from caas_core.policies.matrix import breaker_rows, matrix_rows, shortest_timeout, worst_case_give_up_s
 from caas_core.policies.models import (
     BreakerPolicy,
     OtaActivationPolicy,
@@ -23,5 +23,6 @@ __all__ = [
     "load_policies",
     "matrix_rows",
     "merge",
+    "shortest_timeout",
     "worst_case_give_up_s",
 ]

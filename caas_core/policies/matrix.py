@@ -67,3 +67,15 @@ def breaker_rows(policies: Policies) -> dict[str, dict[str, Any]]:
 
 def _seconds(value: float) -> str:
     return f"{value:g}s"
+
+
+def shortest_timeout(policies: Policies) -> tuple[str, float]:
+    """The shortest time the core waits for any answer under `policies`, as (its key, seconds): every
+    integration's timeout, the OTA acknowledgement's, and each enabled breaker's probe timeout."""
+    timeouts = {f"{name}.timeout_s": policy.timeout_s for name, policy in policies.retried().items()}
+    timeouts["ota_activation.ack_timeout_s"] = policies.ota_activation.ack_timeout_s
+    for name, breaker in policies.breakers:
+        if breaker.enabled:
+            timeouts[f"breakers.{name}.probe_timeout_s"] = breaker.probe_timeout_s
+    key = min(timeouts, key=timeouts.__getitem__)  # a tie names the first: an integration before a breaker
+    return key, timeouts[key]

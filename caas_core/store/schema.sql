@@ -53,7 +53,10 @@ CREATE TABLE IF NOT EXISTS payments (
     settlement TEXT NOT NULL,        -- NONE, PENDING, SETTLED, FAILED
     captures INTEGER NOT NULL DEFAULT 0,
     voids INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    authorized_at REAL,              -- when the authorisation was granted
+    captured_at REAL,                -- when the capture was answered
+    voided_at REAL                   -- when the void was answered
 );
 
 CREATE TABLE IF NOT EXISTS processed_webhooks (

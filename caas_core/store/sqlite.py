@@ -32,7 +32,11 @@ _KEYS = {Order: "id", Purchase: "id", Payment: "authorization_id"}
 _FIELDS = {kind: [f.name for f in fields(kind)] for kind in _TABLES}
 _COLUMNS = {kind: ", ".join(names) for kind, names in _FIELDS.items()}
 # Columns added since the first schema: an older database gains them when opened.
-_ADDED_COLUMNS = {"orders": ("step TEXT",), "purchases": ("step TEXT",)}
+_ADDED_COLUMNS = {
+    "orders": ("step TEXT",),
+    "purchases": ("step TEXT",),
+    "payments": ("authorized_at REAL", "captured_at REAL", "voided_at REAL"),
+}
 _INSERTS = {
     kind: f"INSERT INTO {_TABLES[kind]} ({_COLUMNS[kind]}) VALUES ({', '.join('?' for _ in _FIELDS[kind])})"
     for kind in _KEYS
@@ -106,6 +110,27 @@ class Store:
             args.extend(values)
         clause = " AND ".join(tests) or "1"
         rows = self.db.execute(f"SELECT {_COLUMNS[kind]} FROM {table} WHERE {clause} ORDER BY rowid", args)
+        return [kind(*row) for row in rows]
+
+    def page(self, kind: type[R], after: int, limit: int, /, **where: Any) -> list[R]:
+        """Up to `limit` records of `kind` stored after row `after`, oldest first, whose columns equal
+        `where`'s values (None: any). Rows are never deleted, so a row number is a stable cursor."""
+        table = _TABLES[kind]  # type: ignore[index]
+        tests, args = ["rowid > ?"], [after]
+        for name, value in where.items():
+            if value is not None:
+                tests.append(f"{name} = ?")
+                args.append(value)
+        rows = self.db.execute(
+            f"SELECT rowid, {_COLUMNS[kind]} FROM {table} WHERE {' AND '.join(tests)} ORDER BY rowid LIMIT ?",
+            [*args, limit],
+        )
+        return [kind(*row[1:]) for row in rows]
+
+    def latest(self, kind: type[R], n: int) -> list[R]:
+        """The `n` records of `kind` stored last, newest first."""
+        table = _TABLES[kind]  # type: ignore[index]
+        rows = self.db.execute(f"SELECT {_COLUMNS[kind]} FROM {table} ORDER BY rowid DESC LIMIT ?", (n,))
         return [kind(*row) for row in rows]
 
     # -- webhooks, notifications, alerts ---------------------------------------------------------

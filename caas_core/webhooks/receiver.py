@@ -1,22 +1,26 @@
-"""Incoming webhooks: who may send, how often, whether a message is genuine and fresh, and whether it is new.
+"""Incoming webhooks: who may send, whether a message is genuine, fresh and new, and how many a minute.
 
 Rules, checked in this order; the first that fails decides the answer:
 1. The source must be known (404) and the peer's address in its allowlist (403). An empty allowlist admits
    any address; otherwise a request whose address is missing or unparsable is refused.
-2. At most `rate_limit_per_minute` webhooks per source in any rolling minute (429, `Retry-After` in whole
-   seconds, at least 1, until the oldest counted webhook leaves the window). Every request that gets this
-   far takes a slot, whatever its later verdict, so a flood of forgeries cannot bypass the limit by failing
-   the signature check; a request refused here takes none.
-3. The three Standard Webhooks headers must be present (400); the timestamp, Unix seconds, at most
+2. The three Standard Webhooks headers must be present (400); the timestamp, Unix seconds, at most
    `max_age_s` before or after `epoch + now` (400, stale); one `v1` signature in the header must equal the
    HMAC of "{id}.{timestamp}.{body}" under the source's secret, compared in constant time (401); the body
    must be a JSON object (400). The body is `HttpRequest.body_bytes()`: the bytes as sent when the request
    came over the wire, else the compact sorted-key JSON that our own senders sign.
-4. A webhook id processed before is a duplicate: accepted, 200, and never applied again. `check` only
-   reads the store. The caller applies an accepted payload and calls `remember` in ONE transaction, and
-   discards its changes when `remember` answers False (a concurrent delivery of the same id won).
-5. A rejected webhook changes nothing and never reaches the payload handler; rejections and duplicates
-   are counted in `rejected[(source, reason)]`.
+3. A webhook id processed before is a duplicate: accepted, 200, and never applied again.
+4. Only then is the source's quota taken: at most `rate_limit_per_minute` new, genuine webhooks per source
+   in any rolling minute (429, `Retry-After` in whole seconds, at least 1, until the oldest counted one
+   leaves the window). Limiting after the signature is checked means a forger, who cannot sign, can never
+   use up the genuine sender's quota; checking a signature first costs one HMAC over a body the server
+   has already bounded (1 MB), which is cheaper than the flood it answers. Replays of a genuine message
+   are duplicates and take no slot either.
+5. `check` only reads the store. The caller applies an accepted payload and calls `remember` in ONE
+   transaction, and discards its changes when `remember` answers False (a concurrent delivery won).
+6. A rejected webhook changes nothing and never reaches the payload handler; rejections and duplicates
+   are counted in `rejected[(source, reason)]`, and rejections are logged (source, peer, reason, never
+   a header's value), at most LOGGED_PER_MINUTE a minute for each source and reason so a flood cannot
+   flood the log: the rest are counted only.
 
 The receiver is not thread-safe, like the store it reads: the core runs on one thread at a time.
 """
@@ -27,6 +31,7 @@ import base64
 import binascii
 import hmac
 import ipaddress
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -60,6 +65,8 @@ NOT_AN_OBJECT = "not_an_object"
 DUPLICATE = "duplicate"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOGGED_PER_MINUTE = 10
+log = logging.getLogger("caas_core.webhooks")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,30 +119,32 @@ class WebhookReceiver:
         # non-blocking check on one thread does not need.
         self._rate = Rate(policy.rate_limit_per_minute, Duration.MINUTE)
         self._buckets: dict[str, InMemoryBucket] = {}
+        self._logged: dict[tuple[str, str], tuple[int, int]] = {}  # (source, reason) -> (minute, count)
 
     def check(self, source: str, request: HttpRequest, now: float) -> Verdict:
         """The verdict on one delivery. Writes nothing to the store; see `remember`."""
+        peer = request.remote_addr or "an unknown address"
         if source not in self.sources:
-            return self._reject(source, 404, UNKNOWN_SOURCE, f"there is no webhook source {source!r}")
+            return self._reject(
+                source, 404, UNKNOWN_SOURCE, f"there is no webhook source {source!r}", peer=peer, now=now
+            )
         if not self._address_allowed(source, request.remote_addr):
             who = request.remote_addr or "an unknown address"
-            return self._reject(source, 403, IP_NOT_ALLOWED, f"{who} may not send {source} webhooks")
-        wait_s = self._take_slot(source, now)
-        if wait_s is not None:
-            limit = self.policy.rate_limit_per_minute
-            detail = f"more than {limit} {source} webhooks in a minute; retry in {wait_s} s"
-            return self._reject(source, 429, RATE_LIMITED, detail, retry_after=wait_s)
-
+            return self._reject(
+                source, 403, IP_NOT_ALLOWED, f"{who} may not send {source} webhooks", peer=peer, now=now
+            )
         msg_id, stamp, signatures = (request.header(name) or "" for name in HEADERS)
         missing = [
             name for name, value in zip(HEADERS, (msg_id, stamp, signatures), strict=True) if not value
         ]
         if missing:
             detail = f"missing webhook header(s): {', '.join(missing)}"
-            return self._reject(source, 400, MISSING_HEADERS, detail)
+            return self._reject(source, 400, MISSING_HEADERS, detail, peer=peer, now=now)
         # Bounded length: int() of thousands of digits raises, and no honest clock needs more than 12.
         if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 15):
-            return self._reject(source, 400, BAD_TIMESTAMP, f"{TIMESTAMP_HEADER} must be Unix seconds")
+            return self._reject(
+                source, 400, BAD_TIMESTAMP, f"{TIMESTAMP_HEADER} must be Unix seconds", peer=peer, now=now
+            )
         age = self.epoch + now - int(stamp)
         if abs(age) > self.policy.max_age_s:
             when = f"{age:g} s old" if age > 0 else f"{-age:g} s in the future"
@@ -144,16 +153,25 @@ class WebhookReceiver:
                 f"stale webhook: its timestamp is {when}, at most {self.policy.max_age_s:g} s allowed; "
                 f"the receiver's clock reads {int(self.epoch + now)}"
             )
-            return self._reject(source, 400, STALE, detail)
+            return self._reject(source, 400, STALE, detail, peer=peer, now=now)
         body = request.body_bytes().decode()
         if not self._signature_ok(source, msg_id, int(stamp), body, signatures):
-            return self._reject(source, 401, BAD_SIGNATURE, "no webhook signature matches")
+            return self._reject(
+                source, 401, BAD_SIGNATURE, "no webhook signature matches", peer=peer, now=now
+            )
         if request.form is not None or not isinstance(request.json, dict):
-            return self._reject(source, 400, NOT_AN_OBJECT, "the webhook body must be a JSON object")
+            return self._reject(
+                source, 400, NOT_AN_OBJECT, "the webhook body must be a JSON object", peer=peer, now=now
+            )
 
         if self.store.webhook_seen(msg_id):
             self.rejected[(source, DUPLICATE)] += 1
             return Verdict(accepted=True, duplicate=True, status=200, webhook_id=msg_id)
+        wait_s = self._take_slot(source, now)
+        if wait_s is not None:
+            limit = self.policy.rate_limit_per_minute
+            detail = f"more than {limit} {source} webhooks in a minute; retry in {wait_s} s"
+            return self._reject(source, 429, RATE_LIMITED, detail, retry_after=wait_s, peer=peer, now=now)
         return Verdict(accepted=True, duplicate=False, status=200, payload=request.json, webhook_id=msg_id)
 
     def remember(self, verdict: Verdict, source: str, now: float) -> bool:
@@ -170,6 +188,17 @@ class WebhookReceiver:
         # Another delivery of the same id was remembered between our check and this call.
         self.rejected[(source, DUPLICATE)] += 1
         return False
+
+    def _log(self, source: str, reason: str, status: int, peer: str, now: float) -> None:
+        """Rule 6: each refusal logged, at most LOGGED_PER_MINUTE a minute per source and reason."""
+        minute = int(now // 60)
+        key = (source, reason)
+        seen_minute, count = self._logged.get(key, (minute, 0))
+        count = count + 1 if seen_minute == minute else 1
+        self._logged[key] = (minute, count)
+        if count <= LOGGED_PER_MINUTE:
+            more = " (more this minute are counted, not logged)" if count == LOGGED_PER_MINUTE else ""
+            log.warning("refused a %s webhook from %s: %s (%d)%s", source, peer, reason, status, more)
 
     # -- the rules --------------------------------------------------------------------------------
     def _address_allowed(self, source: str, remote_addr: str | None) -> bool:
@@ -212,9 +241,18 @@ class WebhookReceiver:
         return matched
 
     def _reject(
-        self, source: str, status: int, reason: str, detail: str, retry_after: int | None = None
+        self,
+        source: str,
+        status: int,
+        reason: str,
+        detail: str,
+        retry_after: int | None = None,
+        *,
+        peer: str,
+        now: float,
     ) -> Verdict:
         self.rejected[(source, reason)] += 1
+        self._log(source, reason, status, peer, now)
         return Verdict(
             accepted=False, duplicate=False, status=status, problem=detail, retry_after=retry_after
         )

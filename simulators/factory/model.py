@@ -83,6 +83,7 @@ class Order:
     status: str = ACCEPTED
     history: list[tuple[str, float]] = field(default_factory=list)
     vin: str | None = None
+    trace_id: str | None = None  # the trace the order was placed under: its webhooks carry it
 
     @property
     def sequence(self) -> int:
@@ -112,7 +113,11 @@ class FactoryModel:
         return same_secret(api_key, self.config.api_key)
 
     def place(
-        self, spec: VehicleSpec, customer_reference: str, idempotency_key: str | None = None
+        self,
+        spec: VehicleSpec,
+        customer_reference: str,
+        idempotency_key: str | None = None,
+        trace_id: str | None = None,
     ) -> tuple[Order, bool]:
         """Accept an order and start its timeline; returns the order and whether it was placed earlier
         under the same idempotency key (then nothing new happens)."""
@@ -126,7 +131,13 @@ class FactoryModel:
         number = self._next_number()
         estimate = self.estimate(now)
         order = Order(
-            self._order_id(number), number, spec, customer_reference, estimate, history=[(ACCEPTED, now)]
+            self._order_id(number),
+            number,
+            spec,
+            customer_reference,
+            estimate,
+            history=[(ACCEPTED, now)],
+            trace_id=trace_id,
         )
         self.orders[order.order_id] = order
         if idempotency_key is not None:
@@ -170,12 +181,12 @@ class FactoryModel:
             ],
         }
 
-    def deliveries(self, order_id: str | None = None) -> list[dict[str, Any]]:
+    def deliveries(self, order_id: str | None = None, trace_id: str | None = None) -> list[dict[str, Any]]:
         """The sender's delivery log, each record with the order and sequence it was about."""
         records = []
         for record in self.webhooks.log:
             about, sequence = self._messages.get(record.message_id, (None, None))
-            if order_id is None or about == order_id:
+            if (order_id is None or about == order_id) and (trace_id is None or record.trace_id == trace_id):
                 records.append({**record.as_dict(), "orderId": about, "sequence": sequence})
         return records
 
@@ -233,7 +244,8 @@ class FactoryModel:
             "occurredAt": self._iso(now),
             "sequence": order.sequence,
         }
-        self._messages[self.webhooks.emit(STATUS_EVENT, data)] = (order.order_id, order.sequence)
+        message_id = self.webhooks.emit(STATUS_EVENT, data, order.trace_id)
+        self._messages[message_id] = (order.order_id, order.sequence)
         return True
 
     def _draw(self, duration: Duration) -> float:

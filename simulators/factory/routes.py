@@ -15,6 +15,7 @@ from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.openapi import Webhook
 from httpkit.problems import Problem, parse_json
 from httpkit.routing import Answer, HeaderParam, QueryParam, Route
+from httpkit.tracing import trace_of
 from simulators.factory.catalogue import VehicleSpec
 from simulators.factory.model import STATUS_WEBHOOK_PATH, FactoryModel, IdempotencyMismatch, Status
 
@@ -107,7 +108,7 @@ def place_order(model: FactoryModel, request: HttpRequest) -> HttpResponse:
     body = parse_json(OrderRequest, request)
     key = request.header(IDEMPOTENCY_HEADER)
     try:
-        order, replayed = model.place(body.vehicleSpec, body.customerReference, key)
+        order, replayed = model.place(body.vehicleSpec, body.customerReference, key, trace_of(request))
     except IdempotencyMismatch:
         raise Problem(
             422, f"{IDEMPOTENCY_HEADER} was already used for a different order", field=IDEMPOTENCY_HEADER
@@ -128,7 +129,8 @@ def get_order(model: FactoryModel, request: HttpRequest, orderId: str) -> HttpRe
 
 def list_webhooks(sim: Simulator, request: HttpRequest) -> HttpResponse:
     model = cast(FactoryModel, sim.model)
-    return json_response(200, {"deliveries": model.deliveries(request.query.get("orderId"))})
+    deliveries = model.deliveries(request.query.get("orderId"), request.query.get("trace_id"))
+    return json_response(200, {"deliveries": deliveries})
 
 
 def _authorise(model: FactoryModel, request: HttpRequest) -> None:
@@ -176,6 +178,9 @@ ROUTES = [
         control=True,
         summary="status webhook delivery attempts, with the order and sequence each was about",
         answers=(Answer(200, "delivery records", DeliveryList),),
-        query=(QueryParam("orderId", "only deliveries about this order"),),
+        query=(
+            QueryParam("orderId", "only deliveries about this order"),
+            QueryParam("trace_id", "only deliveries of this trace (the order's)"),
+        ),
     ),
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from caas_core.cards import redact_card_numbers
 from caas_core.runtime import Runtime
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.problems import Problem, parse_json
@@ -28,6 +31,10 @@ class Controlled(Protocol):
     """What the control API needs of a simulator."""
 
     name: str
+    title: str
+    description: str
+    mount: str  # the prefix its server serves it under, or ""
+    routes: list[Route]
     runtime: Runtime
     model: Model
     faults: FaultPlan
@@ -65,13 +72,45 @@ def remove_fault(sim: Controlled, request: HttpRequest, fault_id: str) -> HttpRe
 
 
 def read_journal(sim: Controlled, request: HttpRequest) -> HttpResponse:
+    unknown = sorted(set(request.query) - JOURNAL_FILTERS)
+    if unknown:
+        raise Problem(
+            400, f"the journal has no filter {unknown[0]!r}; it takes {', '.join(JOURNAL_FILTERS_SHOWN)}"
+        )
     try:
         from_s = _optional_float(request.query.get("from_s"))
         until_s = _optional_float(request.query.get("until_s"))
     except ValueError:
         raise Problem(400, "from_s and until_s must be finite numbers of seconds") from None
-    entries = sim.journal.select(request.query.get("route"), from_s, until_s)
+    route = request.query.get("route")
+    served = [r.key for r in sim.routes if not r.control]
+    if route is not None and route not in served:
+        named = redact_card_numbers(route)
+        raise Problem(400, f"{sim.name} has no route {named!r}; it serves: {'; '.join(served)}")
+    entries = sim.journal.select(route, from_s, until_s, request.query.get("trace_id"))
     return json_response(200, {"entries": [e.as_dict() for e in entries]})
+
+
+def index(sim: Controlled, request: HttpRequest) -> HttpResponse:
+    """What this server serves: its API, its OpenAPI document, and its control API."""
+
+    def listed(control: bool) -> list[dict[str, str]]:
+        return [
+            {"method": r.method, "path": sim.mount + r.template, "summary": r.summary}
+            for r in sim.routes
+            if r.control == control and r.template != "/"
+        ]
+
+    return json_response(
+        200,
+        {
+            "service": sim.title,
+            "description": sim.description,
+            "openapi": f"{sim.mount}/openapi.json",
+            "endpoints": listed(False),
+            "control": listed(True),
+        },
+    )
 
 
 def read_state(sim: Controlled, request: HttpRequest) -> HttpResponse:
@@ -162,12 +201,46 @@ class ProviderStateValues(BaseModel):
 
 
 _JOURNAL_QUERY = (
-    QueryParam("route", "only this route, as 'GET /path/{param}'"),
+    QueryParam("route", "only this route, as 'GET /path/{param}'; one it does not serve is a 400"),
     QueryParam("from_s", "only entries at or after this runtime second", "number"),
     QueryParam("until_s", "only entries before this runtime second", "number"),
+    QueryParam("trace_id", "only entries of this trace (their X-Trace-Id)"),
 )
+JOURNAL_FILTERS_SHOWN = tuple(q.name for q in _JOURNAL_QUERY)
+JOURNAL_FILTERS = frozenset(JOURNAL_FILTERS_SHOWN)
+
+
+class Index(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    service: str
+    openapi: str
+    endpoints: list[dict[str, str]]
+    control: list[dict[str, str]]
+
+
+def control_routes(served: Sequence[str]) -> list[Route]:
+    """The control API of a simulator that serves the routes named `served` ('GET /path/{param}')."""
+    journal_query = (
+        dataclasses.replace(_JOURNAL_QUERY[0], values=tuple(served)),
+        *_JOURNAL_QUERY[1:],
+    )
+    return [
+        *CONTROL_ROUTES[:_JOURNAL],
+        dataclasses.replace(CONTROL_ROUTES[_JOURNAL], query=journal_query),
+        *CONTROL_ROUTES[_JOURNAL + 1 :],
+    ]
+
 
 CONTROL_ROUTES = [
+    Route(
+        "GET",
+        "/",
+        index,
+        True,
+        "what this server serves: its API, its OpenAPI document, its control API",
+        (Answer(200, "the index", Index),),
+    ),
     Route(
         "GET",
         "/__sandbox/faults",
@@ -204,8 +277,11 @@ CONTROL_ROUTES = [
         "/__sandbox/journal",
         read_journal,
         True,
-        "the requests received, filtered by route and time",
-        (Answer(200, "journal entries", JournalPage), Answer(400, "a bound is not a number")),
+        "the requests received, filtered by route, time and trace",
+        (
+            Answer(200, "journal entries", JournalPage),
+            Answer(400, "an unknown filter, a route not served here, or a bound that is not a number"),
+        ),
         query=_JOURNAL_QUERY,
     ),
     Route(
@@ -236,3 +312,4 @@ CONTROL_ROUTES = [
         "GET", "/openapi.json", openapi, True, "this document", (Answer(200, "OpenAPI 3.1", OpenApiDocument),)
     ),
 ]
+_JOURNAL = next(i for i, r in enumerate(CONTROL_ROUTES) if r.template == "/__sandbox/journal")

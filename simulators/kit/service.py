@@ -22,7 +22,7 @@ from httpkit.openapi import Webhook, build_document
 from httpkit.problems import problem_for
 from httpkit.routing import Route, Router, call_handler, dispatch
 from simulators.kit.capacity import Capacity
-from simulators.kit.control import CONTROL_ROUTES, Model
+from simulators.kit.control import Model, control_routes
 from simulators.kit.distributions import Latency
 from simulators.kit.faults import ACTIONS, Fault, FaultPlan
 from simulators.kit.journal import Journal
@@ -57,11 +57,12 @@ class Simulator:
         self.webhooks = tuple(webhooks)
         self.runtime = runtime
         self.model = model
-        self.routes = [*routes, *CONTROL_ROUTES]
+        self.routes = [*routes, *control_routes([r.key for r in routes if not r.control])]
         self.router = Router(self.routes)
         self.faults = faults or FaultPlan.for_simulator(runtime, name, base_latency)
         self.provider_states: ProviderStates = provider_states or {}
         self.journal = Journal()
+        self.mount = ""  # where its server serves it (an Admin registry under its country's prefix)
         self._answer_times: list[float] = []  # a heap: when each request in flight will be answered
         for route_key in capacity if isinstance(capacity, dict) else ():
             if route_key not in self._served():
@@ -119,15 +120,13 @@ class Simulator:
         heapq.heappush(self._answer_times, now + hold)
         arrival = now if admitted is None else admitted.arrival
         self.journal.add(
-            t=arrival,
-            method=request.method,
-            path=request.path,
-            route=route.key,
-            status=None if response is None else response.status,
-            outcome=outcome,
-            latency_s=now - arrival + latency,
-            fault=decision.fault_id,
-            trace_id=request.header("X-Trace-Id"),
+            arrival,
+            request,
+            route.key,
+            response,
+            outcome,
+            now - arrival + latency,
+            decision.fault_id,
             queued_s=now - arrival,
             service_s=service,
         )
@@ -140,18 +139,7 @@ class Simulator:
         response = problem_for(refused.status, detail)
         response.headers["Retry-After"] = str(refused.retry_after_s)
         heapq.heappush(self._answer_times, now + latency)
-        self.journal.add(
-            t=now,
-            method=request.method,
-            path=request.path,
-            route=route.key,
-            status=refused.status,
-            outcome="answer",
-            latency_s=latency,
-            fault=None,
-            trace_id=request.header("X-Trace-Id"),
-            overflow=True,
-        )
+        self.journal.add(now, request, route.key, response, "answer", latency, None, overflow=True)
         return Exchange(latency, response)
 
     def why_inert(self, fault: Fault) -> tuple[str, str] | None:

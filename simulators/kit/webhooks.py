@@ -8,6 +8,8 @@ Rules:
    reorder (held back a random while, so later events overtake it), duplicate (sent twice, same id),
    bad_signature (signed with a wrong key).
 4. Deliveries are flows on the simulator's runtime, never threads or sleeps of their own.
+5. An event about something that came with a trace (an order, a payment) carries that trace's id in
+   `X-Trace-Id`, and each attempt a span of its own in `X-Span-Id`; the log keeps both.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from caas_core.errors import TransportError
 from caas_core.runtime import Runtime
 from caas_core.systems import CORE
 from httpkit.messages import HttpRequest, canonical_json
+from httpkit.tracing import SPAN_HEADER, TRACE_HEADER, span_id
 from simulators.kit.faults import FaultPlan, WebhookFaults
 from simulators.kit.timestamps import rfc3339
 
@@ -66,6 +69,8 @@ class DeliveryRecord:
     attempt: int
     outcome: str  # "delivered 200", "answered 503", "timeout", "dropped", "gave up", ...
     fault: str | None = None
+    trace_id: str | None = None  # the trace of what the event is about (the order, the payment)
+    span_id: str | None = None  # the attempt's own span, when it was sent
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,9 +96,11 @@ class WebhookSender:
         self._rng = runtime.stream(f"{source}.webhooks")
         self.log: list[DeliveryRecord] = []
         self._sent = 0
+        self._spans = 0
 
-    def emit(self, event_type: str, data: dict[str, Any]) -> str:
-        """Queue one event for delivery; returns its message id."""
+    def emit(self, event_type: str, data: dict[str, Any], trace_id: str | None = None) -> str:
+        """Queue one event for delivery; returns its message id. Each attempt carries `trace_id` (the
+        trace of what the event is about) and a span of its own."""
         now = self.runtime.now()
         self._sent += 1
         # The instance: a sender started again never reuses an id (the core would drop it as a duplicate).
@@ -103,7 +110,7 @@ class WebhookSender:
         payload = {"type": event_type, "timestamp": rfc3339(self.runtime, now), "data": data}
         faults = self.faults.webhook_faults(now) or WebhookFaults()
         if self._hit(faults.drop):
-            self._note(now, message_id, event_type, 0, "dropped", "drop")
+            self._note(now, message_id, event_type, 0, "dropped", "drop", trace_id)
             return message_id
         delay = faults.delay_s
         fault = "delay" if delay else None
@@ -116,13 +123,21 @@ class WebhookSender:
         copies = 2 if self._hit(faults.duplicate) else 1
         for copy in range(copies):
             self.runtime.spawn(
-                self._deliver(message_id, event_type, payload, forged, fault if copy == 0 else "duplicate"),
+                self._deliver(
+                    message_id, event_type, payload, forged, fault if copy == 0 else "duplicate", trace_id
+                ),
                 delay=delay,
             )
         return message_id
 
     def _deliver(
-        self, message_id: str, event_type: str, payload: dict[str, Any], forged: bool, fault: str | None
+        self,
+        message_id: str,
+        event_type: str,
+        payload: dict[str, Any],
+        forged: bool,
+        fault: str | None,
+        trace_id: str | None,
     ) -> Flow[None]:
         body = canonical_json(payload).decode()
         backoff = self.policy.initial_backoff_s
@@ -135,6 +150,11 @@ class WebhookSender:
                 "webhook-timestamp": str(int(stamp.timestamp())),
                 "webhook-signature": signer.sign(message_id, stamp, body),
             }
+            span = None
+            if trace_id is not None:
+                self._spans += 1
+                span = span_id(self._spans, self.source)
+                headers |= {TRACE_HEADER: trace_id, SPAN_HEADER: span}
             request = HttpRequest("POST", self.path, headers=headers, json=payload)
             wait = backoff
             try:
@@ -143,26 +163,34 @@ class WebhookSender:
                 outcome = type(error).__name__
             else:
                 if response.ok:
-                    self._note(
-                        (yield NOW), message_id, event_type, attempt, f"delivered {response.status}", fault
-                    )
+                    delivered = f"delivered {response.status}"
+                    self._note((yield NOW), message_id, event_type, attempt, delivered, fault, trace_id, span)
                     return
                 outcome = f"answered {response.status}"
                 if response.status == 429:
                     wait = _retry_after(response.header("Retry-After"), backoff)
-            self._note((yield NOW), message_id, event_type, attempt, outcome, fault)
+            self._note((yield NOW), message_id, event_type, attempt, outcome, fault, trace_id, span)
             if attempt < self.policy.max_attempts:
                 yield Sleep(wait)
                 backoff = min(self.policy.max_backoff_s, backoff * self.policy.multiplier)
-        self._note((yield NOW), message_id, event_type, self.policy.max_attempts, "gave up", fault)
+        attempts = self.policy.max_attempts
+        self._note((yield NOW), message_id, event_type, attempts, "gave up", fault, trace_id)
 
     def _hit(self, probability: float) -> bool:
         return probability > 0 and self._rng.random() < probability
 
     def _note(
-        self, t: float, message_id: str, event_type: str, attempt: int, outcome: str, fault: str | None
+        self,
+        t: float,
+        message_id: str,
+        event_type: str,
+        attempt: int,
+        outcome: str,
+        fault: str | None,
+        trace_id: str | None = None,
+        span: str | None = None,
     ) -> None:
-        self.log.append(DeliveryRecord(t, message_id, event_type, attempt, outcome, fault))
+        self.log.append(DeliveryRecord(t, message_id, event_type, attempt, outcome, fault, trace_id, span))
 
 
 def _retry_after(value: str | None, fallback: float) -> float:

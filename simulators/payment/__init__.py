@@ -6,17 +6,14 @@ from simulators.kit.lazy import exports_from
 from simulators.payment.model import TEST_CARDS, PaymentConfig, PaymentModel
 
 if TYPE_CHECKING:
-    from simulators.payment.app import PaymentSimulator, create_app, create_simulator
+    from simulators.payment.app import create_app, create_simulator
 
 __all__ = [
     "TEST_CARDS",
     "PaymentConfig",
     "PaymentModel",
-    "PaymentSimulator",
     "create_app",
     "create_simulator",
 ]
 # The app module imports Flask: loaded when one of its names is first used.
-__getattr__ = exports_from(
-    __name__, "simulators.payment.app", ["PaymentSimulator", "create_app", "create_simulator"]
-)
+__getattr__ = exports_from(__name__, "simulators.payment.app", ["create_app", "create_simulator"])

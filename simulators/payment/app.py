@@ -2,46 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import flask
 
-from caas_core.cards import contains_card_number
 from caas_core.runtime import Runtime
-from httpkit.exchange import Exchange
 from httpkit.flask_edge import create_app as _flask_app
-from httpkit.messages import HttpRequest
-from httpkit.routing import Route
 from simulators.kit.faults import FaultPlan
 from simulators.kit.service import Simulator
 from simulators.payment.model import PaymentConfig, PaymentModel
 from simulators.payment.routes import ROUTES, SECURITY_SCHEMES, SETTLEMENT_WEBHOOK
 from simulators.payment.states import STATES
 
-TRACE_HEADER = "X-Trace-Id"
-REDACTED = "redacted-card-number"
 
-
-class PaymentSimulator(Simulator):
-    """The kit's simulator, but the journal never keeps a card number sent as an X-Trace-Id header."""
-
-    def handle_route(self, route: Route, params: dict[str, str], request: HttpRequest) -> Exchange:
-        if route.control:
-            return super().handle_route(route, params, request)
-        trace = request.header(TRACE_HEADER)
-        if trace is not None and contains_card_number(trace):
-            headers = {
-                k: REDACTED if k.lower() == TRACE_HEADER.lower() else v for k, v in request.headers.items()
-            }
-            request = dataclasses.replace(request, headers=headers)
-        return super().handle_route(route, params, request)
-
-
-def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> PaymentSimulator:
+def create_simulator(runtime: Runtime, config: PaymentConfig | None = None) -> Simulator:
     config = config or PaymentConfig()
     faults = FaultPlan.for_simulator(runtime, "payment", config.latency)
     model = PaymentModel(runtime, config, faults)
-    simulator = PaymentSimulator(
+    simulator = Simulator(
         "payment",
         runtime,
         model,

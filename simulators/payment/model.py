@@ -100,6 +100,7 @@ class Authorization:
     decline_reason: str | None
     created_at: float
     voided_at: float | None = None
+    trace_id: str | None = None  # the trace it was asked under: its settlement webhook carries it
 
 
 @dataclass(slots=True)
@@ -128,13 +129,23 @@ class PaymentModel:
         self.authorizations: dict[str, Authorization] = {}
         self.captures: dict[str, Capture] = {}
 
-    def authorize(self, amount: int, currency: str, card_token: str, purchase_id: str) -> Authorization:
+    def authorize(
+        self, amount: int, currency: str, card_token: str, purchase_id: str, trace_id: str | None = None
+    ) -> Authorization:
         card = TEST_CARDS[card_token]  # the request schema admits no other token
         if card.network_failure:
             raise NetworkFailure(card_token)
         status, now = DECLINED if card.decline_reason else AUTHORIZED, self.runtime.now()
         authorization = Authorization(
-            self._new_id("auth"), purchase_id, amount, currency, card_token, status, card.decline_reason, now
+            self._new_id("auth"),
+            purchase_id,
+            amount,
+            currency,
+            card_token,
+            status,
+            card.decline_reason,
+            now,
+            trace_id=trace_id,
         )
         self.authorizations[authorization.id] = authorization
         return authorization
@@ -220,7 +231,7 @@ class PaymentModel:
         }
         if capture.failure_reason:
             data["failureReason"] = capture.failure_reason
-        self.webhooks.emit(SETTLEMENT_EVENT, data)
+        self.webhooks.emit(SETTLEMENT_EVENT, data, authorization.trace_id)
 
     def _new_id(self, prefix: str) -> str:
         # Letters only: an id the client sends back can never look like a card number to the scanner.

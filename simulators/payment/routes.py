@@ -19,7 +19,8 @@ from httpkit.exchange import ConnectionDropped
 from httpkit.messages import HttpRequest, HttpResponse, json_response
 from httpkit.openapi import Webhook
 from httpkit.problems import Problem, parse_json
-from httpkit.routing import Answer, HeaderParam, Route
+from httpkit.routing import Answer, HeaderParam, QueryParam, Route
+from httpkit.tracing import trace_of
 from simulators.kit.credentials import authorization, same_secret
 from simulators.kit.idempotency import KeyReused, fingerprint
 from simulators.payment.model import (
@@ -74,7 +75,8 @@ SETTLEMENT_WEBHOOK = Webhook(
 def authorize(model: PaymentModel, request: HttpRequest) -> HttpResponse:
     def act(body: AuthorizeRequest) -> dict[str, Any]:
         return authorization_view(
-            model, model.authorize(body.amount, body.currency, body.cardToken, body.purchaseId)
+            model,
+            model.authorize(body.amount, body.currency, body.cardToken, body.purchaseId, trace_of(request)),
         )
 
     return _serve(model, request, "authorize", AuthorizeRequest, act)
@@ -104,7 +106,8 @@ def void(model: PaymentModel, request: HttpRequest) -> HttpResponse:
 
 def list_webhooks(sim: Simulator, request: HttpRequest) -> HttpResponse:
     model = cast(PaymentModel, sim.model)
-    records = model.webhooks.log
+    trace_id = request.query.get("trace_id")
+    records = [r for r in model.webhooks.log if trace_id is None or r.trace_id == trace_id]
     return json_response(200, {"deliveries": [record.as_dict() for record in records]})
 
 
@@ -248,5 +251,6 @@ ROUTES = [
         control=True,
         summary="settlement webhook delivery attempts",
         answers=(Answer(200, "delivery records, oldest first", DeliveryList),),
+        query=(QueryParam("trace_id", "only deliveries of this trace (the authorisation's)"),),
     ),
 ]

@@ -39,7 +39,10 @@ def test_a_second_retry_while_the_first_places_the_order_is_refused_and_nothing_
     assert w.core.store.get(Order, ORDER).status == "ORDER_FAILED"
 
     first, second = call(w, "POST", RETRY), call(w, "POST", RETRY)
-    assert (first.status, first.json()) == (202, {"orderId": ORDER, "status": "ORDER_FAILED"})
+    assert (first.status, first.json()) == (
+        202,
+        {"orderId": ORDER, "status": "ORDER_FAILED", "traceId": first.header("X-Trace-Id")},
+    )
     assert second.status == 409
     assert second.header("Content-Type") == "application/problem+json"
     assert second.json()["detail"] == f"order {ORDER} is ORDER_FAILED and its retry is still running"

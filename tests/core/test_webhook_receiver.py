@@ -319,15 +319,42 @@ def test_each_source_has_its_own_limit():
     assert send(receiver, 1, 2.0, source="payment")[0].retry_after == 60  # 59.001 s, rounded up
 
 
-def test_the_limit_comes_from_the_policy_and_counts_forgeries_too():
+def test_forgeries_cannot_use_up_the_genuine_senders_quota():
     receiver = make_receiver(rate_limit_per_minute=3)
     forged = [
-        receiver.check("factory", delivery(msg_id=f"f{i}", secret=PAYMENT_SECRET), NOW) for i in range(3)
+        receiver.check("factory", delivery(msg_id=f"f{i}", secret=PAYMENT_SECRET), NOW) for i in range(50)
     ]
     assert all(rejected(v, 401) for v in forged)
-    # The limit is checked before the signature: a flood of forgeries is throttled like anything else.
-    assert rejected(receiver.check("factory", delivery(), NOW), 429)
-    assert rejected(receiver.check("factory", delivery(secret=PAYMENT_SECRET), NOW), 429)
+    # The quota is taken only once the signature holds: the genuine sender's three are all let through.
+    genuine = [receiver.check("factory", delivery(msg_id=f"g{i}"), NOW) for i in range(4)]
+    assert [v.accepted for v in genuine] == [True, True, True, False]
+    assert rejected(genuine[3], 429)
+    assert receiver.rejected == {("factory", "bad_signature"): 50, ("factory", "rate_limited"): 1}
+
+
+def test_replays_and_stale_copies_take_no_slot_either():
+    receiver = make_receiver(rate_limit_per_minute=1)
+    stale = receiver.check("factory", delivery(msg_id="old", now=NOW - 3600), NOW)
+    assert rejected(stale, 400)
+    first = receiver.check("factory", delivery(msg_id="m1"), NOW)
+    receiver.remember(first, "factory", NOW)
+    replays = [receiver.check("factory", delivery(msg_id="m1"), NOW) for _ in range(5)]
+    assert all(v.accepted and v.duplicate for v in replays)
+    assert rejected(receiver.check("factory", delivery(msg_id="m2"), NOW), 429)  # the one slot: m1's
+
+
+def test_refusals_are_logged_without_a_header_and_a_flood_only_counted(caplog):
+    receiver = make_receiver()
+    with caplog.at_level("WARNING", logger="caas_core.webhooks"):
+        for i in range(25):
+            receiver.check("factory", delivery(msg_id=f"forged-{i}", secret=PAYMENT_SECRET), NOW)
+        receiver.check("factory", delivery(msg_id="forged-later", secret=PAYMENT_SECRET), NOW + 60)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 11  # ten in the first minute, one in the next
+    assert lines[0] == f"refused a factory webhook from {FACTORY_IP}: bad_signature (401)"
+    assert lines[9].endswith("(more this minute are counted, not logged)")
+    assert not [line for line in lines if "forged-" in line or "v1," in line]
+    assert receiver.rejected[("factory", "bad_signature")] == 26
 
 
 def test_requests_refused_before_the_limit_take_no_slot():

@@ -21,8 +21,12 @@ PURCHASES = 40
 BODY = {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_success"}
 
 
+TOKENS = {"CAAS_SANDBOX_TOKEN": "process-test-api", "CAAS_SANDBOX_OPERATOR_TOKEN": "process-test-operator"}
+OPERATOR = {"Authorization": "Bearer process-test-operator"}
+
+
 def serve(*args: str) -> subprocess.Popen[str]:
-    return start_serve("--speed", SPEED, *args)[0]
+    return start_serve("--speed", SPEED, *args, env=TOKENS)[0]  # a restarted core takes the same tokens
 
 
 def statuses(database: Path) -> dict[tuple[str, str | None], int]:
@@ -31,12 +35,17 @@ def statuses(database: Path) -> dict[tuple[str, str | None], int]:
     return {(status, step): n for status, step, n in rows}
 
 
+def settlements(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as db:
+        return dict(db.execute("SELECT settlement, COUNT(*) FROM payments GROUP BY settlement").fetchall())
+
+
 def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_held(tmp_path):
     base, database = free_port_base(), tmp_path / "core.db"
     partners = serve("--simulators-only", "--port-base", str(base))
     core = serve("--core-only", "--port-base", str(base), "--database", str(database))
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=10) as http:
+        with httpx.Client(base_url=f"http://127.0.0.1:{base}", timeout=10, headers=OPERATOR) as http:
             for _ in range(PURCHASES):
                 assert http.post("/api/purchases", json=BODY).status_code == 202
             time.sleep(0.3)
@@ -48,7 +57,9 @@ def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_
             deadline = time.monotonic() + 60
             while statuses(database) != {("ACTIVE", None): PURCHASES} and time.monotonic() < deadline:
                 time.sleep(0.5)
-            assert statuses(database) == {("ACTIVE", None): PURCHASES}
+            with sqlite3.connect(database) as db:
+                reasons = db.execute("SELECT reason FROM purchases WHERE status != 'ACTIVE'").fetchall()
+            assert statuses(database) == {("ACTIVE", None): PURCHASES}, reasons
             gateway = httpx.get(f"http://127.0.0.1:{base + 4}/__sandbox/state", timeout=10).json()
             assert gateway["authorizations_by_status"] == {
                 "AUTHORIZED": 0,
@@ -57,6 +68,16 @@ def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_
                 "VOIDED": 0,
             }
             assert http.get("/api/alerts").json()["items"] == []
+            # One clock across the two processes: advanced through the core, it moves the partners' too,
+            # and every settlement due within the week reaches the core, which it follows.
+            partners_clock = f"http://127.0.0.1:{base + 1}/__sandbox/clock"
+            before = httpx.get(partners_clock, timeout=10).json()["time_s"]
+            done = http.post("/__sandbox/clock/advance", json={"seconds": 7 * 86_400}, timeout=300).json()
+            assert done["processes"] == 2 and done["unsettled_steps"] == 0
+            assert httpx.get(partners_clock, timeout=10).json()["time_s"] >= before + 7 * 86_400
+            gateway = httpx.get(f"http://127.0.0.1:{base + 4}/__sandbox/state", timeout=10).json()
+            assert gateway["settlements"] == {"PENDING": 0, "SETTLED": PURCHASES, "FAILED": 0}
+            assert settlements(database) == {"SETTLED": PURCHASES}
     finally:
         for process in (core, partners):
             if process.poll() is None:

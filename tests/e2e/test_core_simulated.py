@@ -49,7 +49,11 @@ def events(w, entity):
 def test_order_to_deliverable(world, transport):
     w = world(transport)
     placed = call(w, "POST", "/api/orders", order_body("ES"))
-    assert (placed.status, placed.json()) == (201, {"orderId": "ord_000001", "status": "PLACED"})
+    trace = placed.header("X-Trace-Id")
+    assert (placed.status, placed.json()) == (
+        201,
+        {"orderId": "ord_000001", "status": "PLACED", "traceId": trace},
+    )
     w.run(until=4 * HOUR)
     view = call(w, "GET", "/api/orders/ord_000001").json()
     assert (view["status"], view["factoryOrderId"]) == ("REGISTERED", "ord_000001")
@@ -63,7 +67,11 @@ def test_order_to_deliverable(world, transport):
 def test_purchase_activates_and_captures_once(world):
     w = world()
     accepted = call(w, "POST", "/api/purchases", purchase_body("SBXHEALTHY0000001"))
-    assert (accepted.status, accepted.json()) == (202, {"purchaseId": "pur_000001", "status": "REQUESTED"})
+    trace = accepted.header("X-Trace-Id")
+    assert (accepted.status, accepted.json()) == (
+        202,
+        {"purchaseId": "pur_000001", "status": "REQUESTED", "traceId": trace},
+    )
     w.run(until=HOUR)
     purchase = w.core.store.get(Purchase, "pur_000001")
     assert (purchase.status, purchase.amount) == ("ACTIVE", 4900)

@@ -1,6 +1,7 @@
 """What every simulator's OpenAPI document lists besides its own API: the shared control API."""
 
 CONTROL_OPERATIONS = {
+    ("GET", "/"),
     ("GET", "/__sandbox/faults"),
     ("POST", "/__sandbox/faults"),
     ("DELETE", "/__sandbox/faults"),

@@ -4,6 +4,7 @@ servers on loopback in another process."""
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -11,8 +12,11 @@ from typing import Any
 
 
 def free_port_base() -> int:
-    """A base with six free consecutive ports."""
-    for base in range(20_000, 60_000, 97):
+    """A base with six free consecutive ports. Each pytest-xdist worker looks in a range of its own: two
+    workers that found the same free base at once would both try to listen on it."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    start = 20_000 + (worker % 8) * 5_000
+    for base in range(start, start + 5_000, 97):
         sockets = []
         try:
             for port in range(base, base + 6):
@@ -28,13 +32,17 @@ def free_port_base() -> int:
     raise RuntimeError("no free ports")
 
 
-def start_serve(*args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
-    """`serve --json *args` started, and its listing read once its servers are up. Its logs are kept to
-    warnings: the info lines, one per call, would fill the unread stderr pipe and stall it."""
+def start_serve(
+    *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """`serve --json *args` started (with `env` added to this one's), and its listing read once its
+    servers are up. Its logs are kept to warnings: the info lines, one per call, would fill the unread
+    stderr pipe and stall it."""
     process = subprocess.Popen(
         [sys.executable, "-m", "caas_sandbox", "serve", "--json", "--log-level", "warning", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     return process, json.loads(process.stdout.readline())  # type: ignore[union-attr]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
+from caas_core.config import SANDBOX_CORE_API_TOKEN, SANDBOX_CORE_OPERATOR_TOKEN
 from httpkit.messages import HttpRequest, HttpResponse
 from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
@@ -37,11 +39,23 @@ OWNERS = {
 }
 
 
-def call(world, method: str, path: str, body: Any = None) -> HttpResponse:
-    """A client's request to the core's API, through the world's transport."""
-    response = (
-        world.runtime.transports["core"].handle_request(HttpRequest(method, path, json=body), None).response
+OPERATOR = {"Authorization": f"Bearer {SANDBOX_CORE_OPERATOR_TOKEN}"}
+CLIENT = {"Authorization": f"Bearer {SANDBOX_CORE_API_TOKEN}"}
+
+
+def call(
+    world, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> HttpResponse:
+    """An operator's request to the core's API (or with `headers`' token), through the world's transport."""
+    path, _, query = path.partition("?")
+    request = HttpRequest(
+        method,
+        path,
+        headers=OPERATOR if headers is None else headers,
+        query=dict(parse_qsl(query)),
+        json=body,
     )
+    response = world.runtime.transports["core"].handle_request(request, None).response
     assert response is not None
     return response
 

@@ -21,6 +21,10 @@ pytestmark = [
         shutil.which("prometheus") is None, reason="prometheus not found: apt-get install prometheus"
     ),
 ]
+TOKENS = {
+    "CAAS_SANDBOX_TOKEN": "prometheus-test-api",
+    "CAAS_SANDBOX_OPERATOR_TOKEN": "prometheus-test-operator",
+}
 PURCHASE = {"vin": "SBXHEALTHY0000001", "serviceId": "enhanced-power", "cardToken": "tok_success"}
 
 
@@ -31,7 +35,7 @@ def firing(prometheus: str) -> list[tuple[str, str]]:
 
 def test_prometheus_fires_the_circuit_alert_when_the_iot_api_breaks(tmp_path):
     base = free_port_base()
-    serve, listing = start_serve("--speed", "20", "--port-base", str(base))
+    serve, listing = start_serve("--speed", "20", "--port-base", str(base), env=TOKENS)
     config = tmp_path / "prometheus.yml"
     config.write_text(
         (PROMETHEUS / "prometheus.yml")
@@ -60,7 +64,13 @@ def test_prometheus_fires_the_circuit_alert_when_the_iot_api_breaks(tmp_path):
         deadline = time.monotonic() + 60
         seen: list[tuple[str, str]] = []
         while time.monotonic() < deadline and ("IntegrationCircuitOpen", "iot") not in seen:
-            httpx.post(f"{listing['core']['url']}/api/purchases", json=PURCHASE, timeout=5)
+            bought = httpx.post(
+                f"{listing['core']['url']}/api/purchases",
+                json=PURCHASE,
+                headers={"Authorization": f"Bearer {TOKENS['CAAS_SANDBOX_TOKEN']}"},
+                timeout=5,
+            )
+            assert bought.status_code == 202, bought.text
             time.sleep(0.5)
             try:
                 seen = firing(api)

@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from caas_core.flows import purchases
+from httpkit.tracing import span_id
 from runtimes.logs import configure
 from scenarios.world import build_world
 from tests.helpers.world import CONFIGS, HOUR, call, purchase_body
@@ -40,11 +41,7 @@ def test_every_integration_call_is_one_line_with_its_trace_context(log_lines):
         ("payment", "POST /api/payments/authorize", 200, 1),
         ("iot", "POST /api/iot/vehicles/{vin}/configure", 202, 1),
     ]
-    assert [line["span_id"] for line in lines[:3]] == [
-        "0000000000000001",
-        "0000000000000002",
-        "0000000000000003",
-    ]
+    assert [line["span_id"] for line in lines[:3]] == [span_id(1), span_id(2), span_id(3)]
     assert lines[-1]["route"] == "POST /api/payments/capture"
     assert {line["latency_s"] for line in lines} == {0.05}
     assert set(lines[0]) == {

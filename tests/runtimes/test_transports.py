@@ -30,7 +30,7 @@ class Holds:
     def __init__(self) -> None:
         self.held: list[float] = []
 
-    def block(self, seconds: float) -> None:
+    def block(self, seconds: float, gone=None) -> None:
         self.held.append(seconds)
 
 

@@ -405,6 +405,7 @@ def test_fast_and_wire_give_identical_exchanges() -> None:
 
 
 OPENAPI_PATHS = {
+    "/": ["get"],
     PATH: ["post"],
     "/__sandbox/faults": ["get", "post", "delete"],
     "/__sandbox/faults/{fault_id}": ["delete"],
