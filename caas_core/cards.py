@@ -36,19 +36,25 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-# Thirteen digits, maybe separated: nothing shorter can hold a PAN. A cheap first look for most strings.
+# Thirteen digits, maybe separated: nothing shorter can hold a PAN. Two cheap first looks for most
+# strings, the first (thirteen characters that are digits, spaces or dashes) several times faster still.
+_CANDIDATE = re.compile(r"[0-9 -]{13}")
 _LONG_ENOUGH = re.compile(r"[0-9](?:[ -]?[0-9]){12}")
 
 
+def _may_hold_card(text: str) -> bool:
+    return _CANDIDATE.search(text) is not None and _LONG_ENOUGH.search(text) is not None
+
+
 def contains_card_number(text: str) -> bool:
-    if _LONG_ENOUGH.search(text) is None:
+    if not _may_hold_card(text):
         return False
     return any(_holds_card(run.group()) for run in _RUN.finditer(text))
 
 
 def redact_card_numbers(text: str) -> str:
     """`text` with every run of digits that holds a PAN replaced by CARD_MASK (rule 5)."""
-    if _LONG_ENOUGH.search(text) is None:
+    if not _may_hold_card(text):
         return text
     return _RUN.sub(lambda run: CARD_MASK if _holds_card(run.group()) else run.group(), text)
 
