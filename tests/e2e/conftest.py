@@ -3,7 +3,6 @@ its partners answering at once, so that an advance takes the wall time of its st
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from caas_sandbox.sandbox import LiveSandbox
@@ -11,6 +10,7 @@ from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
 from simulators.kit.distributions import Fixed
 from simulators.payment import PaymentConfig
+from tests.helpers.serving import operator_client
 from tests.helpers.world import CONFIGS
 
 QUICK = Fixed(ms=2)
@@ -31,6 +31,5 @@ def quick_sandbox():
 
 @pytest.fixture(scope="session")
 def quick_api(quick_sandbox):
-    operator = {"Authorization": f"Bearer {quick_sandbox.tokens.operator}"}
-    with httpx.Client(base_url=quick_sandbox.servers["core"].url, headers=operator, timeout=300) as client:
+    with operator_client(quick_sandbox, timeout_s=300) as client:
         yield client

@@ -3,8 +3,6 @@ speed factor, driven through the core's HTTP API like the web platform would."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -13,6 +11,7 @@ from caas_sandbox.sandbox import LiveSandbox
 from simulators.factory import FactoryConfig
 from simulators.kit.distributions import Fixed
 from simulators.payment import PaymentConfig
+from tests.helpers.serving import operator_client, poll
 from tests.helpers.world import CONFIGS, order_body, purchase_body, signed_webhook
 
 pytestmark = pytest.mark.live
@@ -39,19 +38,13 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def client(sandbox):
-    operator = {"Authorization": f"Bearer {sandbox.tokens.operator}"}
-    with httpx.Client(base_url=sandbox.servers["core"].url, timeout=30, headers=operator) as http:
+    with operator_client(sandbox) as http:
         yield http
 
 
-def wait_for(read, done, timeout_s=60.0):
+def wait_for(read, done):
     """Poll the API until `done(read())`; the sandbox runs SPEED times faster than the wall clock."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = read()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
+    return poll(read, done, timeout_s=60.0)
 
 
 def advance(client, seconds):

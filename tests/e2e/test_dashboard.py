@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import time
 
 import httpx
 import pytest
@@ -25,6 +24,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from caas_core.policies import load_policies  # noqa: E402
 from caas_sandbox.sandbox import LiveSandbox  # noqa: E402
+from tests.helpers.serving import operator_client, poll  # noqa: E402
 from tests.helpers.world import CONFIGS, purchase_body  # noqa: E402
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -60,8 +60,7 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def api(sandbox):
-    operator = {"Authorization": f"Bearer {sandbox.tokens.operator}"}
-    with httpx.Client(base_url=sandbox.servers["core"].url, headers=operator, timeout=30) as client:
+    with operator_client(sandbox) as client:
         yield client
 
 
@@ -75,15 +74,6 @@ def page(sandbox, tmp_path_factory):
         context.set_default_timeout(20_000)
         yield context.new_page()
         context.close()
-
-
-def wait_for(read, done, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    value = read()
-    while not done(value) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = read()
-    return value
 
 
 def test_the_dashboard_loads_behind_the_operators_sign_in(sandbox, page):
@@ -107,13 +97,9 @@ def test_a_purchases_trace_is_a_waterfall_of_its_calls(sandbox, api, page):
         "/api/purchases", json=purchase_body("SBXHEALTHY0000001"), headers={"X-Trace-Id": "ui-1"}
     )
     purchase_id = accepted.json()["purchaseId"]
-    done = wait_for(
-        lambda: api.get(f"/api/purchases/{purchase_id}").json(), lambda p: p["status"] == "ACTIVE"
-    )
+    done = poll(lambda: api.get(f"/api/purchases/{purchase_id}").json(), lambda p: p["status"] == "ACTIVE")
     assert done["status"] == "ACTIVE"
-    wait_for(
-        lambda: done, lambda _: api.get("/api/traces/ui-1").json()["entities"][0]["payment"]["capturedAt"]
-    )
+    poll(lambda: done, lambda _: api.get("/api/traces/ui-1").json()["entities"][0]["payment"]["capturedAt"])
     page.goto(f"{sandbox.servers['core'].url}/ui")
     page.locator("#purchases").get_by_role("link", name="ui-1").click()
     expect(page.get_by_role("heading", name="Trace ui-1")).to_be_visible()
@@ -142,7 +128,7 @@ def test_a_fault_added_from_the_form_opens_the_breaker_on_the_page_and_its_butto
     expect(fault).to_contain_text('"status": 503')
     for _ in range(3):  # four attempts each within 35 s: twelve failures, over the ten that open it
         api.post("/api/purchases", json=purchase_body("SBXLAPSED00000001"))
-    wait_for(lambda: sandbox.core.breakers["vss"].state, lambda state: state == "open")
+    poll(lambda: sandbox.core.breakers["vss"].state, lambda state: state == "open")
     page.reload()
     expect(page.locator("#system-vss [data-breaker]")).to_have_text("open")
     expect(page.locator("#system-vss")).to_contain_text("failed")

@@ -4,11 +4,10 @@ OTA polls, capture and settlement by advancing minutes and hours; a breaker's op
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
+from tests.helpers.serving import poll
 from tests.helpers.world import order_body, purchase_body
 
 pytestmark = pytest.mark.live
@@ -22,14 +21,9 @@ def advance(api, seconds):
     return answer.json()
 
 
-def settled(read, done, timeout_s=30.0):
+def settled(read, done):
     """Poll until `done(read())`: what the API call itself set going (the first call to a partner)."""
-    deadline = time.monotonic() + timeout_s
-    value = read()
-    while not done(value) and time.monotonic() < deadline:
-        time.sleep(0.02)
-        value = read()
-    return value
+    return poll(read, done, step_s=0.02)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,14 @@ import os
 import socket
 import subprocess
 import sys
-from typing import Any
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import httpx
+
+T = TypeVar("T")
 
 
 def free_port_base() -> int:
@@ -46,3 +53,24 @@ def start_serve(
         env={**os.environ, **(env or {})},
     )
     return process, json.loads(process.stdout.readline())  # type: ignore[union-attr]
+
+
+def poll(
+    read: Callable[[], T], done: Callable[[T], bool], timeout_s: float = 30.0, step_s: float = 0.05
+) -> T:
+    """`read()` again every `step_s` until `done` holds of its value or `timeout_s` has passed; the last
+    value either way, for the test to assert on (a live sandbox's clock runs on its own)."""
+    deadline = time.monotonic() + timeout_s
+    value = read()
+    while not done(value) and time.monotonic() < deadline:
+        time.sleep(step_s)
+        value = read()
+    return value
+
+
+@contextmanager
+def operator_client(sandbox: Any, timeout_s: float = 30.0) -> Iterator[httpx.Client]:
+    """A client of the sandbox's core, signed in with the operator token."""
+    operator = {"Authorization": f"Bearer {sandbox.tokens.operator}"}
+    with httpx.Client(base_url=sandbox.servers["core"].url, headers=operator, timeout=timeout_s) as client:
+        yield client
