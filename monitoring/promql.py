@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 Labels = tuple[tuple[str, str], ...]  # sorted (name, value) pairs
 Vector = dict[Labels, float]  # an instant vector: a value per label set
@@ -86,14 +87,14 @@ class Samples:
 def sum_by(vector: Vector, *names: str) -> Vector:
     grouped: dict[Labels, float] = defaultdict(float)
     for labels, value in vector.items():
-        grouped[tuple((k, v) for k, v in labels if k in names)] += value
+        grouped[_kept(labels, names)] += value
     return dict(grouped)
 
 
 def max_by(vector: Vector, *names: str) -> Vector:
     grouped: Vector = {}
     for labels, value in vector.items():
-        key = tuple((k, v) for k, v in labels if k in names)
+        key = _kept(labels, names)
         grouped[key] = max(value, grouped.get(key, value))
     return grouped
 
@@ -102,9 +103,8 @@ def histogram_quantile(q: float, buckets: Vector) -> Vector:
     """histogram_quantile(q, buckets), each label set carrying an `le`: a value per the other labels."""
     grouped: dict[Labels, list[tuple[float, float]]] = defaultdict(list)
     for labels, value in buckets.items():
-        le = dict(labels)["le"]
-        rest = tuple((k, v) for k, v in labels if k != "le")
-        grouped[rest].append((math.inf if le == "+Inf" else float(le), value))
+        rest, bound = _split_le(labels)
+        grouped[rest].append((bound, value))
     result = {}
     for labels, points in grouped.items():
         value = _bucket_quantile(q, sorted(points))
@@ -124,6 +124,19 @@ def _bucket_quantile(q: float, points: list[tuple[float, float]]) -> float:
     lower, below = points[index - 1] if index > 0 else (0.0, 0.0)
     upper, count = points[index]
     return lower + (upper - lower) * ((rank - below) / (count - below))
+
+
+# NOTE: memoised: a run's few dozen label sets are grouped again at every one of its evaluations.
+@cache
+def _kept(labels: Labels, names: tuple[str, ...]) -> Labels:
+    return tuple((k, v) for k, v in labels if k in names)
+
+
+@cache
+def _split_le(labels: Labels) -> tuple[Labels, float]:
+    """The labels other than `le`, and the bucket's upper bound."""
+    le = dict(labels)["le"]
+    return tuple((k, v) for k, v in labels if k != "le"), math.inf if le == "+Inf" else float(le)
 
 
 def labelled(**labels: str) -> Labels:
