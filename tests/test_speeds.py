@@ -52,6 +52,12 @@ def test_a_speed_too_fast_for_the_shortest_timeout_names_it_and_the_highest_safe
     )
 
 
+def test_the_highest_safe_speed_is_the_boundary():
+    check_speed(50, DEFAULTS)  # 100 ms of wall time for VSS's 5 s: taken
+    with pytest.raises(ConfigError, match=r"^--speed 50\.5 is too fast: vss_query\.timeout_s = 5 s"):
+        check_speed(50.5, DEFAULTS)
+
+
 def test_the_floor_follows_the_policies_in_force():
     slower = merge(DEFAULTS.model_dump(), {"vss_query": {"timeout_s": 20}})
     policies = type(DEFAULTS).model_validate(slower)

@@ -115,46 +115,55 @@ class Integration(Generic[P]):
         try:
             response = yield Send(system, request, deadline.cap(start, timeout))
         except (CallTimeout, ConnectionFailed) as error:
-            end = yield NOW
-            telemetry.request(end, system, key, end - start, type(error).__name__)
-            _logged(system, key, traced, end - start, deadline.attempt, error=type(error).__name__)
-            if traces is not None:
-                failure = Traced(start, "call", system, key, end - start, None, type(error).__name__, span)
-                traces.called(trace.trace_id, failure)
+            self._ended(key, trace, span, start, (yield NOW), deadline.attempt, None, type(error).__name__)
             raise
-        failed = response.status >= 400
-        end = yield NOW
-        telemetry.request(end, system, key, end - start, str(response.status) if failed else None)
-        _logged(system, key, traced, end - start, deadline.attempt, status=response.status)
-        if traces is not None:
-            answered = Traced(
-                start, "call", system, key, end - start, response.status, str(response.status), span
-            )
-            traces.called(trace.trace_id, answered)
+        self._ended(key, trace, span, start, (yield NOW), deadline.attempt, response.status, None)
         if response.status in keep:
             return response
         if response.status >= 500 or response.status == 429:
             raise ServerError(response.status, _detail(response))
-        if failed:
+        if response.status >= 400:
             raise ClientError(response.status, _detail(response))
         return response
+
+    def _ended(
+        self,
+        key: str,
+        trace: Trace,
+        span: str,
+        start: float,
+        end: float,
+        attempt: int,
+        status: int | None,
+        error: str | None,
+    ) -> None:
+        """What every call leaves: its measure, its log line and, where the core keeps them, its trace."""
+        outcome = error or str(status)
+        failure = outcome if error is not None or (status is not None and status >= 400) else None
+        self.telemetry.request(end, self.system, key, end - start, failure)
+        _logged(self.system, key, trace.trace_id, span, end - start, attempt, status, error)
+        traces = self.telemetry.traces
+        if traces is not None:
+            entry = Traced(start, "call", self.system, key, end - start, status, outcome, span)
+            traces.called(trace.trace_id, entry)
 
 
 def _logged(
     system: str,
     route: str,
-    headers: dict[str, str],
+    trace_id: str,
+    span_id: str,
     latency: float,
     attempt: int,
-    status: int | None = None,
-    error: str | None = None,
+    status: int | None,
+    error: str | None,
 ) -> None:
     """One line per call, with its trace context, when the log wants calls (the live sandbox's does)."""
     # NOTE: the level test first: a simulated run makes millions of calls and logs none of them.
     if calls_log.isEnabledFor(logging.INFO):
         fields = {
-            "trace_id": headers[TRACE_HEADER],
-            "span_id": headers[SPAN_HEADER],
+            "trace_id": trace_id,
+            "span_id": span_id,
             "system": system,
             "route": route,
             "status": status,

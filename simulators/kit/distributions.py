@@ -115,6 +115,12 @@ class _Dist(BaseModel):
         ms = self.TIMES[field]
         return getattr(self, ms) if self._in_ms and ms is not None else getattr(self, field)
 
+    def _check_at_least(self, low: str, high: str) -> None:
+        """Refuse `high` below `low` (both named in seconds), naming them as they were given."""
+        if self._given(high) < self._given(low):
+            shown = (self.TIMES[low], self.TIMES[high]) if self._in_ms else (low, high)
+            raise ValueError(f"{shown[1]} must be at least {shown[0]}")
+
 
 class Fixed(_Dist):
     """Always `s` seconds."""
@@ -146,9 +152,7 @@ class Uniform(_Dist):
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
-        if self._given("max_s") < self._given("min_s"):
-            low, high = ("min_ms", "max_ms") if self._in_ms else ("min_s", "max_s")
-            raise ValueError(f"{high} must be at least {low}")
+        self._check_at_least("min_s", "max_s")
         return self
 
     @cached_property
@@ -208,9 +212,7 @@ class Lognormal(_Dist):
 
     @model_validator(mode="after")
     def _ordered(self) -> Lognormal:
-        if self._given("p99_s") < self._given("p50_s"):
-            p50, p99 = ("p50_ms", "p99_ms") if self._in_ms else ("p50_s", "p99_s")
-            raise ValueError(f"{p99} must be at least {p50}")
+        self._check_at_least("p50_s", "p99_s")
         return self
 
     @cached_property
