@@ -22,7 +22,6 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,6 +33,7 @@ from httpkit.messages import HttpResponse, json_response
 from httpkit.problems import Problem, validation_detail
 from runtimes.live import ClockState, LiveRuntime
 from runtimes.testclock import Advanced, LocalClock, advance
+from simulators.kit.timestamps import rfc3339
 
 PREFIX = "/__sandbox/clock"
 TEN_YEARS_S = 10 * 365 * 86_400
@@ -245,8 +245,7 @@ class ClockService:
         }
 
     def _iso(self, t: float) -> str:
-        moment = datetime.fromtimestamp(self.runtime.epoch + t, UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return rfc3339(self.runtime, t, "milliseconds")
 
 
 def _state_of(shown: dict[str, Any]) -> ClockState:

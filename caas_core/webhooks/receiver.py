@@ -94,6 +94,16 @@ class Verdict:
         return Problem(self.status, self.problem or "rejected", headers=headers).response()
 
 
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """The first rule a delivery broke: what `check` answers, counts and logs."""
+
+    status: int
+    reason: str
+    detail: str
+    retry_after: int | None = None
+
+
 class WebhookReceiver:
     def __init__(
         self,
@@ -123,28 +133,37 @@ class WebhookReceiver:
 
     def check(self, source: str, request: HttpRequest, now: float) -> Verdict:
         """The verdict on one delivery. Writes nothing to the store; see `remember`."""
+        judged = self._judge(source, request, now)
+        if isinstance(judged, Verdict):
+            return judged
         peer = request.remote_addr or "an unknown address"
+        self.rejected[(source, judged.reason)] += 1
+        self._log(source, judged.reason, judged.status, peer, now)
+        return Verdict(
+            accepted=False,
+            duplicate=False,
+            status=judged.status,
+            problem=judged.detail,
+            retry_after=judged.retry_after,
+        )
+
+    def _judge(self, source: str, request: HttpRequest, now: float) -> Verdict | _Refusal:
+        """Rules 1 to 4 in order: the accepted verdict, or the first rule the delivery breaks."""
         if source not in self.sources:
-            return self._reject(
-                source, 404, UNKNOWN_SOURCE, f"there is no webhook source {source!r}", peer=peer, now=now
-            )
+            return _Refusal(404, UNKNOWN_SOURCE, f"there is no webhook source {source!r}")
         if not self._address_allowed(source, request.remote_addr):
             who = request.remote_addr or "an unknown address"
-            return self._reject(
-                source, 403, IP_NOT_ALLOWED, f"{who} may not send {source} webhooks", peer=peer, now=now
-            )
+            return _Refusal(403, IP_NOT_ALLOWED, f"{who} may not send {source} webhooks")
         msg_id, stamp, signatures = (request.header(name) or "" for name in HEADERS)
         missing = [
             name for name, value in zip(HEADERS, (msg_id, stamp, signatures), strict=True) if not value
         ]
         if missing:
             detail = f"missing webhook header(s): {', '.join(missing)}"
-            return self._reject(source, 400, MISSING_HEADERS, detail, peer=peer, now=now)
+            return _Refusal(400, MISSING_HEADERS, detail)
         # Bounded length: int() of thousands of digits raises, and no honest clock needs more than 12.
         if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 15):
-            return self._reject(
-                source, 400, BAD_TIMESTAMP, f"{TIMESTAMP_HEADER} must be Unix seconds", peer=peer, now=now
-            )
+            return _Refusal(400, BAD_TIMESTAMP, f"{TIMESTAMP_HEADER} must be Unix seconds")
         age = self.epoch + now - int(stamp)
         if abs(age) > self.policy.max_age_s:
             when = f"{age:g} s old" if age > 0 else f"{-age:g} s in the future"
@@ -153,16 +172,12 @@ class WebhookReceiver:
                 f"stale webhook: its timestamp is {when}, at most {self.policy.max_age_s:g} s allowed; "
                 f"the receiver's clock reads {int(self.epoch + now)}"
             )
-            return self._reject(source, 400, STALE, detail, peer=peer, now=now)
+            return _Refusal(400, STALE, detail)
         body = request.body_bytes().decode()
         if not self._signature_ok(source, msg_id, int(stamp), body, signatures):
-            return self._reject(
-                source, 401, BAD_SIGNATURE, "no webhook signature matches", peer=peer, now=now
-            )
+            return _Refusal(401, BAD_SIGNATURE, "no webhook signature matches")
         if request.form is not None or not isinstance(request.json, dict):
-            return self._reject(
-                source, 400, NOT_AN_OBJECT, "the webhook body must be a JSON object", peer=peer, now=now
-            )
+            return _Refusal(400, NOT_AN_OBJECT, "the webhook body must be a JSON object")
 
         if self.store.webhook_seen(msg_id):
             self.rejected[(source, DUPLICATE)] += 1
@@ -171,7 +186,7 @@ class WebhookReceiver:
         if wait_s is not None:
             limit = self.policy.rate_limit_per_minute
             detail = f"more than {limit} {source} webhooks in a minute; retry in {wait_s} s"
-            return self._reject(source, 429, RATE_LIMITED, detail, retry_after=wait_s, peer=peer, now=now)
+            return _Refusal(429, RATE_LIMITED, detail, retry_after=wait_s)
         return Verdict(accepted=True, duplicate=False, status=200, payload=request.json, webhook_id=msg_id)
 
     def remember(self, verdict: Verdict, source: str, now: float) -> bool:
@@ -239,23 +254,6 @@ class WebhookReceiver:
                 # Bytes, so a header with non-ASCII characters is a mismatch rather than a TypeError.
                 matched |= hmac.compare_digest(expected_sig, signature.encode("utf-8", "replace"))
         return matched
-
-    def _reject(
-        self,
-        source: str,
-        status: int,
-        reason: str,
-        detail: str,
-        retry_after: int | None = None,
-        *,
-        peer: str,
-        now: float,
-    ) -> Verdict:
-        self.rejected[(source, reason)] += 1
-        self._log(source, reason, status, peer, now)
-        return Verdict(
-            accepted=False, duplicate=False, status=status, problem=detail, retry_after=retry_after
-        )
 
 
 @lru_cache(maxsize=256)  # a handful of peers send every webhook; parsing an address is not free
