@@ -65,15 +65,31 @@ def api(sandbox):
 
 
 @pytest.fixture(scope="module")
-def page(sandbox, tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh profile: no state from elsewhere
+def browser():
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context.set_default_timeout(20_000)
-        yield context.new_page()
-        context.close()
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A page in a context of its own: no cookie or session from another test, which may run first, on
+    another worker, or not at all."""
+    context = browser.new_context()
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def operator_page(sandbox, page):
+    """A page signed in with the operator's token."""
+    page.goto(f"{sandbox.servers['core'].url}/")
+    page.get_by_label("Operator token").fill(sandbox.tokens.operator)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Systems")).to_be_visible()
+    return page
 
 
 def test_the_dashboard_loads_behind_the_operators_sign_in(sandbox, page):
@@ -92,7 +108,8 @@ def test_the_dashboard_loads_behind_the_operators_sign_in(sandbox, page):
     expect(page.locator("#system-payment [data-breaker]")).to_have_text("none")
 
 
-def test_a_purchases_trace_is_a_waterfall_of_its_calls(sandbox, api, page):
+def test_a_purchases_trace_is_a_waterfall_of_its_calls(sandbox, api, operator_page):
+    page = operator_page
     accepted = api.post(
         "/api/purchases", json=purchase_body("SBXHEALTHY0000001"), headers={"X-Trace-Id": "ui-1"}
     )
@@ -115,8 +132,9 @@ def test_a_purchases_trace_is_a_waterfall_of_its_calls(sandbox, api, page):
 
 
 def test_a_fault_added_from_the_form_opens_the_breaker_on_the_page_and_its_button_removes_it(
-    sandbox, api, page
+    sandbox, api, operator_page
 ):
+    page = operator_page
     page.goto(f"{sandbox.servers['core'].url}/ui")
     form = page.locator("#add-fault")
     form.get_by_label("System").select_option("vss")
