@@ -2,7 +2,7 @@
 
 - `FastTransport` calls the service in-process: our request object, no bytes (simulated runs at scale);
 - `wire_transport(app)` sends the bytes through the service's Flask app over WSGI, in-process
-  (`httpx.WSGITransport`: the simulated runs' reference);
+  (the simulated runs' reference);
 - `live_transport(url)` sends them over a socket to a real server (`httpx.HTTPTransport`).
 
 Each runtime keeps a mounts-style map, one transport per system name, and asks nothing else of it.

@@ -1,13 +1,15 @@
 """Transports that carry the bytes: through a Flask app over WSGI in-process, or over a real socket.
 
-Both serialise our request once, send it with httpx, and read back what the server reported. A served
+Both serialise our request once, hand the bytes to the server, and read back what it reported. A served
 exchange's latency and outcome travel in two headers (`httpkit.exchange`): in-process, the runtime then
 spends the latency; over a socket the server's delivery layer has already spent it and stripped them.
 """
 
 from __future__ import annotations
 
+from io import BytesIO, StringIO
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -44,21 +46,75 @@ class HttpxTransport:
             return Exchange(0.0, None, "refused")
         except httpx.TransportError:
             return Exchange(0.0, None, "reset")
-        received = dict(wire_response.headers)
-        latency = float(received.pop(_LATENCY, 0.0))
-        outcome: Outcome = received.pop(_OUTCOME, "answer")  # type: ignore[assignment]
-        ticket = received.pop(_TICKET, None)
-        if outcome != "answer":
-            return Exchange(latency, None, outcome, ticket)
-        return Exchange(latency, HttpResponse(wire_response.status_code, received, body=body))
+        return _exchange(wire_response.status_code, dict(wire_response.headers), body)
 
     def close(self) -> None:
         self._transport.close()
 
 
-def wire_transport(app: Any) -> HttpxTransport:
+class WsgiTransport:
+    """Our request as bytes through a WSGI app, in-process: the app's routing, parsing and headers are
+    the real ones. The environ is built here (PEP 3333) rather than by httpx's WSGITransport, which
+    costs more than the Flask app it calls (172 against 64 µs per call, measured): every call of every
+    wire run, and of the test that holds fast runs to wire runs, goes through it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def handle_request(self, request: HttpRequest, timeout: float | None) -> Exchange:
+        body = request.body_bytes()
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": request.method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": request.path,
+            "QUERY_STRING": urlencode(request.query) if request.query else "",
+            "SERVER_NAME": "simulator",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "simulator",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(body),
+            "wsgi.errors": StringIO(),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in request.wire_headers().items():
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = "HTTP_" + key
+            environ[key] = value
+        started: list[Any] = []
+        chunks = self.app(environ, lambda status, headers, exc_info=None: started.extend((status, headers)))
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        status, headers = started
+        received: dict[str, str] = {}
+        for name, value in headers:
+            name = name.lower()
+            received[name] = f"{received[name]}, {value}" if name in received else value
+        return _exchange(int(status.split(" ", 1)[0]), received, body)
+
+
+def _exchange(status: int, received: dict[str, str], body: bytes) -> Exchange:
+    """What the server reported, from its status, its headers (names in lower case) and its body."""
+    latency = float(received.pop(_LATENCY, 0.0))
+    outcome: Outcome = received.pop(_OUTCOME, "answer")  # type: ignore[assignment]
+    ticket = received.pop(_TICKET, None)
+    if outcome != "answer":
+        return Exchange(latency, None, outcome, ticket)
+    return Exchange(latency, HttpResponse(status, received, body=body))
+
+
+def wire_transport(app: Any) -> WsgiTransport:
     """Through `app` (a WSGI app) in-process: routing, parsing and headers are the real ones."""
-    return HttpxTransport("http://simulator", httpx.WSGITransport(app=app))
+    return WsgiTransport(app)
 
 
 def live_transport(url: str) -> HttpxTransport:
