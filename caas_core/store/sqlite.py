@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import fields
+from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -48,7 +49,6 @@ class Store:
         # The core runs on one thread at a time (the runtime's), but the live runtime's thread is not the
         # one that opened the database: hence check_same_thread=False.
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
         if path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -72,13 +72,9 @@ class Store:
         self.db.execute(_INSERTS[kind], [getattr(record, name) for name in _FIELDS[kind]])
 
     def update(self, kind: type[Any], key: str, **changes: Any) -> None:
-        table, column = _TABLES[kind], _KEYS[kind]
-        assignments = ", ".join(f"{name} = ?" for name in changes)
-        cursor = self.db.execute(
-            f"UPDATE {table} SET {assignments} WHERE {column} = ?", [*changes.values(), key]
-        )
+        cursor = self.db.execute(_update_statement(kind, tuple(changes)), [*changes.values(), key])
         if cursor.rowcount != 1:
-            raise KeyError(f"no {table} row {key!r}")
+            raise KeyError(f"no {_TABLES[kind]} row {key!r}")
 
     def revise(self, record: R, **changes: Any) -> R:
         """Write `changes` to the record's row and hand back the record as it now is, without reading it."""
@@ -245,6 +241,12 @@ class Store:
         """The number the next row of `kind` gets: one past the last rowid, read from the index end
         (COUNT(*) would walk the whole table for every new order and purchase)."""
         return int(self.db.execute(f"SELECT COALESCE(MAX(rowid), 0) + 1 FROM {_TABLES[kind]}").fetchone()[0])
+
+
+@lru_cache(maxsize=256)  # a few dozen distinct updates, each made thousands of times in a run
+def _update_statement(kind: type[Any], columns: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    return f"UPDATE {_TABLES[kind]} SET {assignments} WHERE {_KEYS[kind]} = ?"
 
 
 class _Transaction:
