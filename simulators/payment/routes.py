@@ -169,8 +169,7 @@ def _serve(
         raise ConnectionDropped() from None  # not remembered: nothing happened
     except Refused as refused:
         response = Problem(REFUSAL_STATUS[refused.reason], refused.detail).response()
-    content_type = response.header("Content-Type") or "application/json"
-    model.idempotency.remember(scope, key, digest, response.status, response.to_bytes(), content_type)
+    model.idempotency.remember(scope, key, digest, response)
     return response
 
 
