@@ -54,7 +54,8 @@ ENDPOINTS = (CONFIGURE, COMMAND)  # its route table
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 QUEUE_TICK_S = 1.0
 
-Call = Callable[[float], Flow[HttpResponse]]  # given the breaker's cap on its duration
+# Given whether to pass the breaker itself and, if not, the breaker's cap on its duration.
+Call = Callable[[bool, float], Flow[HttpResponse]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,8 @@ class IotGatewayAdapter:
         body = {"serviceActivation": {"serviceId": service_id, "config": config}}
         extra = {} if key is None else {IDEMPOTENCY_HEADER: f"{key}:{progress.attempts}"}
         response = yield from self._queued(
-            deadline, lambda cap: self._signed(CONFIGURE, path, body, deadline, trace, cap, extra)
+            deadline,
+            lambda guard, cap: self._signed(CONFIGURE, path, body, deadline, trace, extra, guard, cap),
         )
         command_id = read(response, _Accepted, "unreadable command acknowledgement").commandId
         progress.command_id = command_id
@@ -166,9 +168,7 @@ class IotGatewayAdapter:
     def _poll(self, path: str, deadline: Deadline, trace: Trace) -> Flow[_CommandStatus | None]:
         """The command's status, or None when this poll got no usable answer (rule 3)."""
         try:
-            response = yield from guarded(
-                self.iot.gate, lambda cap: self._signed(COMMAND, path, None, deadline, trace, cap, {})
-            )
+            response = yield from self._signed(COMMAND, path, None, deadline, trace, {}, guard=True)
             return read(response, _CommandStatus, "unreadable command status")
         except ClientError:
             raise  # refused (unknown command, bad signature): polling again cannot help
@@ -182,23 +182,32 @@ class IotGatewayAdapter:
         body: dict[str, Any] | None,
         deadline: Deadline,
         trace: Trace,
-        cap: float,
         extra: dict[str, str],
+        guard: bool,
+        cap: float = math.inf,
     ) -> Flow[HttpResponse]:
+        """One signed request (rule 6). With `guard` it passes the breaker itself (rule 2), in the same
+        step as it is sent; without, its caller holds the breaker's permit and passes its `cap`."""
         now = yield NOW
+        permit = None
+        if guard:
+            permit = self.iot.gate.acquire(now)  # CircuitOpen, before anything is sent
+            cap = self.iot.gate.cap(permit)
         key_id, psk = self.credentials.key_id, self.credentials.psk
         signed = b"" if body is None else canonical_json(body)  # what HttpRequest.body_bytes() sends
         headers = iot_headers(key_id, psk, int(self.epoch + now), endpoint.method, path, signed) | extra
         request = HttpRequest(endpoint.method, path, headers, json=body)
         timeout = min(self.policy.ack_timeout_s, cap)
-        return (yield from self.iot.send(endpoint, request, deadline, trace, timeout))
+        return (
+            yield from self.iot.send(endpoint, request, deadline, trace, timeout, start=now, permit=permit)
+        )
 
     # -- the queue (rules 4 and 5) --------------------------------------------------------------
     def _queued(self, deadline: Deadline, call: Call) -> Flow[HttpResponse]:
         """`call` through the breaker; while the breaker refuses, wait in the queue for a turn."""
         if not self._queue:
             try:
-                return (yield from guarded(self.iot.gate, call))
+                return (yield from call(True, math.inf))
             except CircuitOpen:
                 pass  # refused before anything was sent: queue up
         ticket = object()
@@ -217,10 +226,10 @@ class IotGatewayAdapter:
             self._leave(ticket, (yield NOW))  # out of time in the queue; a no-op once let through
             raise
 
-    def _leaving(self, ticket: object, call: Call) -> Call:
+    def _leaving(self, ticket: object, call: Call) -> Callable[[float], Flow[HttpResponse]]:
         def let_through(cap: float) -> Flow[HttpResponse]:
             self._leave(ticket, (yield NOW))
-            return (yield from call(cap))
+            return (yield from call(False, cap))
 
         return let_through
 

@@ -175,6 +175,14 @@ def breaker_for(name: str, policy: BreakerPolicy, on_transition: OnTransition | 
     return CircuitBreaker(name, policy, on_transition) if policy.enabled else NO_BREAKER
 
 
+def report(gate: Gate, permit: Permit, error: IntegrationError, now: float) -> None:
+    """Count a failed call: a retryable failure against the breaker, any answer (a refusal too) for it."""
+    if error.retryable:
+        gate.on_failure(permit, now)
+    else:
+        gate.on_success(permit, now)
+
+
 def guarded(gate: Gate, call: Callable[[float], Flow[T]]) -> Flow[T]:
     """One call through a gate: refused with CircuitOpen while it is open, its outcome counted after.
 
@@ -187,11 +195,7 @@ def guarded(gate: Gate, call: Callable[[float], Flow[T]]) -> Flow[T]:
     try:
         result = yield from call(cap)
     except IntegrationError as error:
-        now = yield NOW
-        if error.retryable:
-            gate.on_failure(permit, now)
-        else:
-            gate.on_success(permit, now)
+        report(gate, permit, error, (yield NOW))
         raise
     gate.on_success(permit, (yield NOW))
     return result
