@@ -25,6 +25,8 @@ Rules:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from caas_core.adapters.integration import Trace
 from caas_core.domain import purchases
 from caas_core.domain.records import Payment, Purchase
@@ -42,36 +44,39 @@ CHECK, AUTHORIZE, ACTIVATE, CAPTURE, RELEASE = "check", "authorize", "activate",
 # the authorisation lapse, and the open alert is all that is left to do.
 RELEASE_FIRST_PAUSE_S, RELEASE_MAX_PAUSE_S, RELEASE_GIVE_UP_S = 60.0, 3_600.0, 7 * 86_400.0
 
+# A step of the flow: what it returns is the next step to take (None: the flow is over) and the record.
+Step = Callable[[Dependencies, Purchase, Trace], "Flow[Next]"]
+Next = tuple["Step | None", Purchase]
 
-def purchase(deps: Dependencies, record: Purchase) -> Flow[None]:
-    """Carry a purchase just requested (`record`, as stored) through to ACTIVE or a reason it is not."""
+
+def purchase(deps: Dependencies, record: Purchase, step: str = CHECK) -> Flow[None]:
+    """Carry a purchase (`record`, as stored) from `step` through to ACTIVE or a reason it is not.
+
+    Each step returns the next one and the record as it left it, rather than calling it: the flow stays
+    two generators deep whichever step it is in, and an OTA poll's every effect resumes two fewer."""
     trace = Trace(record.trace_id)
+    take: Step | None = STEPS[step]
+    while take is not None:
+        take, record = yield from take(deps, record, trace)
+
+
+def resume(deps: Dependencies, record: Purchase) -> Flow[None]:
+    """Carry on a purchase from the step it owes (rule 6)."""
+    if record.step is not None:
+        yield from purchase(deps, record, record.step)
+
+
+def _check(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Next]:
     check = yield from deps.maintenance.check(record.vin, trace)
     now = yield NOW
     with deps.records.transaction():
         if not check.allowed:
             _move(deps, record, MAINTENANCE_EVENTS[check.verdict], now, reason=check.verdict, step=None)
-            return
-        record = deps.records.revise(record, step=AUTHORIZE)
-    yield from _authorize(deps, record, trace)
+            return None, record
+        return _authorize, deps.records.revise(record, step=AUTHORIZE)
 
 
-def resume(deps: Dependencies, record: Purchase) -> Flow[None]:
-    """Carry on a purchase from the step it owes (rule 6)."""
-    trace = Trace(record.trace_id)
-    if record.step == CHECK:
-        yield from purchase(deps, record)
-    elif record.step == AUTHORIZE:
-        yield from _authorize(deps, record, trace)
-    elif record.step == ACTIVATE:
-        yield from _activate(deps, record, trace)
-    elif record.step == CAPTURE:
-        yield from _capture(deps, record, trace)
-    elif record.step == RELEASE:
-        yield from _release(deps, record, trace)
-
-
-def _authorize(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
+def _authorize(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Next]:
     try:
         authorization = yield from deps.payments.authorize(
             record.id, record.amount, record.currency, record.card_token, trace
@@ -79,22 +84,19 @@ def _authorize(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]
     except PaymentUnavailable as error:
         now = yield NOW
         with deps.records.transaction():
-            record = _move(deps, record, "payment_unreachable", now, reason=str(error), step=RELEASE)
-        yield from _release(deps, record, trace)
-        return
+            return _release, _move(deps, record, "payment_unreachable", now, reason=str(error), step=RELEASE)
     now = yield NOW
     if not authorization.approved:
         with deps.records.transaction():
             _move(deps, record, "declined", now, reason=authorization.decline_reason, step=None)
-        return
+        return None, record
     auth_id = authorization.authorization_id or ""
     with deps.records.transaction():
         _hold(deps, record, auth_id, now)
-        record = _move(deps, record, "authorized", now, authorization_id=auth_id, step=ACTIVATE)
-    yield from _activate(deps, record, trace)
+        return _activate, _move(deps, record, "authorized", now, authorization_id=auth_id, step=ACTIVATE)
 
 
-def _activate(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
+def _activate(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Next]:
     activation = yield from deps.vehicles.activate(
         record.vin, record.service_id, {}, trace, key=f"{record.id}:activate"
     )
@@ -112,8 +114,7 @@ def _activate(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
                 activated_at=now,
                 step=CAPTURE,
             )
-        yield from _capture(deps, record, trace)
-        return
+        return _capture, record
     with deps.records.transaction():
         deps.operations.alert(
             "tech_support",
@@ -130,10 +131,10 @@ def _activate(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
             reason=activation.failure,
             step=RELEASE,
         )
-    yield from _release(deps, record, trace)
+    return _release, record
 
 
-def _capture(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
+def _capture(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Next]:
     auth_id = record.authorization_id or ""
     try:
         yield from deps.payments.capture(auth_id, record.amount, record.id, trace)
@@ -142,7 +143,7 @@ def _capture(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
         with deps.records.transaction():
             deps.operations.alert("ops", _entity(record), f"service active but capture failed: {error}", now)
             deps.records.revise(record, step=None)
-        return
+        return None, record
     now = yield NOW
     with deps.records.transaction():
         captures = deps.records.require(Payment, auth_id).captures + 1
@@ -156,9 +157,10 @@ def _capture(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
             captured_at=now,
         )
         deps.records.revise(record, step=None)
+    return None, record
 
 
-def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
+def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Next]:
     """Leave no authorisation held for a purchase that will not be charged (rule 5)."""
     pause = RELEASE_FIRST_PAUSE_S
     if record.authorization_id is None:
@@ -180,7 +182,7 @@ def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
                         "ops", _entity(record), f"authorisation {record.authorization_id}: {refused}", now
                     )
                 deps.records.revise(record, step=None)
-            return
+            return None, record
         except IntegrationError as error:
             now = yield NOW
             held = (
@@ -197,7 +199,7 @@ def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
                 )
                 if now - record.updated_at >= RELEASE_GIVE_UP_S:
                     deps.records.revise(record, step=None)  # the open alert is what is left
-                    return
+                    return None, record
             yield Sleep(pause)
             pause = min(RELEASE_MAX_PAUSE_S, pause * 2)
             continue
@@ -211,7 +213,7 @@ def _release(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[None]:
                 )
             deps.records.revise(record, step=None)
             deps.operations.resolve(_entity(record), now, "ops")
-        return
+        return None, record
 
 
 def _learn_authorization(deps: Dependencies, record: Purchase, trace: Trace) -> Flow[Purchase]:
@@ -274,3 +276,12 @@ def _move(deps: Dependencies, record: Purchase, event: str, now: float, **change
 
 def _entity(record: Purchase) -> str:
     return f"purchase:{record.id}"
+
+
+STEPS: dict[str, Step] = {
+    CHECK: _check,
+    AUTHORIZE: _authorize,
+    ACTIVATE: _activate,
+    CAPTURE: _capture,
+    RELEASE: _release,
+}
