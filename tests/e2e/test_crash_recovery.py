@@ -84,4 +84,4 @@ def test_an_order_crashed_after_any_effect_is_registered_once(effects):
 
 def test_every_effect_of_both_flows_is_a_crash_point():
     # The flows take this many effects with this world's fixed timings; a change to a flow moves them.
-    assert (PURCHASE_EFFECTS, ORDER_EFFECTS) == (166, 129)
+    assert (PURCHASE_EFFECTS, ORDER_EFFECTS) == (154, 129)
