@@ -27,6 +27,7 @@ def session() -> str:
     return re.search(r"```sh\n(.*?)```", after, re.S).group(1)
 
 
+@pytest.mark.long
 def test_the_readme_session_runs_as_written(tmp_path):
     script = session()
     assert script.startswith("export CAAS_SANDBOX_TOKEN=")

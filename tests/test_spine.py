@@ -55,6 +55,7 @@ def test_two_simulated_runs_with_the_same_seed_are_byte_identical(fast, checks):
     assert other.to_json() != fast.to_json()
 
 
+@pytest.mark.long
 @pytest.mark.live
 def test_live_over_loopback_gives_the_same_outcome_for_each_check(fast, checks):
     live = vss_demo.run_live(SEED, speed=12, checks=checks)

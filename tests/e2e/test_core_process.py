@@ -40,6 +40,7 @@ def settlements(database: Path) -> dict[str, int]:
         return dict(db.execute("SELECT settlement, COUNT(*) FROM payments GROUP BY settlement").fetchall())
 
 
+@pytest.mark.long
 def test_a_core_killed_mid_load_and_restarted_leaves_nothing_stuck_and_no_money_held(tmp_path):
     base, database = free_port_base(), tmp_path / "core.db"
     partners = serve("--simulators-only", "--port-base", str(base))

@@ -33,6 +33,7 @@ def firing(prometheus: str) -> list[tuple[str, str]]:
     return sorted((a["labels"]["alertname"], a["labels"]["system"]) for a in alerts if a["state"] == "firing")
 
 
+@pytest.mark.long
 def test_prometheus_fires_the_circuit_alert_when_the_iot_api_breaks(tmp_path):
     base = free_port_base()
     serve, listing = start_serve("--speed", "20", "--port-base", str(base), env=TOKENS)

@@ -7,6 +7,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from scenarios import catalog
 from scenarios.invariants import INVARIANTS
 from scenarios.metric_names import CATALOGUE
@@ -34,6 +36,7 @@ def test_list_json_names_every_built_in_scenario():
     assert {"normal-day", "iot-blackout", "purchase-peak", "forged-webhooks"} <= set(names)
 
 
+@pytest.mark.long
 def test_the_whole_built_in_suite_passes_and_writes_four_report_forms(tmp_path):
     result = cli("run", "--all", "--out", str(tmp_path))
     assert result.returncode == 0, result.stdout + result.stderr

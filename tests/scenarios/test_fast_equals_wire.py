@@ -10,6 +10,7 @@ from scenarios.catalog import builtin_paths, resolve
 from scenarios.runner import run
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("seed", [1, 2])
 @pytest.mark.parametrize("name", list(builtin_paths()))
 def test_the_fast_transport_gives_the_wire_record(name, seed):
