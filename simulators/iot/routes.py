@@ -121,7 +121,7 @@ def configure(model: IotModel, request: HttpRequest, vin: str) -> HttpResponse:
     body = {"commandId": command.id, "status": command.status, "acceptedAt": model.iso(command.created_at)}
     answer = json_response(202, body, {"Location": f"/api/iot/vehicles/{vin}/commands/{command.id}"})
     if key is not None:
-        model.idempotency.remember("configure", key, digest, answer)
+        model.idempotency.remember("configure", key, digest, 202, answer.to_bytes(), "application/json")
     return answer
 
 

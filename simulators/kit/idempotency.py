@@ -3,7 +3,7 @@
 Rules:
 1. Keys are scoped per route: one key may be used once on each (the gateway's authorize, capture and
    void; the IoT API's configure).
-2. The first answer to a well-formed request is remembered (status, body, content type), whatever
+2. The first answer to a well-formed request is remembered (status, body bytes, content type), whatever
    it was: an authorisation, a decline, or a business refusal (404, 409, 422). A request refused before
    the gateway acted on it (auth, a raw card number, an invalid body) is not remembered.
 3. The same key with the same request replays the remembered answer byte for byte; the same key with
@@ -17,27 +17,15 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from httpkit.messages import HttpResponse, canonical_json
+from httpkit.messages import canonical_json
 
 
 @dataclass(frozen=True, slots=True)
 class Remembered:
     fingerprint: str
-    answer: HttpResponse  # never changed once sent
-
-    @property
-    def status(self) -> int:
-        return self.answer.status
-
-    @property
-    def content_type(self) -> str:
-        return self.answer.header("Content-Type") or "application/json"
-
-    @property
-    def body(self) -> bytes:
-        """The answer's bytes, made when a replay needs them: most answers are never replayed, and
-        their data serialises to the same bytes then as when they were sent."""
-        return self.answer.to_bytes()
+    status: int
+    body: bytes
+    content_type: str
 
 
 class KeyReused(Exception):
@@ -64,8 +52,10 @@ class IdempotencyStore:
         self.replays += 1
         return earlier
 
-    def remember(self, scope: str, key: str, fingerprint: str, answer: HttpResponse) -> None:
-        self._answers[_slot(scope, key)] = Remembered(fingerprint, answer)
+    def remember(
+        self, scope: str, key: str, fingerprint: str, status: int, body: bytes, content_type: str
+    ) -> None:
+        self._answers[_slot(scope, key)] = Remembered(fingerprint, status, body, content_type)
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -169,7 +169,8 @@ def _serve(
         raise ConnectionDropped() from None  # not remembered: nothing happened
     except Refused as refused:
         response = Problem(REFUSAL_STATUS[refused.reason], refused.detail).response()
-    model.idempotency.remember(scope, key, digest, response)
+    content_type = response.header("Content-Type") or "application/json"
+    model.idempotency.remember(scope, key, digest, response.status, response.to_bytes(), content_type)
     return response
 
 
