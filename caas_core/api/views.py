@@ -3,11 +3,10 @@ happened to its money. Times are RFC 3339 in UTC, on the runtime's clock."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import BaseModel
 
 from caas_core.domain.records import Order, Payment, Purchase
+from httpkit.timestamps import utc_rfc3339
 
 
 class OrderView(BaseModel):
@@ -88,4 +87,4 @@ def purchase_view(purchase: Purchase, payment: Payment | None, epoch: float) -> 
 def timestamp(epoch: float, t: float | None) -> str | None:
     if t is None:
         return None
-    return datetime.fromtimestamp(epoch + t, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc_rfc3339(epoch + t, "milliseconds")
