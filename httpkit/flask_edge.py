@@ -63,7 +63,8 @@ def _view_for(service: Service, routes: dict[str, Route]) -> Callable[..., flask
         # Werkzeug adds HEAD to every GET rule: it is answered as the GET, and the server sends no body.
         method = flask.request.method
         route = routes["GET"] if method == "HEAD" and "HEAD" not in routes else routes[method]
-        request = from_flask(flask.request)
+        # NOTE: the request itself, not the context-local proxy, which resolves again at every attribute.
+        request = from_flask(flask.request._get_current_object())  # type: ignore[attr-defined]
         if isinstance(request, HttpResponse):
             return to_flask(request)
         with service.runtime.exclusive():
@@ -117,7 +118,7 @@ def from_flask(request: flask.Request) -> HttpRequest | HttpResponse:
     return WireRequest(
         request.method,
         request.path,
-        headers=dict(request.headers),
+        headers=dict(iter(request.headers)),  # one pass over the environ, not a lookup per name
         remote_addr=request.remote_addr,
         query=request.args.to_dict(),
         json=json_body,
