@@ -100,11 +100,13 @@ def test_ports_in_use_are_one_clear_line():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_cli("serve", "--port-base", str(port - 2), timeout=60)
+        # The port taken is the base, the first the sandbox binds (its core's): a base below it would
+        # need the ports between to be free, which another test or process may have taken meanwhile.
+        result = run_cli("serve", "--port-base", str(port), timeout=60)
     assert (result.returncode, result.stderr) == (
         1,
-        f"Error: cannot listen on port {port} (vss): Address already in use; choose another --port-base "
-        f"(the sandbox takes ports {port - 2}-{port + 3})\n",
+        f"Error: cannot listen on port {port} (core): Address already in use; choose another --port-base "
+        f"(the sandbox takes ports {port}-{port + 5})\n",
     )
 
 
