@@ -43,6 +43,7 @@ from simulators.admin import AdminConfig
 from simulators.factory import FactoryConfig
 from simulators.iot import IotConfig
 from simulators.kit.faults import Fault
+from simulators.kit.journal import Journal
 from simulators.payment import PaymentConfig
 from simulators.registry import build_simulators
 from simulators.vss import VssConfig
@@ -93,6 +94,8 @@ def _run(
     run_seed = (scenario.seed if seed is None else seed) + replication
     crashes = crash_points(scenario.faults, scenario.duration, Streams(run_seed).get(CRASH_STREAM))
     world = build_world(run_seed, transport, policies, simulator_configs(scenario), crashes=bool(crashes))
+    for simulator in world.simulators.values():
+        simulator.journal = Journal(capacity=0)  # the record reads no journal: none is built
     for step in scenario.faults:
         if step.system != CORE:
             for system in members(step.system):

@@ -101,6 +101,13 @@ def test_a_journal_with_a_capacity_keeps_the_latest_entries_and_counts_on():
     assert [e["seq"] for e in journal(transport).json()["entries"]] == [2, 3]
 
 
+def test_a_journal_of_capacity_zero_keeps_nothing_and_the_simulator_answers_as_before():
+    _, transport = factory_world(capacity=0)
+    placed = [place(transport, reference=f"cust-{n}").status for n in range(3)]
+    assert placed == [201, 201, 201]
+    assert journal(transport).json()["entries"] == []
+
+
 def test_without_detail_an_entry_keeps_no_headers_or_bodies():
     _, transport = factory_world(detail=False)
     place(transport)
