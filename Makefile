@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Three pytest-xdist workers that steal work from each other, on the two cores the suite must finish on
 # in five minutes: many tests wait on servers, browsers and subprocesses, and a third worker computes
-# meanwhile (220 to 243 s against 268 to 285 s with two, measured on two cores). Work stealing keeps the
+# meanwhile (220 to 265 s against 268 to 285 s with two, measured on two cores). Work stealing keeps the
 # long tests from leaving a worker idle at the end.
 TEST_WORKERS ?= 3
 
