@@ -90,7 +90,7 @@ class WsgiTransport:
         started: list[Any] = []
         chunks = self.app(environ, lambda status, headers, exc_info=None: started.extend((status, headers)))
         try:
-            body = b"".join(chunks)
+            answer = b"".join(chunks)
         finally:
             if hasattr(chunks, "close"):
                 chunks.close()
@@ -99,7 +99,7 @@ class WsgiTransport:
         for name, value in headers:
             name = name.lower()
             received[name] = f"{received[name]}, {value}" if name in received else value
-        return _exchange(int(status.split(" ", 1)[0]), received, body)
+        return _exchange(int(status.split(" ", 1)[0]), received, answer)
 
 
 def _exchange(status: int, received: dict[str, str], body: bytes) -> Exchange:
