@@ -4,9 +4,12 @@ the first evaluation that finds it false)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from monitoring.promql import Labels, Samples
 from monitoring.rules import RULES, Rule
@@ -38,23 +41,30 @@ class FiredAlert:
 
 def evaluate(samples: Samples, times: Iterable[float], rules: Sequence[Rule] = RULES) -> list[FiredAlert]:
     """Every alert that fired at one of `times`, in the order they fired."""
-    active: dict[tuple[str, Labels], float] = {}  # pending or firing, since
-    firing: dict[tuple[str, Labels], tuple[float, float]] = {}  # fired at, value
+    times = list(times)
+    at = np.array(times, float)
     fired: list[FiredAlert] = []
-    for t in times:
-        for rule in rules:
-            holding = rule.values(samples, t)
-            for labels, value in holding.items():
-                key = (rule.name, labels)
-                since = active.setdefault(key, t)
-                if key not in firing and t - since >= rule.for_s:
-                    firing[key] = (t, value)
-            for key in [k for k in active if k[0] == rule.name and k[1] not in holding]:
-                del active[key]
-                if key in firing:
-                    fired.append(_alert(key, *firing.pop(key), resolved=t))
-    fired += [_alert(key, at, value, resolved=None) for key, (at, value) in firing.items()]
+    for rule in rules:
+        for labels, values in rule.values(samples, at).items():
+            fired += _fired(rule, labels, times, values.tolist())
     return sorted(fired, key=lambda a: (a.fired_s, a.alert, a.system))
+
+
+def _fired(rule: Rule, labels: Labels, times: list[float], values: list[float]) -> Iterator[FiredAlert]:
+    """One label set's alerts: pending from the first time the condition holds, firing once it has held
+    for `for`, resolved at the first time it does not hold (NaN)."""
+    since = firing = None
+    for t, value in zip(times, values, strict=True):
+        if math.isnan(value):
+            if firing is not None:
+                yield _alert((rule.name, labels), *firing, resolved=t)
+            since = firing = None
+            continue
+        since = t if since is None else since
+        if firing is None and t - since >= rule.for_s:
+            firing = (t, value)
+    if firing is not None:
+        yield _alert((rule.name, labels), *firing, resolved=None)
 
 
 def _alert(key: tuple[str, Labels], at: float, value: float, resolved: float | None) -> FiredAlert:

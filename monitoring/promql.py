@@ -1,22 +1,26 @@
 """The part of PromQL the alert rules use, computed over scraped samples as Prometheus 2 computes it:
 `rate` over a range (closed at both ends, extrapolated to the range's edges, counter resets undone),
-`sum by`, `max by` and `histogram_quantile` (linear within a bucket), at one evaluation time.
+`sum by`, `max by` and `histogram_quantile` (linear within a bucket).
 
+Every function evaluates at all the evaluation times at once: a value per label set is an array with one
+entry per time, NaN where the label set is absent at that time (Prometheus would return no sample).
 Samples are kept per series in columns, with each counter's resets already undone, so a rate over any
-range is two binary searches and a subtraction: a day of minutely evaluations stays cheap.
+range is two searches and a subtraction, done for every time in one numpy operation. The arithmetic is
+Prometheus's, in its order, so each value is the float a one-time-at-a-time evaluation gives.
 """
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 Labels = tuple[tuple[str, str], ...]  # sorted (name, value) pairs
-Vector = dict[Labels, float]  # an instant vector: a value per label set
+Vector = dict[Labels, np.ndarray]  # a value per label set and evaluation time; NaN: absent
 
 
 @dataclass(slots=True)
@@ -24,6 +28,7 @@ class _Series:
     times: list[float] = field(default_factory=list)
     raw: list[float] = field(default_factory=list)
     unreset: list[float] = field(default_factory=list)  # the value as if the counter had never reset
+    _columns: tuple[np.ndarray, ...] | None = None
 
     def add(self, t: float, value: float) -> None:
         if not self.raw:
@@ -35,6 +40,13 @@ class _Series:
         self.times.append(t)
         self.raw.append(value)
         self.unreset.append(unreset)
+        self._columns = None
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """The three lists as arrays, made once for all the rules evaluated after the last scrape."""
+        if self._columns is None:
+            self._columns = tuple(np.array(column, float) for column in (self.times, self.raw, self.unreset))
+        return self._columns
 
 
 class Samples:
@@ -53,80 +65,129 @@ class Samples:
                     series = known[labels] = _Series()
                 series.add(t, value)
 
-    def rate(self, metric: str, at: float, range_s: float) -> Vector:
-        """rate(metric[range]) at `at`, per label set: Prometheus's extrapolatedRate (promql/functions.go)."""
+    def extend(self, metric: str, labels: Labels, times: list[float], values: list[float]) -> None:
+        """One label set's samples at many scrapes at once, in time order (a run's columns)."""
+        series = self._series[metric].setdefault(labels, _Series())
+        for t, value in zip(times, values, strict=True):
+            series.add(t, value)
+
+    def rate(self, metric: str, at: np.ndarray, range_s: float) -> Vector:
+        """rate(metric[range]) at each of `at`, per label set: Prometheus's extrapolatedRate
+        (promql/functions.go)."""
+        return {labels: _rate(s.columns(), at, range_s) for labels, s in self._series.get(metric, {}).items()}
+
+    def latest(self, metric: str, at: np.ndarray, lookback_s: float = 300.0) -> Vector:
+        """A gauge's value at each of `at` per label set: its latest sample no older than the lookback,
+        the sample itself (an object array), so a breaker's state 1 stays the integer it was scraped as."""
         result = {}
-        start = at - range_s
         for labels, s in self._series.get(metric, {}).items():
-            i, j = bisect_left(s.times, start), bisect_right(s.times, at) - 1
-            if j - i < 1:
-                continue  # fewer than two samples: no rate
-            increase = s.unreset[j] - s.unreset[i]
-            sampled = s.times[j] - s.times[i]
-            average = sampled / (j - i)
-            to_start, to_end = s.times[i] - start, at - s.times[j]
-            if increase > 0 and s.raw[i] >= 0:
-                to_start = min(to_start, sampled * (s.raw[i] / increase))  # never below zero
-            threshold = average * 1.1
-            interval = sampled
-            interval += to_start if to_start < threshold else average / 2
-            interval += to_end if to_end < threshold else average / 2
-            result[labels] = increase * (interval / sampled) / range_s
+            times = s.columns()[0]
+            j = np.searchsorted(times, at, "right") - 1
+            fresh = (j >= 0) & (times[j] > at - lookback_s)
+            result[labels] = np.where(fresh, np.array(s.raw, dtype=object)[j], np.nan)
         return result
 
-    def latest(self, metric: str, at: float, lookback_s: float = 300.0) -> Vector:
-        """A gauge's value at `at` per label set: its latest sample no older than the lookback."""
-        result = {}
-        for labels, s in self._series.get(metric, {}).items():
-            j = bisect_right(s.times, at) - 1
-            if j >= 0 and s.times[j] > at - lookback_s:
-                result[labels] = s.raw[j]
-        return result
+
+@np.errstate(divide="ignore", invalid="ignore")  # lanes without a rate compute NaN, then are dropped
+def _rate(columns: tuple[np.ndarray, ...], at: np.ndarray, range_s: float) -> np.ndarray:
+    times, raw, unreset = columns
+    start = at - range_s
+    i = np.searchsorted(times, start, "left")
+    j = np.searchsorted(times, at, "right") - 1
+    enough = j - i >= 1  # fewer than two samples: no rate
+    i, j = np.where(enough, i, 0), np.where(enough, j, 0)
+    increase = unreset[j] - unreset[i]
+    sampled = times[j] - times[i]
+    average = sampled / (j - i)
+    to_start, to_end = times[i] - start, at - times[j]
+    never_below_zero = np.minimum(to_start, sampled * (raw[i] / increase))
+    to_start = np.where((increase > 0) & (raw[i] >= 0), never_below_zero, to_start)
+    threshold = average * 1.1
+    interval = sampled + np.where(to_start < threshold, to_start, average / 2)
+    interval = interval + np.where(to_end < threshold, to_end, average / 2)
+    return np.where(enough, increase * (interval / sampled) / range_s, np.nan)
 
 
 def sum_by(vector: Vector, *names: str) -> Vector:
-    grouped: dict[Labels, float] = defaultdict(float)
-    for labels, value in vector.items():
-        grouped[_kept(labels, names)] += value
-    return dict(grouped)
+    totals: dict[Labels, np.ndarray] = {}
+    present: dict[Labels, np.ndarray] = {}
+    for labels, values in vector.items():
+        key = _kept(labels, names)
+        here = ~np.isnan(values)
+        # 0.0 plus each present value in turn: the sum Prometheus's float additions give
+        totals[key] = totals.get(key, 0.0) + np.where(here, values, 0.0)
+        present[key] = present.get(key, False) | here
+    return {key: np.where(present[key], total, np.nan) for key, total in totals.items()}
 
 
+@np.errstate(invalid="ignore")  # comparisons with NaN (absent) are False, as wanted
 def max_by(vector: Vector, *names: str) -> Vector:
     grouped: Vector = {}
-    for labels, value in vector.items():
+    for labels, values in vector.items():
         key = _kept(labels, names)
-        grouped[key] = max(value, grouped.get(key, value))
+        if key in grouped:
+            larger = grouped[key]
+            grouped[key] = np.where((values != values) | (larger > values), larger, values)  # x != x: NaN
+        else:
+            grouped[key] = values
     return grouped
 
 
 def histogram_quantile(q: float, buckets: Vector) -> Vector:
     """histogram_quantile(q, buckets), each label set carrying an `le`: a value per the other labels."""
-    grouped: dict[Labels, list[tuple[float, float]]] = defaultdict(list)
-    for labels, value in buckets.items():
+    grouped: dict[Labels, list[tuple[float, np.ndarray]]] = defaultdict(list)
+    for labels, values in buckets.items():
         rest, bound = _split_le(labels)
-        grouped[rest].append((bound, value))
+        grouped[rest].append((bound, values))
     result = {}
     for labels, points in grouped.items():
-        value = _bucket_quantile(q, sorted(points))
-        if not math.isnan(value):
+        points.sort(key=lambda point: point[0])
+        value = _bucket_quantiles(q, points)
+        if not np.isnan(value).all():
             result[labels] = value
     return result
 
 
+@np.errstate(divide="ignore", invalid="ignore")
+def _bucket_quantiles(q: float, points: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    """Prometheus's bucketQuantile at each time: the rank's bucket, then linear interpolation inside it.
+    A time at which only some buckets are present is computed on those alone, as Prometheus would."""
+    bounds = np.array([bound for bound, _ in points])
+    counts = np.array([values for _, values in points])
+    present = ~np.isnan(counts)
+    whole = present.all(axis=0)
+    out = np.full(counts.shape[1], np.nan)
+    if len(points) >= 2 and bounds[-1] == math.inf:
+        rank = q * counts[-1]
+        reached = counts[:-1] >= rank
+        index = np.where(reached.any(axis=0), reached.argmax(axis=0), len(points) - 1)
+        lanes = np.arange(counts.shape[1])
+        upper, count = bounds[index], counts[index, lanes]
+        lower = np.where(index > 0, bounds[index - 1], 0.0)
+        below = np.where(index > 0, counts[index - 1, lanes], 0.0)
+        inside = lower + (upper - lower) * ((rank - below) / (count - below))
+        value = np.where(index == len(points) - 1, bounds[-2], inside)  # +Inf: the highest finite bound
+        out = np.where(whole & (counts[-1] != 0), value, np.nan)
+    for k in np.flatnonzero(present.any(axis=0) & ~whole):
+        kept = [(bound, float(values[k])) for bound, values in points if not math.isnan(values[k])]
+        out[k] = _bucket_quantile(q, kept)
+    return out
+
+
 def _bucket_quantile(q: float, points: list[tuple[float, float]]) -> float:
-    """Prometheus's bucketQuantile: the rank's bucket, then linear interpolation inside it."""
+    """bucketQuantile at one time, for the rare time at which only some of a histogram's buckets exist."""
     if len(points) < 2 or points[-1][0] != math.inf or points[-1][1] == 0:
         return math.nan
     rank = q * points[-1][1]
     index = next((i for i, (_, count) in enumerate(points[:-1]) if count >= rank), len(points) - 1)
     if index == len(points) - 1:
-        return points[-2][0]  # in the +Inf bucket: the highest finite bound
+        return points[-2][0]
     lower, below = points[index - 1] if index > 0 else (0.0, 0.0)
     upper, count = points[index]
     return lower + (upper - lower) * ((rank - below) / (count - below))
 
 
-# NOTE: memoised: a run's few dozen label sets are grouped again at every one of its evaluations.
+# NOTE: memoised: a run's few dozen label sets are grouped again for every rule.
 @cache
 def _kept(labels: Labels, names: tuple[str, ...]) -> Labels:
     return tuple((k, v) for k, v in labels if k in names)

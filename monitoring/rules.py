@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from monitoring.promql import Samples, Vector, histogram_quantile, max_by, sum_by
 
 WINDOW = "5m"
@@ -28,8 +30,9 @@ class Rule(Protocol):
     summary: str
 
     def expr(self) -> str: ...
-    def values(self, samples: Samples, at: float) -> Vector:
-        """The label sets (by system) for which the condition holds at `at`, with the measured value."""
+    def values(self, samples: Samples, at: np.ndarray) -> Vector:
+        """Per label set (by system), the measured value at each of `at` where the condition holds,
+        NaN where it does not."""
         ...
 
 
@@ -59,7 +62,7 @@ class LatencyAboveBaseline:
         )
         return f"({now} > {self.factor:g} * {base}) and ({busy}) and ({was_busy})"
 
-    def values(self, samples: Samples, at: float) -> Vector:
+    def values(self, samples: Samples, at: np.ndarray) -> Vector:
         now = histogram_quantile(
             self.quantile, sum_by(samples.rate(DURATION_BUCKETS, at, WINDOW_S), "system", "le")
         )
@@ -68,12 +71,14 @@ class LatencyAboveBaseline:
         busy = sum_by(samples.rate(REQUESTS, at, WINDOW_S), "system")
         was_busy = sum_by(samples.rate(REQUESTS, at - WINDOW_S, BASELINE_S), "system")
         return {
-            k: v
+            k: _where(
+                (v > self.factor * base[k])
+                & (_or_zero(busy.get(k)) * WINDOW_S >= self.floor)
+                & (_or_zero(was_busy.get(k)) * BASELINE_S >= self.baseline_floor),
+                v,
+            )
             for k, v in now.items()
             if k in base
-            and v > self.factor * base[k]
-            and busy.get(k, 0) * WINDOW_S >= self.floor
-            and was_busy.get(k, 0) * BASELINE_S >= self.baseline_floor
         }
 
 
@@ -93,11 +98,12 @@ class RatioAbove:
         )
         return f"{share} > {self.threshold:g}"
 
-    def values(self, samples: Samples, at: float) -> Vector:
+    def values(self, samples: Samples, at: np.ndarray) -> Vector:
         part = sum_by(samples.rate(self.numerator, at, WINDOW_S), "system")
         whole = sum_by(samples.rate(self.denominator, at, WINDOW_S), "system")
-        shares = {k: part[k] / whole[k] for k in part.keys() & whole.keys() if whole[k] > 0}
-        return {k: v for k, v in shares.items() if v > self.threshold}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = {k: _where(whole[k] > 0, part[k] / whole[k]) for k in part.keys() & whole.keys()}
+        return {k: _where(v > self.threshold, v) for k, v in shares.items()}
 
 
 @dataclass(frozen=True)
@@ -117,13 +123,13 @@ class RateAboveBaseline:
         base = f"sum by (system) (rate({self.counter}[{BASELINE}] offset {WINDOW}))"
         return f"({now} > {self.factor:g} * {base}) and ({now} * {WINDOW_S:g} >= {self.floor:g})"
 
-    def values(self, samples: Samples, at: float) -> Vector:
+    def values(self, samples: Samples, at: np.ndarray) -> Vector:
         now = sum_by(samples.rate(self.counter, at, WINDOW_S), "system")
         base = sum_by(samples.rate(self.counter, at - WINDOW_S, BASELINE_S), "system")
         return {
-            k: v
+            k: _where((v > self.factor * base[k]) & (v * WINDOW_S >= self.floor), v)
             for k, v in now.items()
-            if k in base and v > self.factor * base[k] and v * WINDOW_S >= self.floor
+            if k in base
         }
 
 
@@ -138,9 +144,20 @@ class GaugeAbove:
     def expr(self) -> str:
         return f"max by (system) ({self.gauge}) > {self.threshold:g}"
 
-    def values(self, samples: Samples, at: float) -> Vector:
+    def values(self, samples: Samples, at: np.ndarray) -> Vector:
         levels = max_by(samples.latest(self.gauge, at), "system")
-        return {k: v for k, v in levels.items() if v > self.threshold}
+        with np.errstate(invalid="ignore"):  # the samples are objects: NaN > threshold warns, is False
+            return {k: _where(v > self.threshold, v) for k, v in levels.items()}
+
+
+def _where(holds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values` where the condition holds, NaN (absent) elsewhere."""
+    return np.where(holds, values, np.nan)
+
+
+def _or_zero(values: np.ndarray | None) -> np.ndarray | float:
+    """A measure absent at a time counts as zero there: no requests."""
+    return 0.0 if values is None else np.nan_to_num(values, nan=0.0)
 
 
 # One rule per threshold of the specification's table (Integration Monitoring and Observability).

@@ -11,11 +11,12 @@ could miss.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
+from itertools import accumulate
 
 from monitoring.alerts import FiredAlert, evaluate
 from monitoring.promql import Labels, Samples
-from scenarios.timeseries import SystemSeries, TimeSeries
+from scenarios.timeseries import TimeSeries
 
 REQUESTS = "integration_request_count_total"
 ERRORS = "integration_request_errors_total"
@@ -24,56 +25,38 @@ BUCKETS = "integration_request_duration_seconds_bucket"
 CIRCUIT = "integration_circuit_state"
 QUEUE = "integration_queue_depth"
 
+Columns = dict[str, dict[Labels, list[float]]]  # metric -> label set -> its value at each scrape
+
 
 def run_alerts(series: TimeSeries) -> list[FiredAlert]:
     """Every alert the rules raise over `series`, in the order they fired."""
-    samples, times = Samples(), []
-    for t, scrape in scrapes(series):
-        samples.add(t, scrape)
-        times.append(t)
+    times, columns = scrapes(series)
+    samples = Samples()
+    for metric, by_labels in columns.items():
+        for labels, values in by_labels.items():
+            samples.extend(metric, labels, times, values)
     return evaluate(samples, times)
 
 
-Scrape = dict[str, dict[Labels, float]]
-
-
-def scrapes(series: TimeSeries) -> Iterator[tuple[float, Scrape]]:
-    """(time, scrape): at zero, every counter at zero, then at each interval's end."""
-    totals = {system: _Totals(own) for system, own in series.systems.items()}
-    yield 0.0, _scrape(totals, series, None)
-    for k in range(series.points):
-        for running in totals.values():
-            running.add(k)
-        yield min(series.start(k + 1), series.duration_s), _scrape(totals, series, k)
-
-
-class _Totals:
-    """One system's counters, summed interval by interval."""
-
-    def __init__(self, own: SystemSeries) -> None:
-        self.own = own
-        self.requests = self.errors = self.retries = 0
-        self.le = dict.fromkeys(own.latency_le, 0)
-
-    def add(self, k: int) -> None:
-        own = self.own
-        self.requests += own.requests[k]
-        self.errors += own.errors[k] + own.timeouts[k]  # /metrics counts a timeout as an error
-        self.retries += own.retries[k]
-        for bound, counts in own.latency_le.items():
-            self.le[bound] += counts[k]
-
-
-def _scrape(totals: dict[str, _Totals], series: TimeSeries, k: int | None) -> Scrape:
-    scrape: Scrape = {REQUESTS: {}, ERRORS: {}, RETRIES: {}, BUCKETS: {}, CIRCUIT: {}}
-    for system, running in totals.items():
+def scrapes(series: TimeSeries) -> tuple[list[float], Columns]:
+    """The scrape times (zero, then each interval's end) and what each scrape read, metric by metric:
+    at zero every counter and gauge at zero."""
+    times = [0.0] + [min(series.start(k + 1), series.duration_s) for k in range(series.points)]
+    columns: Columns = {REQUESTS: {}, ERRORS: {}, RETRIES: {}, BUCKETS: {}, CIRCUIT: {}}
+    for system, own in series.systems.items():
         labels = (("system", system),)
-        scrape[REQUESTS][labels] = running.requests
-        scrape[ERRORS][labels] = running.errors
-        scrape[RETRIES][labels] = running.retries
-        for bound, n in running.le.items():
-            scrape[BUCKETS][(("le", bound), ("system", system))] = n
-        scrape[BUCKETS][(("le", "+Inf"), ("system", system))] = running.requests
-        scrape[CIRCUIT][labels] = 0 if k is None else running.own.breaker[k]
-    scrape[QUEUE] = {(("system", "iot"),): 0 if k is None else series.flows.iot_queue_max[k]}
-    return scrape
+        columns[REQUESTS][labels] = requests = _running(own.requests)
+        # /metrics counts a timeout as an error
+        columns[ERRORS][labels] = _running(e + t for e, t in zip(own.errors, own.timeouts, strict=True))
+        columns[RETRIES][labels] = _running(own.retries)
+        for bound, counts in own.latency_le.items():
+            columns[BUCKETS][(("le", bound), ("system", system))] = _running(counts)
+        columns[BUCKETS][(("le", "+Inf"), ("system", system))] = requests
+        columns[CIRCUIT][labels] = [0, *own.breaker]
+    columns[QUEUE] = {(("system", "iot"),): [0, *series.flows.iot_queue_max]}
+    return times, columns
+
+
+def _running(counts: Iterable[int]) -> list[int]:
+    """A counter's value at each scrape: its interval counts summed, from zero."""
+    return list(accumulate(counts, initial=0))

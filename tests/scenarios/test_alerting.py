@@ -34,19 +34,20 @@ def iot_series(breaker: list[int], requests: list[int], errors: list[int], timeo
 
 def test_each_scrape_reads_the_counters_summed_to_an_intervals_end_and_its_gauges_there():
     series = iot_series([0, 1, 2], requests=[10, 4, 2], errors=[0, 3, 0], timeouts=[0, 1, 2])
-    read = [
-        (
-            t,
-            s[REQUESTS][IOT],
-            s[ERRORS][IOT],
-            s[RETRIES][IOT],
-            s[BUCKETS][(("le", "0.5"), *IOT)],
-            s[BUCKETS][(("le", "+Inf"), *IOT)],
-            s[CIRCUIT][IOT],
-            s[QUEUE][IOT],
+    times, columns = scrapes(series)
+    read = list(
+        zip(
+            times,
+            columns[REQUESTS][IOT],
+            columns[ERRORS][IOT],
+            columns[RETRIES][IOT],
+            columns[BUCKETS][(("le", "0.5"), *IOT)],
+            columns[BUCKETS][(("le", "+Inf"), *IOT)],
+            columns[CIRCUIT][IOT],
+            columns[QUEUE][IOT],
+            strict=True,
         )
-        for t, s in scrapes(series)
-    ]
+    )
     assert read == [
         (0.0, 0, 0, 0, 0, 0, 0, 0),
         (60.0, 10, 0, 0, 10, 10, 0, 0),
@@ -61,3 +62,9 @@ def test_the_circuit_alert_fires_at_the_first_scrape_that_sees_it_open_and_resol
         FiredAlert("IntegrationCircuitOpen", "iot", 120.0, 270.0, 1),  # half-open pages on; closed at the end
         FiredAlert("IntegrationQueueDeep", "iot", 180.0, 240.0, 1200),
     ]
+
+
+def test_a_gauges_alert_keeps_the_value_as_scraped():
+    series = iot_series([0, 1, 0], requests=[0] * 3, errors=[0] * 3, timeouts=[0] * 3)
+    values = [alert.as_dict()["value"] for alert in run_alerts(series)]
+    assert values == [1, 1200] and {type(v) for v in values} == {int}  # a record says 1, not 1.0
