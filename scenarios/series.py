@@ -12,6 +12,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import accumulate
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -107,7 +108,7 @@ def _client_side(
     requests, goodput, errors, timeouts = ([0] * bins.n for _ in range(4))
     latency_sum, in_flight = bins.zeros(), bins.zeros()
     latencies: list[list[float]] = [[] for _ in range(bins.n)]
-    histogram = {bound: [0] * bins.n for bound in DURATION_BUCKETS}
+    first_bucket = [[0] * (len(DURATION_BUCKETS) + 1) for _ in range(bins.n)]  # by the lowest bound >= it
     for end, _, duration, error in calls:
         k = bins.of(end)
         requests[k] += 1
@@ -119,9 +120,11 @@ def _client_side(
             errors[k] += 1
         latency_sum[k] += duration
         latencies[k].append(duration)
-        for bound in DURATION_BUCKETS[bisect_left(DURATION_BUCKETS, duration) :]:  # each bound >= duration
-            histogram[bound][k] += 1
+        first_bucket[k][bisect_left(DURATION_BUCKETS, duration)] += 1
         bins.spread(in_flight, end - duration, end)
+    # A call counts in every bucket whose bound is at or above its duration: the running sums, by bound.
+    cumulative = [list(accumulate(counts)) for counts in first_bucket]
+    histogram = {bound: [cumulative[k][b] for k in range(bins.n)] for b, bound in enumerate(DURATION_BUCKETS)}
     lengths = bins.lengths()
     ordered = [sorted(samples) for samples in latencies]
     return {
