@@ -166,25 +166,13 @@ def _bucket_quantiles(q: float, points: list[tuple[float, np.ndarray]]) -> np.nd
         lower = np.where(index > 0, bounds[index - 1], 0.0)
         below = np.where(index > 0, counts[index - 1, lanes], 0.0)
         inside = lower + (upper - lower) * ((rank - below) / (count - below))
-        value = np.where(index == len(points) - 1, bounds[-2], inside)  # +Inf: the highest finite bound
+        # in the +Inf bucket: the highest finite bound
+        value = np.where(index == len(points) - 1, bounds[-2], inside)
         out = np.where(whole & (counts[-1] != 0), value, np.nan)
-    for k in np.flatnonzero(present.any(axis=0) & ~whole):
-        kept = [(bound, float(values[k])) for bound, values in points if not math.isnan(values[k])]
-        out[k] = _bucket_quantile(q, kept)
+    for k in np.flatnonzero(present.any(axis=0) & ~whole):  # rare: computed alone, on what is there
+        kept = [(bound, values[k : k + 1]) for bound, values in points if not math.isnan(values[k])]
+        out[k] = _bucket_quantiles(q, kept)[0]
     return out
-
-
-def _bucket_quantile(q: float, points: list[tuple[float, float]]) -> float:
-    """bucketQuantile at one time, for the rare time at which only some of a histogram's buckets exist."""
-    if len(points) < 2 or points[-1][0] != math.inf or points[-1][1] == 0:
-        return math.nan
-    rank = q * points[-1][1]
-    index = next((i for i, (_, count) in enumerate(points[:-1]) if count >= rank), len(points) - 1)
-    if index == len(points) - 1:
-        return points[-2][0]
-    lower, below = points[index - 1] if index > 0 else (0.0, 0.0)
-    upper, count = points[index]
-    return lower + (upper - lower) * ((rank - below) / (count - below))
 
 
 # NOTE: memoised: a run's few dozen label sets are grouped again for every rule.
