@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -55,18 +54,8 @@ class Samples:
     def __init__(self) -> None:
         self._series: dict[str, dict[Labels, _Series]] = defaultdict(dict)
 
-    def add(self, t: float, scrape: Mapping[str, Mapping[Labels, float]]) -> None:
-        """One scrape at `t` (scrapes come in time order): each metric's value per label set."""
-        for metric, values in scrape.items():
-            known = self._series[metric]
-            for labels, value in values.items():
-                series = known.get(labels)
-                if series is None:
-                    series = known[labels] = _Series()
-                series.add(t, value)
-
     def extend(self, metric: str, labels: Labels, times: list[float], values: list[float]) -> None:
-        """One label set's samples at many scrapes at once, in time order (a run's columns)."""
+        """One label set's samples, in time order: its value at each scrape that read it."""
         series = self._series[metric].setdefault(labels, _Series())
         for t, value in zip(times, values, strict=True):
             series.add(t, value)

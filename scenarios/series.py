@@ -108,7 +108,8 @@ def _client_side(
     requests, goodput, errors, timeouts = ([0] * bins.n for _ in range(4))
     latency_sum, in_flight = bins.zeros(), bins.zeros()
     latencies: list[list[float]] = [[] for _ in range(bins.n)]
-    first_bucket = [[0] * (len(DURATION_BUCKETS) + 1) for _ in range(bins.n)]  # by the lowest bound >= it
+    # Per interval, the calls by the first bucket they fall in (the last: above every bound).
+    first_bucket = [[0] * (len(DURATION_BUCKETS) + 1) for _ in range(bins.n)]
     for end, _, duration, error in calls:
         k = bins.of(end)
         requests[k] += 1

@@ -49,15 +49,10 @@ def samples_of(test: dict) -> tuple[Samples, int]:
     for entry in test["input_series"]:
         name, labels = _SERIES.match(entry["series"]).groups()  # type: ignore[union-attr]
         series[(name, tuple(sorted(_LABEL.findall(labels))))] = expand(entry["values"])
-    length = max(len(values) for values in series.values())
     samples = Samples()
-    for k in range(length):
-        scrape: dict = {}
-        for (name, labels), values in series.items():
-            if k < len(values):
-                scrape.setdefault(name, {})[labels] = values[k]
-        samples.add(k * interval, scrape)
-    return samples, length
+    for (name, labels), values in series.items():
+        samples.extend(name, labels, [float(k * interval) for k in range(len(values))], values)
+    return samples, max(len(values) for values in series.values())
 
 
 def minutes(text: str) -> float:
