@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -60,6 +61,9 @@ def cli() -> None:
       caas-sandbox scenario run --all
       caas-sandbox contracts verify --provider factory-api --base-url http://127.0.0.1:8080
     """
+    # A simulated run's record counts what the core logs as warnings (each refused webhook): the terminal
+    # shows only its errors. `serve` sets its own levels (runtimes.logs.configure).
+    logging.getLogger("caas_core").setLevel(logging.ERROR)
 
 
 cli.add_command(policy)

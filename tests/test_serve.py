@@ -86,11 +86,16 @@ def test_every_system_answers_with_its_sandbox_credentials(served):
         assert (registration.status_code, registration.json()["country"]) == (201, "ES")
 
 
-def test_sigterm_stops_it_cleanly(served):
-    process, base, _ = served
+def test_sigterm_stops_it_cleanly_after_logging_what_it_refused(served):
+    process, base, listing = served
+    unsigned = httpx.post(f"{listing['core']['url']}/webhooks/payment/settlement", json={}, timeout=10)
+    assert unsigned.status_code == 400
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
-    assert process.stderr.read().strip().endswith("stopped")
+    logged = process.stderr.read().strip()
+    assert logged.endswith("stopped")
+    # The operator sees each refusal at the chosen level (a simulated run's terminal shows none).
+    assert "refused a payment webhook from 127.0.0.1: missing_headers (400)" in logged
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{base + 2}/openapi.json", timeout=2)
 
