@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -22,30 +22,28 @@ Labels = tuple[tuple[str, str], ...]  # sorted (name, value) pairs
 Vector = dict[Labels, np.ndarray]  # a value per label set and evaluation time; NaN: absent
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Series:
-    times: list[float] = field(default_factory=list)
-    raw: list[float] = field(default_factory=list)
-    unreset: list[float] = field(default_factory=list)  # the value as if the counter had never reset
-    _columns: tuple[np.ndarray, ...] | None = None
+    """One label set's samples as columns: the scrape times, the values as scraped (objects, so that a
+    gauge's integer stays one), the same as floats, and the value as if the counter had never reset."""
 
-    def add(self, t: float, value: float) -> None:
-        if not self.raw:
-            unreset = value
-        elif value < self.raw[-1]:
-            unreset = self.unreset[-1] + value  # a reset: the counter began again from zero
-        else:
-            unreset = self.unreset[-1] + value - self.raw[-1]
-        self.times.append(t)
-        self.raw.append(value)
-        self.unreset.append(unreset)
-        self._columns = None
+    times: np.ndarray
+    scraped: np.ndarray
+    raw: np.ndarray
+    unreset: np.ndarray
 
-    def columns(self) -> tuple[np.ndarray, ...]:
-        """The three lists as arrays, made once for all the rules evaluated after the last scrape."""
-        if self._columns is None:
-            self._columns = tuple(np.array(column, float) for column in (self.times, self.raw, self.unreset))
-        return self._columns
+    @classmethod
+    def of(cls, times: list[float], values: list[float]) -> _Series:
+        unreset: list[float] = []
+        for k, value in enumerate(values):
+            if k == 0:
+                unreset.append(value)
+            elif value < values[k - 1]:
+                unreset.append(unreset[-1] + value)  # a reset: the counter began again from zero
+            else:
+                unreset.append(unreset[-1] + value - values[k - 1])
+        as_floats = [np.array(column, float) for column in (times, values, unreset)]
+        return cls(as_floats[0], np.array(values, dtype=object), as_floats[1], as_floats[2])
 
 
 class Samples:
@@ -54,32 +52,31 @@ class Samples:
     def __init__(self) -> None:
         self._series: dict[str, dict[Labels, _Series]] = defaultdict(dict)
 
-    def extend(self, metric: str, labels: Labels, times: list[float], values: list[float]) -> None:
+    def add(self, metric: str, labels: Labels, times: list[float], values: list[float]) -> None:
         """One label set's samples, in time order: its value at each scrape that read it."""
-        series = self._series[metric].setdefault(labels, _Series())
-        for t, value in zip(times, values, strict=True):
-            series.add(t, value)
+        if len(times) != len(values):
+            raise ValueError(f"{len(times)} scrape times for {len(values)} values")
+        self._series[metric][labels] = _Series.of(times, values)
 
     def rate(self, metric: str, at: np.ndarray, range_s: float) -> Vector:
         """rate(metric[range]) at each of `at`, per label set: Prometheus's extrapolatedRate
         (promql/functions.go)."""
-        return {labels: _rate(s.columns(), at, range_s) for labels, s in self._series.get(metric, {}).items()}
+        return {labels: _rate(s, at, range_s) for labels, s in self._series.get(metric, {}).items()}
 
     def latest(self, metric: str, at: np.ndarray, lookback_s: float = 300.0) -> Vector:
         """A gauge's value at each of `at` per label set: its latest sample no older than the lookback,
-        the sample itself (an object array), so a breaker's state 1 stays the integer it was scraped as."""
+        as scraped (an object array), so a breaker's state 1 stays the integer it was."""
         result = {}
         for labels, s in self._series.get(metric, {}).items():
-            times = s.columns()[0]
-            j = np.searchsorted(times, at, "right") - 1
-            fresh = (j >= 0) & (times[j] > at - lookback_s)
-            result[labels] = np.where(fresh, np.array(s.raw, dtype=object)[j], np.nan)
+            j = np.searchsorted(s.times, at, "right") - 1
+            fresh = (j >= 0) & (s.times[j] > at - lookback_s)
+            result[labels] = np.where(fresh, s.scraped[j], np.nan)
         return result
 
 
 @np.errstate(divide="ignore", invalid="ignore")  # lanes without a rate compute NaN, then are dropped
-def _rate(columns: tuple[np.ndarray, ...], at: np.ndarray, range_s: float) -> np.ndarray:
-    times, raw, unreset = columns
+def _rate(series: _Series, at: np.ndarray, range_s: float) -> np.ndarray:
+    times, raw, unreset = series.times, series.raw, series.unreset
     start = at - range_s
     i = np.searchsorted(times, start, "left")
     j = np.searchsorted(times, at, "right") - 1

@@ -34,7 +34,7 @@ def run_alerts(series: TimeSeries) -> list[FiredAlert]:
     samples = Samples()
     for metric, by_labels in columns.items():
         for labels, values in by_labels.items():
-            samples.extend(metric, labels, times, values)
+            samples.add(metric, labels, times, values)
     return evaluate(samples, times)
 
 

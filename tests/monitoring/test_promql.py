@@ -14,7 +14,7 @@ IOT, VSS = labelled(system="iot"), labelled(system="vss")
 
 def counter(values: list[float], labels=IOT) -> Samples:
     samples = Samples()
-    samples.extend("c", labels, [60.0 * k for k in range(len(values))], values)
+    samples.add("c", labels, [60.0 * k for k in range(len(values))], values)
     return samples
 
 

@@ -51,7 +51,7 @@ def samples_of(test: dict) -> tuple[Samples, int]:
         series[(name, tuple(sorted(_LABEL.findall(labels))))] = expand(entry["values"])
     samples = Samples()
     for (name, labels), values in series.items():
-        samples.extend(name, labels, [float(k * interval) for k in range(len(values))], values)
+        samples.add(name, labels, [float(k * interval) for k in range(len(values))], values)
     return samples, max(len(values) for values in series.values())
 
 
